@@ -1,0 +1,46 @@
+// The one module that reads process.env. Everything else receives an Env.
+import { resolve } from 'node:path';
+
+export interface Env {
+  dbPath: string;
+  rulesDir: string;
+  port: number;
+  host: string;
+  smtpUrl: string | null;
+  smtpFrom: string;
+  puppeteerExecutablePath: string | null;
+  weiboCookies: string | null;
+  /** public base URL of the dashboard, for links in alerts */
+  publicUrl: string | null;
+  /** secret for signing acknowledge links and sessions; generated and stored in the DB when unset */
+  secret: string | null;
+  timezone: string;
+  logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /** hosts/CIDRs the `web`/`browser` adapters may reach although private (SSRF guard) */
+  allowPrivateHosts: string[];
+  httpProxy: string | null;
+  rawArchive: boolean;
+  ingestToken: string | null;
+}
+
+export function readEnv(e: NodeJS.ProcessEnv = process.env): Env {
+  const port = Number(e.PORT ?? 8080);
+  return {
+    dbPath: resolve(e.FLAREWATCH_DB ?? 'data/flarewatch.db'),
+    rulesDir: resolve(e.FLAREWATCH_RULES ?? 'rules'),
+    port: Number.isFinite(port) ? port : 8080,
+    host: e.HOST ?? '127.0.0.1',
+    smtpUrl: e.SMTP_URL || null,
+    smtpFrom: e.SMTP_FROM || 'Flarewatch <flarewatch@localhost>',
+    puppeteerExecutablePath: e.PUPPETEER_EXECUTABLE_PATH || null,
+    weiboCookies: e.WEIBO_COOKIES || null,
+    publicUrl: e.FLAREWATCH_PUBLIC_URL || null,
+    secret: e.FLAREWATCH_SECRET || null,
+    timezone: e.FLAREWATCH_TZ || 'Asia/Shanghai',
+    logLevel: (['debug', 'info', 'warn', 'error'].includes(e.LOG_LEVEL ?? '') ? e.LOG_LEVEL : 'info') as Env['logLevel'],
+    allowPrivateHosts: (e.FLAREWATCH_ALLOW_PRIVATE ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    httpProxy: e.HTTPS_PROXY || e.HTTP_PROXY || e.https_proxy || e.http_proxy || null,
+    rawArchive: e.FLAREWATCH_RAW_ARCHIVE === '1',
+    ingestToken: e.FLAREWATCH_INGEST_TOKEN || null,
+  };
+}
