@@ -21,7 +21,7 @@ function walk(dir, out = []) {
   return out;
 }
 
-rmSync(join(root, 'dist'), { recursive: true, force: true });
+// dist/ is not wiped first: concurrent builds and running CLIs must not see it vanish.
 const files = [...walk(join(root, 'src')), ...walk(join(root, 'crawlers'))];
 const entry = files.filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'));
 await build({
