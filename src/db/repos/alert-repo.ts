@@ -1,0 +1,41 @@
+// The alerts table: what the pipeline decided to tell people (contracts.md §3).
+import type { Db } from '../connection.js';
+import type { AlertRecord, Level } from '../../core/alert.js';
+
+export class AlertRepo {
+  private readonly ins;
+  constructor(private readonly db: Db) {
+    this.ins = db.prepare(`INSERT INTO alerts (at, topic_id, incident_id, level, state, risk, title, reasons, posts, forecast, categories, sources, kind)
+      VALUES (@at, @topic, @incident, @level, @state, @risk, @title, @reasons, @posts, @forecast, @categories, @sources, @kind)`);
+  }
+
+  insert(a: AlertRecord): number {
+    const r = this.ins.run({
+      at: a.at, topic: a.topic, incident: a.incident, level: a.level, state: a.state, risk: a.risk, title: a.title,
+      reasons: JSON.stringify(a.reasons), posts: JSON.stringify(a.posts), forecast: a.forecast ? JSON.stringify(a.forecast) : null,
+      categories: JSON.stringify(a.categories ?? []), sources: JSON.stringify(a.sources ?? []), kind: a.kind ?? 'incident',
+    });
+    return Number(r.lastInsertRowid);
+  }
+
+  list(opts: { since?: string; until?: string; limit?: number; topic?: string; afterId?: number } = {}): AlertRecord[] {
+    const where: string[] = [];
+    const args: unknown[] = [];
+    if (opts.since) { where.push('at >= ?'); args.push(opts.since); }
+    if (opts.until) { where.push('at < ?'); args.push(opts.until); }
+    if (opts.topic) { where.push('topic_id = ?'); args.push(opts.topic); }
+    if (opts.afterId) { where.push('id > ?'); args.push(opts.afterId); }
+    const sql = `SELECT * FROM alerts ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`;
+    return (this.db.prepare(sql).all(...args, Math.min(opts.limit ?? 100, 5000)) as Record<string, unknown>[]).map(rowToAlert);
+  }
+}
+
+export function rowToAlert(r: Record<string, unknown>): AlertRecord {
+  const j = (v: unknown, d: unknown) => (typeof v === 'string' ? JSON.parse(v) : d);
+  return {
+    id: r.id as number, at: r.at as string, topic: r.topic_id as string, incident: (r.incident_id as string) ?? null,
+    level: r.level as Level, state: r.state as 'firing' | 'resolved', risk: r.risk as number, title: r.title as string,
+    reasons: j(r.reasons, []), posts: j(r.posts, []), forecast: j(r.forecast, null), categories: j(r.categories, []),
+    sources: j(r.sources, []), kind: (r.kind as AlertRecord['kind']) ?? 'incident',
+  };
+}

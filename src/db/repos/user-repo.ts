@@ -1,0 +1,75 @@
+// Users, sessions and API tokens. Session and API tokens are random; only their SHA-256 is stored.
+import { createHash, randomBytes } from 'node:crypto';
+import type { Db } from '../connection.js';
+import { hashPassword, verifyPassword } from '../../server/passwords.js';
+import { UserError } from '../../core/errors.js';
+
+export type Role = 'admin' | 'analyst' | 'viewer';
+export const ROLES: readonly Role[] = ['admin', 'analyst', 'viewer'];
+export interface User { id: number; username: string; role: Role }
+
+const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+
+export class UserRepo {
+  constructor(private readonly db: Db) {}
+
+  async add(username: string, password: string, role: Role, now: Date): Promise<User> {
+    if (!/^[\w.@-]{1,64}$/.test(username)) throw new UserError(`invalid user name '${username}'`, 'use 1-64 letters, digits, ".", "_", "-" or "@"');
+    if (password.length < 4) throw new UserError('password too short', 'use at least 4 characters (12 or more recommended)');
+    if (!ROLES.includes(role)) throw new UserError(`unknown role '${role}'`, `use one of: ${ROLES.join(', ')}`);
+    const hash = await hashPassword(password);
+    const existing = this.db.prepare('SELECT id FROM users WHERE username = ?').pluck().get(username) as number | undefined;
+    if (existing) {
+      this.db.prepare('UPDATE users SET password_hash = ?, role = ?, disabled = 0 WHERE id = ?').run(hash, role, existing);
+      return { id: existing, username, role };
+    }
+    const r = this.db.prepare('INSERT INTO users (username, password_hash, role, created_at) VALUES (?, ?, ?, ?)').run(username, hash, role, now.toISOString());
+    return { id: Number(r.lastInsertRowid), username, role };
+  }
+
+  async authenticate(username: string, password: string): Promise<User | null> {
+    const row = this.db.prepare('SELECT id, username, role, password_hash FROM users WHERE username = ? AND disabled = 0').get(username) as
+      { id: number; username: string; role: Role; password_hash: string } | undefined;
+    // compare against a dummy hash when the user is unknown, so timing does not reveal user names
+    const ok = await verifyPassword(password, row?.password_hash ?? 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$' + 'A'.repeat(86) + '==');
+    return row && ok ? { id: row.id, username: row.username, role: row.role } : null;
+  }
+
+  list(): (User & { createdAt: string; disabled: boolean })[] {
+    return (this.db.prepare('SELECT id, username, role, created_at, disabled FROM users ORDER BY id').all() as Record<string, unknown>[])
+      .map((r) => ({ id: r.id as number, username: r.username as string, role: r.role as Role, createdAt: r.created_at as string, disabled: r.disabled === 1 }));
+  }
+
+  createSession(userId: number, now: Date, ttlMs: number): { token: string; csrf: string; expiresAt: string } {
+    const token = randomBytes(32).toString('base64url');
+    const csrf = randomBytes(24).toString('base64url');
+    const expiresAt = new Date(now.getTime() + ttlMs).toISOString();
+    this.db.prepare('INSERT INTO sessions (id, user_id, csrf_token, created_at, expires_at, last_seen_at) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(sha256(token), userId, csrf, now.toISOString(), expiresAt, now.toISOString());
+    return { token, csrf, expiresAt };
+  }
+
+  sessionUser(token: string, now: Date): (User & { csrf: string }) | null {
+    const row = this.db.prepare(`SELECT u.id, u.username, u.role, s.csrf_token, s.expires_at FROM sessions s JOIN users u ON u.id = s.user_id
+      WHERE s.id = ? AND u.disabled = 0`).get(sha256(token)) as Record<string, unknown> | undefined;
+    if (!row || (row.expires_at as string) <= now.toISOString()) return null;
+    return { id: row.id as number, username: row.username as string, role: row.role as Role, csrf: row.csrf_token as string };
+  }
+
+  deleteSession(token: string): void {
+    this.db.prepare('DELETE FROM sessions WHERE id = ?').run(sha256(token));
+  }
+
+  addToken(name: string, role: string, now: Date): string {
+    const token = `fw_${randomBytes(24).toString('base64url')}`;
+    this.db.prepare('INSERT INTO api_tokens (name, token_hash, role, created_at) VALUES (?, ?, ?, ?)').run(name, sha256(token), role, now.toISOString());
+    return token;
+  }
+
+  tokenRole(token: string, now: Date): { name: string; role: string } | null {
+    const row = this.db.prepare('SELECT id, name, role FROM api_tokens WHERE token_hash = ?').get(sha256(token)) as { id: number; name: string; role: string } | undefined;
+    if (!row) return null;
+    this.db.prepare('UPDATE api_tokens SET last_used_at = ? WHERE id = ?').run(now.toISOString(), row.id);
+    return { name: row.name, role: row.role };
+  }
+}

@@ -1,0 +1,88 @@
+// Assigns a topic's new post to an incident (story): through its parent (comments, reposts), the
+// original text of a `//@user:` repost chain or a near-duplicate (simhash within 3 bits), or shared
+// key terms; otherwise a complaint opens a new incident. Pure over the given open incidents.
+import type { IncidentState } from './incident-state.js';
+
+export interface ClusterCandidate {
+  parentIncidents: string[];
+  /** simhash of the post's own content (the chain's original text for reposts) */
+  hash: string | null;
+  /** content tokens (stop words and topic terms removed) */
+  tokens: string[];
+  publishedAt: number;
+}
+
+export interface ClusterOptions {
+  windowMs: number;
+  maxHamming: number;
+  minSharedTerms: number;
+  minOverlap: number;
+  hamming(a: string, b: string): number;
+}
+
+/** Returns the id of the incident to join, or null. */
+export function findIncident(post: ClusterCandidate, open: IncidentState[], o: ClusterOptions): string | null {
+  const live = open.filter((s) => !s.closed && s.kind === 'story' && post.publishedAt - s.lastPostAt <= o.windowMs);
+  for (const id of post.parentIncidents) if (live.some((s) => s.id === id)) return id;
+  if (post.hash) {
+    let best: { id: string; d: number } | null = null;
+    for (const s of live) {
+      let seen = 0;
+      for (const m of s.members) {
+        if (!m.hash) continue;
+        const d = o.hamming(post.hash, m.hash);
+        if (d <= o.maxHamming && (!best || d < best.d)) best = { id: s.id, d };
+        if (++seen >= 40) break; // the first members carry the story's original wording
+      }
+    }
+    if (best) return best.id;
+  }
+  if (post.tokens.length >= o.minSharedTerms) {
+    let best: { id: string; score: number } | null = null;
+    const set = new Set(post.tokens);
+    for (const s of live) {
+      let shared = 0, weight = 0, total = 0;
+      for (const [t, w] of Object.entries(s.terms)) {
+        total += w;
+        if (set.has(t)) { shared++; weight += w; }
+      }
+      if (shared < o.minSharedTerms || !total) continue;
+      const score = (shared / set.size) * 0.5 + (weight / total) * 0.5;
+      if (score >= o.minOverlap && (!best || score > best.score)) best = { id: s.id, score };
+    }
+    if (best) return best.id;
+  }
+  return null;
+}
+
+/** Add a post's tokens to the incident vocabulary (kept to the 60 heaviest terms). */
+export function absorbTerms(s: IncidentState, tokens: string[]): void {
+  for (const t of new Set(tokens)) s.terms[t] = (s.terms[t] ?? 0) + 1;
+  const entries = Object.entries(s.terms);
+  if (entries.length > 90) {
+    entries.sort((a, b) => b[1] - a[1]);
+    s.terms = Object.fromEntries(entries.slice(0, 60));
+  }
+}
+
+const STOP = new Set(['的', '了', '是', '我', '你', '他', '她', '它', '们', '在', '和', '就', '都', '也', '还', '又', '吗', '吧', '啊', '呢', '哦',
+  '有', '没', '不', '这', '那', '个', '一个', '什么', '怎么', '这个', '那个', '就是', '还是', '但是', '可以', '自己', '没有', '我们', '你们',
+  '他们', '转发', '微博', '转发微博', 'the', 'a', 'an', 'to', 'of', 'and', 'is', 'in', 'it', 'for', 'on', 'rt', 'http', 'https']);
+
+/** Tokens that carry content: no stop words, punctuation, numbers, single characters or topic terms. */
+export function contentTokens(tokens: string[], exclude: Set<string>): string[] {
+  const out: string[] = [];
+  for (const t of tokens) {
+    if (t.length < 2 || STOP.has(t) || exclude.has(t)) continue;
+    if (/^[\p{P}\p{S}\d\s]+$/u.test(t)) continue;
+    out.push(t);
+  }
+  return out;
+}
+
+/** The original text of a `转发 //@a: 评论 //@b: 原文` repost chain, or the text itself. */
+export function chainOriginal(text: string): { own: string; original: string | null } {
+  const parts = text.split(/\/\/\s*@[^:：\s]{1,30}\s*[:：]/);
+  if (parts.length < 2) return { own: text, original: null };
+  return { own: parts[0].trim(), original: parts[parts.length - 1].trim() };
+}

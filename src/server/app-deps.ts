@@ -1,0 +1,24 @@
+// What the web app needs from the rest of the system. Tests pass fakes; `start` passes the real ones.
+import type { EventEmitter } from 'node:events';
+import type { Router } from 'express';
+import type { Db } from '../db/connection.js';
+import type { Env } from '../config/env.js';
+import type { Observation } from '../core/observation.js';
+
+export interface AppDeps {
+  db: Db;
+  env: Env;
+  secret: string;
+  now: () => Date;
+  /** store observations durably and run the pipeline on them (the ingest API answers after this) */
+  ingest?: (obs: Observation[], now: Date) => void;
+  /** emits 'alert' with each new AlertRecord, for the live feed (SSE) */
+  events?: EventEmitter;
+  /** extra routers mounted under /api/v1 after authentication (alerting desk, crawl control, ...) */
+  apiRouters?: Router[];
+  /** routers mounted at the root before authentication (e.g. /ack/:token, whose token is the authority) */
+  publicRouters?: Router[];
+  /** the crawler scheduler, when running */
+  crawler?: { status(): unknown[]; runNow(sourceId: string): Promise<unknown> };
+  rulesDir?: string;
+}

@@ -1,0 +1,35 @@
+// POST/GET/DELETE /api/v1/session: sign in with user name and password (rate limited), read the
+// current user and CSRF token, sign out.
+import { Router } from 'express';
+import type { AppDeps } from '../app-deps.js';
+import { UserRepo } from '../../db/repos/user-repo.js';
+import { rateLimit, sessionCookie, SESSION_COOKIE } from '../security.js';
+
+const SESSION_TTL = 12 * 3_600_000;
+
+export function sessionRoutes(deps: AppDeps): Router {
+  const r = Router();
+  const users = new UserRepo(deps.db);
+  const limiter = rateLimit({ windowMs: 15 * 60_000, max: 10, now: deps.now, message: 'too many sign-in attempts; wait 15 minutes',
+    key: (req) => `${req.ip}|${String((req.body as { username?: unknown })?.username ?? '')}` });
+  r.post('/session', limiter, async (req, res) => {
+    const { username, password } = (req.body ?? {}) as { username?: unknown; password?: unknown };
+    if (typeof username !== 'string' || typeof password !== 'string') return void res.status(400).json({ error: 'send {"username": "...", "password": "..."}' });
+    const u = await users.authenticate(username, password);
+    if (!u) return void res.status(401).json({ error: 'wrong user name or password' });
+    const s = users.createSession(u.id, deps.now(), SESSION_TTL);
+    res.setHeader('Set-Cookie', sessionCookie(s.token, SESSION_TTL, req.secure));
+    deps.db.prepare('INSERT INTO audit_log (at, actor, action, target) VALUES (?, ?, ?, ?)').run(deps.now().toISOString(), u.username, 'login', `user:${u.id}`);
+    res.json({ user: { username: u.username, role: u.role }, csrfToken: s.csrf, expiresAt: s.expiresAt });
+  });
+  r.get('/session', (req, res) => {
+    if (!req.user) return void res.status(401).json({ error: 'not signed in' });
+    res.json({ user: { username: req.user.username, role: req.user.role }, csrfToken: req.user.csrf ?? null });
+  });
+  r.delete('/session', (req, res) => {
+    if (req.sessionToken) users.deleteSession(req.sessionToken);
+    res.setHeader('Set-Cookie', `${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0`);
+    res.status(204).end();
+  });
+  return r;
+}
