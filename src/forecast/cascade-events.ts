@@ -24,6 +24,8 @@ export interface BuiltCascade {
   hasFollowers: boolean;
   /** total reposts represented by the events */
   total: number;
+  /** mean (followers + 1) of reposters with a known count; 0 when none */
+  meanFollowers: number;
 }
 
 const known = (f: number | null | undefined): f is number => typeof f === 'number' && Number.isFinite(f) && f >= 0;
@@ -94,5 +96,5 @@ export function buildCascade(input: {
     total += surplus;
   }
   const rootWeight = n > 0 && known(input.rootFollowers) ? (input.rootFollowers + 1) / mean : null;
-  return { events, rootWeight, hasFollowers: n > 0, total };
+  return { events, rootWeight, hasFollowers: n > 0, total, meanFollowers: mean };
 }
