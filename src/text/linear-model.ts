@@ -1,0 +1,149 @@
+// The sentiment model file: a linear model over hashed features (binary logistic regression or
+// 3-class softmax), its weights quantized to int16 and stored dense or sparse, with a JSON header
+// (language, classes, neutral calibration, lexicon, provenance). Loading is one readFileSync and a
+// typed-array copy, so it is cheap in every `score` process.
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { UserError } from '../core/errors.js';
+import type { FeatureSink } from './feature-hash.js';
+
+export type SentimentLabel = 'negative' | 'neutral' | 'positive';
+
+export interface ModelHeader {
+  format: 'flarewatch-sentiment';
+  version: 1;
+  lang: 'zh' | 'en';
+  /** hashed feature space: 2^bits buckets */
+  bits: number;
+  /** ['negative','positive'] (binary logistic) or ['negative','neutral','positive'] (softmax) */
+  classes: SentimentLabel[];
+  bias: number[];
+  /** neutral band on the score (binary models): lo <= score <= hi is neutral */
+  neutral: { lo: number; hi: number };
+  /** additive offsets to the class logits before argmax (softmax models) */
+  offsets?: number[];
+  /** word -> valence, for lexicon features (English) */
+  lexicon?: Record<string, number>;
+  /** quantization step of the int16 weights */
+  scale: number;
+  storage: 'dense' | 'sparse';
+  nnz: number;
+  provenance: Record<string, unknown>;
+}
+
+export class ModelFileError extends UserError {
+  override name = 'ModelFileError';
+}
+
+const MAGIC = 'FWSM1\n';
+
+export class LinearModel {
+  readonly dim: number;
+  constructor(readonly header: ModelHeader, readonly weights: Float32Array[]) {
+    this.dim = 1 << header.bits;
+  }
+
+  get classCount(): number {
+    return this.header.classes.length;
+  }
+
+  /** Raw linear scores of one feature vector: one margin (binary) or one logit per class. */
+  margins(sink: FeatureSink, out: Float64Array): void {
+    const k = this.weights.length;
+    for (let c = 0; c < k; c++) {
+      const w = this.weights[c];
+      let m = this.header.bias[c];
+      for (let i = 0; i < sink.n; i++) m += w[sink.idx[i]] * sink.val[i];
+      out[c] = m;
+    }
+  }
+
+  static load(file: string): LinearModel {
+    let buf: Buffer;
+    try {
+      buf = readFileSync(file);
+    } catch (e) {
+      throw new ModelFileError(`cannot read sentiment model ${file} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+        'train one with `flarewatch train-sentiment`, or pass the right --model-dir');
+    }
+    return LinearModel.fromBuffer(buf, file);
+  }
+
+  static fromBuffer(buf: Buffer, file = 'model'): LinearModel {
+    if (buf.length < 12 || buf.toString('latin1', 0, MAGIC.length) !== MAGIC) {
+      throw new ModelFileError(`${file} is not a flarewatch sentiment model`, 'retrain it with `flarewatch train-sentiment`');
+    }
+    const hlen = buf.readUInt32LE(MAGIC.length);
+    const hstart = MAGIC.length + 4;
+    const header = JSON.parse(buf.toString('utf8', hstart, hstart + hlen)) as ModelHeader;
+    if (header.format !== 'flarewatch-sentiment' || header.version !== 1) {
+      throw new ModelFileError(`${file}: unsupported model format`, 'retrain it with this version of flarewatch');
+    }
+    const dim = 1 << header.bits;
+    const k = header.classes.length === 2 ? 1 : header.classes.length;
+    let off = hstart + hlen;
+    off += (4 - (off % 4)) % 4;
+    const data = buf.buffer.slice(buf.byteOffset + off, buf.byteOffset + buf.length);
+    const weights = Array.from({ length: k }, () => new Float32Array(dim));
+    if (header.storage === 'dense') {
+      const q = new Int16Array(data, 0, k * dim);
+      for (let c = 0; c < k; c++) {
+        const w = weights[c];
+        for (let i = 0; i < dim; i++) w[i] = q[c * dim + i] * header.scale;
+      }
+    } else {
+      const idx = new Uint32Array(data, 0, header.nnz);
+      const q = new Int16Array(data, header.nnz * 4, header.nnz);
+      for (let i = 0; i < header.nnz; i++) {
+        const c = Math.floor(idx[i] / dim);
+        weights[c][idx[i] % dim] = q[i] * header.scale;
+      }
+    }
+    return new LinearModel(header, weights);
+  }
+
+  /** Serialize: int16 quantization; weights under `prune` in absolute value are dropped. */
+  toBuffer(prune = 0): Buffer {
+    const dim = this.dim;
+    let max = 0;
+    for (const w of this.weights) for (let i = 0; i < dim; i++) max = Math.max(max, Math.abs(w[i]));
+    const scale = max > 0 ? max / 32767 : 1;
+    const ids: number[] = [];
+    for (let c = 0; c < this.weights.length; c++) {
+      const w = this.weights[c];
+      for (let i = 0; i < dim; i++) if (Math.abs(w[i]) > prune && Math.round(w[i] / scale) !== 0) ids.push(c * dim + i);
+    }
+    const sparse = ids.length * 6 < this.weights.length * dim * 2;
+    let data: Buffer;
+    if (sparse) {
+      data = Buffer.alloc(ids.length * 6);
+      const idx = new Uint32Array(data.buffer, data.byteOffset, ids.length);
+      const q = new Int16Array(data.buffer, data.byteOffset + ids.length * 4, ids.length);
+      ids.forEach((id, i) => {
+        idx[i] = id;
+        q[i] = Math.round(this.weights[Math.floor(id / dim)][id % dim] / scale);
+      });
+    } else {
+      data = Buffer.alloc(this.weights.length * dim * 2);
+      const q = new Int16Array(data.buffer, data.byteOffset, this.weights.length * dim);
+      for (let c = 0; c < this.weights.length; c++) for (let i = 0; i < dim; i++) {
+        const v = this.weights[c][i];
+        q[c * dim + i] = Math.abs(v) > prune ? Math.round(v / scale) : 0;
+      }
+    }
+    const header: ModelHeader = { ...this.header, scale, storage: sparse ? 'sparse' : 'dense', nnz: sparse ? ids.length : 0 };
+    const hbuf = Buffer.from(JSON.stringify(header), 'utf8');
+    const lenBuf = Buffer.alloc(4);
+    lenBuf.writeUInt32LE(hbuf.length);
+    const headLen = MAGIC.length + 4 + hbuf.length;
+    const pad = Buffer.alloc((4 - (headLen % 4)) % 4);
+    return Buffer.concat([Buffer.from(MAGIC, 'latin1'), lenBuf, hbuf, pad, data]);
+  }
+
+  save(file: string, prune = 0): number {
+    const buf = this.toBuffer(prune);
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, buf);
+    return buf.length;
+  }
+}

@@ -1,0 +1,172 @@
+// Training of the linear sentiment models: featurize labelled rows once into flat arrays, then
+// per-coordinate AdaGrad logistic regression (binary) or softmax regression (3 classes) with a small
+// L2 on touched weights, shuffled epochs from a seeded generator (deterministic), and evaluation
+// helpers. Pure computation: reading files and the database is the command's job.
+import { FeatureSink } from './feature-hash.js';
+import { LinearModel, type ModelHeader, type SentimentLabel } from './linear-model.js';
+import { featurize, SentimentModel } from './sentiment.js';
+import type { Lexicon } from './en-features.js';
+
+export interface TrainRow { text: string; label: SentimentLabel; weight?: number }
+
+export interface TrainOptions {
+  lang: 'zh' | 'en';
+  bits?: number;          // default 20 (zh) / 18 (en)
+  epochs?: number;        // default 6
+  lr?: number;            // AdaGrad step, default 0.2
+  l2?: number;            // default 1e-6
+  classes?: 2 | 3;        // default: 3 when any row is neutral
+  seed?: number;
+  lexicon?: Record<string, number>;
+  provenance?: Record<string, unknown>;
+  log?: (msg: string) => void;
+}
+
+export interface Featurized { offsets: Int32Array; idx: Int32Array; val: Float32Array; y: Uint8Array; w: Float32Array; n: number }
+
+const CLASS3: SentimentLabel[] = ['negative', 'neutral', 'positive'];
+
+export function featurizeRows(rows: TrainRow[], lang: 'zh' | 'en', bits: number, lexicon: Lexicon, classes: 2 | 3): Featurized {
+  const sink = new FeatureSink(bits);
+  const offsets = new Int32Array(rows.length + 1);
+  let idx = new Int32Array(rows.length * 64);
+  let val = new Float32Array(rows.length * 64);
+  const y = new Uint8Array(rows.length);
+  const w = new Float32Array(rows.length);
+  let p = 0;
+  rows.forEach((r, i) => {
+    featurize(lang, r.text, sink, lexicon);
+    if (p + sink.n > idx.length) {
+      const ni = new Int32Array((p + sink.n) * 2); ni.set(idx.subarray(0, p)); idx = ni;
+      const nv = new Float32Array((p + sink.n) * 2); nv.set(val.subarray(0, p)); val = nv;
+    }
+    idx.set(sink.idx.subarray(0, sink.n), p);
+    val.set(sink.val.subarray(0, sink.n), p);
+    p += sink.n;
+    offsets[i + 1] = p;
+    y[i] = classes === 2 ? (r.label === 'positive' ? 1 : 0) : CLASS3.indexOf(r.label);
+    w[i] = r.weight ?? 1;
+  });
+  return { offsets, idx, val, y, w, n: rows.length };
+}
+
+/** Small seeded PRNG (mulberry32) so that training is reproducible. */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function trainModel(rows: TrainRow[], opts: TrainOptions): LinearModel {
+  const lang = opts.lang;
+  const bits = opts.bits ?? (lang === 'zh' ? 20 : 18);
+  const classes = opts.classes ?? (rows.some((r) => r.label === 'neutral') ? 3 : 2);
+  const lexicon: Lexicon = new Map(Object.entries(opts.lexicon ?? {}));
+  const data = featurizeRows(rows, lang, bits, lexicon, classes);
+  const dim = 1 << bits;
+  const k = classes === 2 ? 1 : 3;
+  const W = Array.from({ length: k }, () => new Float32Array(dim));
+  const G = Array.from({ length: k }, () => new Float32Array(dim));
+  const bias = new Float64Array(k);
+  const gb = new Float64Array(k);
+  const lr = opts.lr ?? 0.2, l2 = opts.l2 ?? 1e-6, epochs = opts.epochs ?? 6;
+  const rand = rng(opts.seed ?? 1);
+  const order = Int32Array.from({ length: data.n }, (_, i) => i);
+  const logits = new Float64Array(k);
+  const grad = new Float64Array(k);
+  for (let ep = 0; ep < epochs; ep++) {
+    for (let i = order.length - 1; i > 0; i--) {
+      const j = Math.floor(rand() * (i + 1));
+      const t = order[i]; order[i] = order[j]; order[j] = t;
+    }
+    let loss = 0;
+    for (const r of order) {
+      const a = data.offsets[r], b = data.offsets[r + 1];
+      for (let c = 0; c < k; c++) {
+        let m = bias[c];
+        const w = W[c];
+        for (let q = a; q < b; q++) m += w[data.idx[q]] * data.val[q];
+        logits[c] = m;
+      }
+      const yw = data.w[r];
+      if (k === 1) {
+        const p = 1 / (1 + Math.exp(-logits[0]));
+        grad[0] = (p - data.y[r]) * yw;
+        loss -= yw * Math.log(Math.max(1e-12, data.y[r] ? p : 1 - p));
+      } else {
+        const mx = Math.max(logits[0], logits[1], logits[2]);
+        let z = 0;
+        for (let c = 0; c < k; c++) { logits[c] = Math.exp(logits[c] - mx); z += logits[c]; }
+        for (let c = 0; c < k; c++) grad[c] = (logits[c] / z - (data.y[r] === c ? 1 : 0)) * yw;
+        loss -= yw * Math.log(Math.max(1e-12, logits[data.y[r]] / z));
+      }
+      for (let c = 0; c < k; c++) {
+        const g = grad[c];
+        if (g === 0) continue;
+        const w = W[c], gg = G[c];
+        for (let q = a; q < b; q++) {
+          const j = data.idx[q];
+          const gj = g * data.val[q] + l2 * w[j];
+          gg[j] += gj * gj;
+          w[j] -= (lr * gj) / Math.sqrt(gg[j] + 1e-8);
+        }
+        gb[c] += g * g;
+        bias[c] -= (lr * g) / Math.sqrt(gb[c] + 1e-8);
+      }
+    }
+    opts.log?.(`epoch ${ep + 1}/${epochs}: mean loss ${(loss / data.n).toFixed(4)}`);
+  }
+  const header: ModelHeader = {
+    format: 'flarewatch-sentiment', version: 1, lang, bits,
+    classes: classes === 2 ? ['negative', 'positive'] : CLASS3,
+    bias: Array.from(bias), neutral: { lo: 0, hi: 0 }, offsets: classes === 3 ? [0, 0, 0] : undefined,
+    lexicon: opts.lexicon, scale: 1, storage: 'dense', nnz: 0, provenance: opts.provenance ?? {},
+  };
+  return new LinearModel(header, W);
+}
+
+export interface Scored { truth: SentimentLabel; score: number; label: SentimentLabel }
+
+export function scoreRows(model: SentimentModel, rows: TrainRow[]): Scored[] {
+  return rows.map((r) => ({ truth: r.label, ...model.score(r.text) }));
+}
+
+/** Two-class accuracy (negative iff score < 0) over rows whose truth is not neutral. */
+export function binaryAccuracy(scored: Scored[]): number {
+  const xs = scored.filter((s) => s.truth !== 'neutral');
+  if (!xs.length) return NaN;
+  return xs.filter((s) => (s.score < 0 ? 'negative' : 'positive') === s.truth).length / xs.length;
+}
+
+export function threeClassAccuracy(scored: Scored[]): number {
+  return scored.length ? scored.filter((s) => s.label === s.truth).length / scored.length : NaN;
+}
+
+/**
+ * Calibrate the neutral band of a binary model on held-out 3-class rows: the {lo, hi} pair (lo <= 0
+ * <= hi, so that "negative" always means score < 0) that maximizes 3-class accuracy.
+ */
+export function calibrateNeutralBand(scored: Scored[]): { lo: number; hi: number; accuracy: number } {
+  let best = { lo: 0, hi: 0, accuracy: -1 };
+  for (let lo = 0; lo >= -0.9; lo -= 0.025) {
+    for (let hi = 0; hi <= 0.95; hi += 0.025) {
+      let ok = 0;
+      for (const s of scored) {
+        const l = s.score < lo ? 'negative' : s.score > hi ? 'positive' : 'neutral';
+        if (l === s.truth) ok++;
+      }
+      const acc = ok / scored.length;
+      if (acc > best.accuracy + 1e-9) best = { lo: round3(lo), hi: round3(hi), accuracy: acc };
+    }
+  }
+  return best;
+}
+
+function round3(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}

@@ -1,0 +1,87 @@
+// Sentiment scoring with the trained linear models: Chinese (char n-grams + rule features) and
+// English (word n-grams + lexicon + VADER-style rules). Three classes with a score in [-1, 1]:
+// for a binary model score = 2p - 1 and the neutral band {lo, hi} was calibrated on held-out data;
+// for a softmax model score = p(positive) - p(negative), label = argmax of calibrated logits.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { FeatureSink } from './feature-hash.js';
+import { zhFeatures } from './zh-features.js';
+import { enFeatures, type Lexicon } from './en-features.js';
+import { LinearModel, ModelFileError, type SentimentLabel } from './linear-model.js';
+import { normalizeForMatch, toHalfWidth } from './normalize.js';
+
+export interface Sentiment { label: SentimentLabel; score: number }
+
+export const MODEL_FILES = { zh: 'zh-sentiment.bin', en: 'en-sentiment.bin' } as const;
+
+/** Feature extraction shared by training and scoring. `text` is the raw text (not normalized). */
+export function featurize(lang: 'zh' | 'en', text: string, sink: FeatureSink, lexicon: Lexicon, normalized?: string): void {
+  if (lang === 'zh') zhFeatures(normalized ?? normalizeForMatch(text), sink);
+  else enFeatures(toHalfWidth(text), sink, lexicon);
+}
+
+const EMPTY_LEXICON: Lexicon = new Map();
+
+export class SentimentModel {
+  private readonly sink: FeatureSink;
+  private readonly out = new Float64Array(4);
+  readonly lexicon: Lexicon;
+  constructor(readonly model: LinearModel) {
+    this.sink = new FeatureSink(model.header.bits);
+    this.lexicon = model.header.lexicon ? new Map(Object.entries(model.header.lexicon)) : EMPTY_LEXICON;
+  }
+
+  get lang(): 'zh' | 'en' {
+    return this.model.header.lang;
+  }
+
+  /** Score one text; `normalized` (normalizeForMatch of the text) saves work when the caller has it. */
+  score(text: string, normalized?: string): Sentiment {
+    featurize(this.lang, text, this.sink, this.lexicon, normalized);
+    if (this.sink.n === 0) return { label: 'neutral', score: 0 };
+    return this.decide(this.sink);
+  }
+
+  decide(sink: FeatureSink): Sentiment {
+    const h = this.model.header;
+    this.model.margins(sink, this.out);
+    if (h.classes.length === 2) {
+      const score = Math.tanh(this.out[0] / 2);
+      const label: SentimentLabel = score < h.neutral.lo ? 'negative' : score > h.neutral.hi ? 'positive' : 'neutral';
+      return { label, score: round4(score) };
+    }
+    const o = this.out;
+    const m = Math.max(o[0], o[1], o[2]);
+    const e0 = Math.exp(o[0] - m), e1 = Math.exp(o[1] - m), e2 = Math.exp(o[2] - m);
+    const z = e0 + e1 + e2;
+    const score = (e2 - e0) / z;
+    const off = h.offsets ?? [0, 0, 0];
+    const a0 = o[0] + off[0], a1 = o[1] + off[1], a2 = o[2] + off[2];
+    const label: SentimentLabel = a0 >= a1 && a0 >= a2 ? 'negative' : a2 >= a1 ? 'positive' : 'neutral';
+    return { label, score: round4(score) };
+  }
+}
+
+function round4(x: number): number {
+  return Math.round(x * 10000) / 10000;
+}
+
+/** The directory of the models shipped with flarewatch (data/models at the package root). */
+export function defaultModelDir(): string {
+  // src/text -> ../../data/models; dist/src/text -> ../../../data/models
+  const here = new URL('.', import.meta.url).pathname;
+  const candidates = [join(here, '..', '..', 'data', 'models'), join(here, '..', '..', '..', 'data', 'models')];
+  return candidates.find((d) => existsSync(join(d, MODEL_FILES.zh))) ?? candidates[0];
+}
+
+/** Load one language's model from a directory; a clear ModelFileError when it is missing. */
+export function loadSentimentModel(modelDir: string, lang: 'zh' | 'en'): SentimentModel {
+  const file = join(modelDir, MODEL_FILES[lang]);
+  if (!existsSync(file)) {
+    throw new ModelFileError(`no ${lang} sentiment model at ${file}`,
+      `train one: flarewatch train-sentiment --lang ${lang} --in LABELLED.jsonl --out ${file}`);
+  }
+  const m = new SentimentModel(LinearModel.load(file));
+  if (m.lang !== lang) throw new ModelFileError(`${file} is a ${m.lang} model, expected ${lang}`);
+  return m;
+}
