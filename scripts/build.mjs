@@ -45,7 +45,9 @@ const dashSrc = join(root, 'dashboard', 'src');
 const dashOut = join(root, 'dashboard', 'dist');
 rmSync(dashOut, { recursive: true, force: true });
 mkdirSync(join(dashOut, 'vendor'), { recursive: true });
-copyFileSync(require.resolve('chart.js/dist/chart.umd.min.js'), join(dashOut, 'vendor', 'chart.umd.min.js'));
+// chart.js's package "exports" hide dist/chart.umd.min.js, so find it beside the CommonJS entry.
+const chartDir = dirname(require.resolve('chart.js'));
+copyFileSync(join(chartDir, 'chart.umd.min.js'), join(dashOut, 'vendor', 'chart.umd.min.js'));
 if (existsSync(join(dashSrc, 'main.ts'))) {
   await build({
     entryPoints: [join(dashSrc, 'main.ts')],
