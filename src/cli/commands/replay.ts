@@ -12,6 +12,12 @@ import { toContractAlert, type AlertRecord } from '../../core/alert.js';
 import { createPipelineFromRules } from '../../pipeline/load-rules.js';
 import { createProgress } from '../progress.js';
 
+interface ReplayNotifier {
+  onAlert(a: AlertRecord & { id: number }, now: Date): void;
+  drain(ms: number): Promise<{ sent: number; failed: number; pending: number }>;
+  stop(): Promise<void>;
+}
+
 const command: Command = {
   name: 'replay',
   summary: 'Run the whole pipeline (store, analyse, cluster, score, alert) on observations, on a fresh database, with the clock driven by the observations\' `at`. Deterministic; no network unless --notify.',
@@ -43,12 +49,12 @@ const command: Command = {
     }
     const db = openDb(dbPath, { scratch: true });
     const alerts: AlertRecord[] = [];
-    let notifier: { onAlert(a: AlertRecord & { id: number }, now: Date): void; drain(ms: number): Promise<{ sent: number; failed: number; pending: number }>; stop(): Promise<void> } | null = null;
+    let notifier: ReplayNotifier | null = null;
     if (opts.notify) {
       const { loadAlertingConfig } = await import('../../config/alerting-config.js');
       const { createNotifier } = await import('../../alerting/notifier.js');
       const { getSecret } = await import('../../server/secret.js');
-      notifier = createNotifier(db, loadAlertingConfig(rulesDir), { env: io.env, secret: getSecret(db, io.env) }) as never;
+      notifier = createNotifier(db, loadAlertingConfig(rulesDir), { env: io.env, secret: getSecret(db, io.env) }) as unknown as ReplayNotifier;
     }
     const pipeline = await createPipelineFromRules(db, rulesDir, {
       onAlert: (a, now) => { alerts.push(a); notifier?.onAlert(a, now); },

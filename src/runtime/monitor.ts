@@ -1,0 +1,170 @@
+// Boots the live monitor: database, pipeline, alerting, crawl scheduler, report schedule and the
+// dashboard, wired together. Used by `start` and `demo`. Every part reads the same rules folder;
+// a part that fails to start (e.g. no sources configured) is reported and the rest keeps running.
+import { EventEmitter } from 'node:events';
+import type { Server } from 'node:http';
+import type { Env } from '../config/env.js';
+import { openDb, type Db } from '../db/connection.js';
+import { createPipelineFromRules } from '../pipeline/load-rules.js';
+import type { Pipeline } from '../pipeline/pipeline.js';
+import type { AlertRecord } from '../core/alert.js';
+import type { Observation } from '../core/observation.js';
+import { getSecret } from '../server/secret.js';
+import { createApp } from '../server/app.js';
+import type { Router } from 'express';
+
+export type Log = (level: 'debug' | 'info' | 'warn' | 'error', msg: string, fields?: object) => void;
+
+export interface Monitor {
+  db: Db;
+  url: string;
+  pipeline: Pipeline;
+  events: EventEmitter;
+  ingest(obs: Observation[], now: Date): void;
+  stop(): Promise<void>;
+}
+
+interface NotifierLike {
+  onAlert(a: AlertRecord & { id: number }, now: Date): void;
+  onSourceHealth(ev: { sourceId: string; at: string; kind: string; message?: string }, now: Date): void;
+  start(ms?: number): void;
+  stop(): Promise<void>;
+}
+interface CrawlerLike { status(): unknown[]; runNow(id: string): Promise<unknown>; stop(): Promise<void> }
+
+export interface MonitorOptions {
+  env: Env;
+  log: Log;
+  now?: () => Date;
+  /** how often the pipeline re-evaluates open incidents without new data */
+  evaluateEveryMs?: number;
+}
+
+export function consoleLog(stderr: NodeJS.WritableStream, minLevel: Env['logLevel'] = 'info'): Log {
+  const order = { debug: 0, info: 1, warn: 2, error: 3 };
+  return (level, msg, fields) => {
+    if (order[level] < order[minLevel]) return;
+    const ts = new Date().toISOString();
+    stderr.write(`${ts} ${level.toUpperCase().padEnd(5)} ${msg}${fields && Object.keys(fields).length ? ' ' + JSON.stringify(fields) : ''}\n`);
+  };
+}
+
+export async function startMonitor(o: MonitorOptions): Promise<Monitor> {
+  const { env, log } = o;
+  const now = o.now ?? (() => new Date());
+  const db = openDb(env.dbPath);
+  const secret = getSecret(db, env);
+  const events = new EventEmitter();
+  events.setMaxListeners(1000);
+  const stoppers: (() => Promise<void> | void)[] = [];
+
+  // alerting: outbox, channels, desk routes
+  let notifier: NotifierLike | null = null;
+  const apiRouters: Router[] = [];
+  const publicRouters: Router[] = [];
+  try {
+    const { loadAlertingConfig } = await import('../config/alerting-config.js');
+    const { createNotifier } = await import('../alerting/notifier.js');
+    const cfg = loadAlertingConfig(env.rulesDir);
+    const n = createNotifier(db, cfg, { env, secret, log: log as never }) as unknown as NotifierLike;
+    notifier = n;
+    n.start();
+    stoppers.push(() => n.stop());
+    try {
+      const { createAlertingRouter } = await import('../alerting/http-routes.js');
+      const router = createAlertingRouter({ db, notifier: n as never, secret, now }) as Router;
+      apiRouters.push(router);
+      publicRouters.push(router);
+    } catch (e) {
+      log('warn', `alerting routes unavailable: ${(e as Error).message}`);
+    }
+  } catch (e) {
+    if ((e as Error).name === 'ConfigError') throw e;
+    log('warn', `alerting not started: ${(e as Error).message}`);
+  }
+
+  let evidence: ((incidentId: string) => void) | null = null;
+  try {
+    const { archiveIncidentEvidence } = await import('../evidence/archive.js');
+    const archived = new Set<string>();
+    evidence = (id) => {
+      if (archived.has(id)) return;
+      archived.add(id);
+      (archiveIncidentEvidence as (db: Db, id: string, o: object) => Promise<unknown>)(db, id, { env, now: now() })
+        .catch((e: Error) => log('warn', `evidence archive for ${id} failed: ${e.message}`));
+    };
+  } catch { /* evidence archive not available in this build */ }
+
+  const pipeline = await createPipelineFromRules(db, env.rulesDir, {
+    onAlert: (a, t) => {
+      log('info', `alert ${a.level} ${a.state} ${a.incident ?? ''} risk=${a.risk} ${a.title}`);
+      events.emit('alert', a);
+      notifier?.onAlert(a, t);
+      if (a.state === 'firing' && (a.level === 'P1' || a.level === 'P2') && a.incident) evidence?.(a.incident);
+    },
+    log: log as never,
+  });
+  const ingest = (obs: Observation[], t: Date) => {
+    if (!obs.length) return;
+    pipeline.ingest(obs, t);
+    pipeline.evaluate(t);
+  };
+  const tick = setInterval(() => {
+    try { pipeline.evaluate(now()); } catch (e) { log('error', `evaluate failed: ${(e as Error).message}`); }
+  }, o.evaluateEveryMs ?? 60_000);
+  stoppers.push(() => clearInterval(tick));
+  stoppers.push(() => pipeline.flush(now()));
+
+  // crawlers
+  let crawler: CrawlerLike | undefined;
+  try {
+    const { loadSourcesConfig } = await import('../crawl/sources-config.js');
+    const { startCrawlScheduler } = await import('../crawl/scheduler.js');
+    const { createDbSink } = await import('../crawl/db-sink.js');
+    const sources = loadSourcesConfig(env.rulesDir);
+    const sink = createDbSink(db, ingest);
+    const origHealth = sink.health.bind(sink);
+    sink.health = (ev: { sourceId: string; at: string; kind: string; message?: string }) => {
+      origHealth(ev);
+      if (ev.kind !== 'ok') notifier?.onSourceHealth(ev as never, now());
+    };
+    const c = startCrawlScheduler({ sources, sink, env, log: log as never, timezone: env.timezone }) as unknown as CrawlerLike;
+    crawler = c;
+    stoppers.push(() => c.stop());
+    log('info', `crawling ${sources.filter((s: { enabled?: boolean }) => s.enabled !== false).length} sources`);
+  } catch (e) {
+    if ((e as Error).name === 'ConfigError') throw e;
+    log('warn', `crawlers not started: ${(e as Error).message}`);
+  }
+
+  // weekly report email
+  try {
+    const { startReportSchedule } = await import('../report/schedule.js');
+    const sched = startReportSchedule({ db, env, rulesDir: env.rulesDir, log } as never) as { stop(): void };
+    stoppers.push(() => sched.stop());
+  } catch (e) {
+    if ((e as Error).name === 'ConfigError') throw e;
+    log('warn', `weekly report schedule not started: ${(e as Error).message}`);
+  }
+
+  const app = createApp({ db, env, secret, now, ingest, events, apiRouters, publicRouters, crawler, rulesDir: env.rulesDir });
+  const server: Server = await new Promise((resolve, reject) => {
+    const s = app.listen(env.port, env.host, () => resolve(s));
+    s.on('error', reject);
+  });
+  const addr = server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : env.port;
+  const url = `http://${env.host === '0.0.0.0' ? '127.0.0.1' : env.host}:${port}/`;
+
+  return {
+    db, url, pipeline, events, ingest,
+    async stop() {
+      await new Promise<void>((r) => server.close(() => r()));
+      server.closeAllConnections?.();
+      for (const s of stoppers.reverse()) {
+        try { await s(); } catch (e) { log('warn', `stopping: ${(e as Error).message}`); }
+      }
+      db.close();
+    },
+  };
+}
