@@ -17,6 +17,8 @@ export interface TrainOptions {
   l2?: number;            // default 1e-6
   classes?: 2 | 3;        // default: 3 when any row is neutral
   seed?: number;
+  /** NB-SVM style: scale features by their naive-Bayes log-count ratio (binary models), folded into the saved weights */
+  nbScale?: boolean;
   lexicon?: Record<string, number>;
   provenance?: Record<string, unknown>;
   log?: (msg: string) => void;
@@ -76,6 +78,8 @@ export function trainModel(rows: TrainRow[], opts: TrainOptions): LinearModel {
   const gb = new Float64Array(k);
   const lr = opts.lr ?? 0.2, l2 = opts.l2 ?? 1e-6, epochs = opts.epochs ?? 6;
   const rand = rng(opts.seed ?? 1);
+  const r = k === 1 && opts.nbScale ? nbRatios(data, dim) : null;
+  if (r) for (let q = 0; q < data.offsets[data.n]; q++) data.val[q] *= r[data.idx[q]];
   const order = Int32Array.from({ length: data.n }, (_, i) => i);
   const logits = new Float64Array(k);
   const grad = new Float64Array(k);
@@ -121,6 +125,7 @@ export function trainModel(rows: TrainRow[], opts: TrainOptions): LinearModel {
     }
     opts.log?.(`epoch ${ep + 1}/${epochs}: mean loss ${(loss / data.n).toFixed(4)}`);
   }
+  if (r) for (let j = 0; j < dim; j++) W[0][j] *= r[j];
   const header: ModelHeader = {
     format: 'flarewatch-sentiment', version: 1, lang, bits,
     classes: classes === 2 ? ['negative', 'positive'] : CLASS3,
@@ -128,6 +133,40 @@ export function trainModel(rows: TrainRow[], opts: TrainOptions): LinearModel {
     lexicon: opts.lexicon, scale: 1, storage: 'dense', nnz: 0, provenance: opts.provenance ?? {},
   };
   return new LinearModel(header, W);
+}
+
+/** Naive-Bayes log-count ratios per bucket (smoothed, clipped), as in NB-SVM (Wang & Manning 2012). */
+function nbRatios(data: Featurized, dim: number): Float32Array {
+  const p = new Float32Array(dim), q = new Float32Array(dim);
+  let sp = 0, sq = 0;
+  for (let i = 0; i < data.n; i++) {
+    const t = data.y[i] === 1 ? p : q;
+    for (let k = data.offsets[i]; k < data.offsets[i + 1]; k++) {
+      const v = data.w[i];
+      t[data.idx[k]] += v;
+      if (t === p) sp += v; else sq += v;
+    }
+  }
+  const alpha = 1;
+  const r = new Float32Array(dim);
+  for (let j = 0; j < dim; j++) {
+    const ratio = Math.log(((p[j] + alpha) / (sp + alpha * dim)) / ((q[j] + alpha) / (sq + alpha * dim)));
+    r[j] = Math.max(0.05, Math.min(3, Math.abs(ratio) + 0.05));
+  }
+  return r;
+}
+
+/** (1 - share) * a + share * b: linear models over the same features blend into one weight vector. */
+export function blendModels(a: LinearModel, b: LinearModel, share: number): LinearModel {
+  if (a.header.bits !== b.header.bits || a.weights.length !== b.weights.length) throw new Error('blendModels: models differ in shape');
+  const weights = a.weights.map((wa, c) => {
+    const wb = b.weights[c];
+    const w = new Float32Array(wa.length);
+    for (let j = 0; j < w.length; j++) w[j] = (1 - share) * wa[j] + share * wb[j];
+    return w;
+  });
+  const bias = a.header.bias.map((x, c) => (1 - share) * x + share * b.header.bias[c]);
+  return new LinearModel({ ...a.header, bias }, weights);
 }
 
 export interface Scored { truth: SentimentLabel; score: number; label: SentimentLabel }

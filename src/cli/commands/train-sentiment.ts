@@ -6,7 +6,7 @@ import type { Command } from '../command.js';
 import { requireOpt } from '../command.js';
 import { UserError } from '../../core/errors.js';
 import { isHeldOut, readCorrectedPosts, readLabelledJsonl } from '../../text/labelled-data.js';
-import { binaryAccuracy, calibrateNeutralBand, scoreRows, threeClassAccuracy, trainModel, type TrainRow } from '../../text/sentiment-trainer.js';
+import { binaryAccuracy, blendModels, calibrateNeutralBand, scoreRows, threeClassAccuracy, trainModel, type TrainRow } from '../../text/sentiment-trainer.js';
 import { SentimentModel } from '../../text/sentiment.js';
 import { detectLanguage } from '../../text/language.js';
 import { LinearModel } from '../../text/linear-model.js';
@@ -49,6 +49,8 @@ const command: Command = {
     db: { type: 'string', valueName: 'FILE', description: 'also train on posts whose sentiment an analyst corrected in this database' },
     holdout: { type: 'string', valueName: 'F', default: '0.1', description: 'fraction of each file held out (by text hash) to report accuracy' },
     calibrate: { type: 'string', valueName: 'FILE', description: '3-class labelled file: half calibrates the neutral band, the other half reports' },
+    ensemble: { type: 'string', valueName: 'NAME=A', description: 'also train on the files whose name contains NAME alone and blend that model in with share A (0..1), e.g. weibo=0.3' },
+    'no-nb': { type: 'boolean', description: 'turn off NB-SVM feature scaling (binary models)' },
     weight: { type: 'string', multiple: true, valueName: 'NAME=W', description: 'weight rows of input files whose name contains NAME by W' },
     lexicon: { type: 'string', valueName: 'afinn|FILE|none', description: 'word valence lexicon for lexicon features (default: afinn for en, none for zh)' },
     epochs: { type: 'string', default: '6', valueName: 'N', description: 'training epochs' },
@@ -70,6 +72,9 @@ const command: Command = {
     });
     const say = (s: string) => io.stderr.write(s + '\n');
 
+    const ens = opts.ensemble ? /^(.+)=([\d.]+)$/.exec(opts.ensemble as string) : null;
+    if (opts.ensemble && (!ens || Number(ens[2]) > 1)) throw new UserError(`train-sentiment: --ensemble ${opts.ensemble as string} must look like NAME=0.3`);
+    const special: TrainRow[] = [];
     const train: TrainRow[] = [];
     const held: { file: string; rows: TrainRow[] }[] = [];
     const sources: Record<string, unknown>[] = [];
@@ -82,7 +87,10 @@ const command: Command = {
       const h: TrainRow[] = [];
       for (const r of rows) {
         if (isHeldOut(r.text, holdout)) h.push(r);
-        else train.push(w === 1 ? r : { ...r, weight: w });
+        else {
+          train.push(w === 1 ? r : { ...r, weight: w });
+          if (ens && basename(file).includes(ens[1])) special.push(r);
+        }
       }
       held.push({ file: basename(file), rows: h });
       sources.push({ file: basename(file), rows: rows.length, trained: rows.length - h.length, heldOut: h.length, weight: w });
@@ -100,12 +108,19 @@ const command: Command = {
 
     const t0 = performance.now();
     say(`training ${lang} model on ${train.length} rows`);
-    const model = trainModel(train, {
-      lang, lexicon,
+    const trainOpts = {
+      lang, lexicon, nbScale: opts['no-nb'] !== true,
       bits: opts.bits !== undefined ? num(opts.bits, 'bits', 20) : undefined,
       epochs: num(opts.epochs, 'epochs', 6), lr: num(opts.lr, 'lr', 0.2), l2: num(opts.l2, 'l2', 1e-6), seed: num(opts.seed, 'seed', 1),
       log: say,
-    });
+    } as const;
+    let model = trainModel(train, trainOpts);
+    if (ens && special.length) {
+      const share = Number(ens[2]);
+      say(`training the '${ens[1]}' model on ${special.length} rows (blend share ${share})`);
+      const sm = trainModel(special, { ...trainOpts, epochs: Math.max(trainOpts.epochs, 6), l2: Math.max(trainOpts.l2, 3e-5) });
+      model = blendModels(model, sm, share);
+    }
     say(`trained in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     // Round-trip through the file format so the figures below are those of the saved (quantized) model.
     const prune = num(opts.prune, 'prune', 0);
