@@ -62,8 +62,11 @@ export interface AdapterDefinition<P = Record<string, unknown>> {
   headers?(req: CrawlRequest, params: P): Record<string, string>;
   /** pure: page in, observations and follow-ups out. Throws only CrawlError subclasses. */
   parse(ctx: ParseContext<P>): ParseResult;
-  /** where to re-fetch the metrics of a post already seen (re-observation); null when not possible */
-  reobserveUrl?(obs: { id: string; url?: string | null }, params: P): string | null;
+  /**
+   * Where to re-fetch the metrics of a post already seen (re-observation), on the origin of
+   * `sourceUrl`; null when not possible (then the item's own url is re-fetched).
+   */
+  reobserveUrl?(obs: { id: string; url?: string | null }, params: P, sourceUrl: string): string | null;
 }
 
 export type AnyAdapter = AdapterDefinition<any>;

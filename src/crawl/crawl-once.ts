@@ -4,7 +4,7 @@
 // observation with the crawl time and the adapter id.
 import type { Observation } from '../core/observation.js';
 import type { AnyAdapter, CrawlRequest, Page } from './adapter.js';
-import { CrawlError, BlockedError } from './errors.js';
+import { AdapterConfigError, CrawlError, BlockedError } from './errors.js';
 
 export interface PageFetcher {
   fetchPage(req: CrawlRequest, adapter: AnyAdapter): Promise<Page>;
@@ -18,6 +18,7 @@ export interface CrawlOnceOptions {
   maxPages?: number;
   now: Date;
   fetcher: PageFetcher;
+  /** raw (unparsed) parameters; validated with the adapter's schema */
   /** ids (of this adapter's source) already stored: a listing page with nothing new is not paged further */
   knownIds?: (ids: string[]) => Set<string>;
   /** extra start requests (re-observation of young posts) */
@@ -48,7 +49,12 @@ export function mergeObservation(a: Observation, b: Observation): Observation {
 }
 
 export async function crawlOnce(o: CrawlOnceOptions): Promise<CrawlOnceResult> {
-  const params = o.adapter.params.parse(o.params ?? {}) as Record<string, unknown>;
+  const parsed = o.adapter.params.safeParse(o.params ?? {});
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new AdapterConfigError(`${o.adapter.id}: parameter '${issue.path.join('.') || '?'}': ${issue.message}`, o.url);
+  }
+  const params = parsed.data as Record<string, unknown>;
   const maxPages = Math.max(1, o.maxPages ?? 5);
   const origin = new URL(o.url).origin;
   const starts = o.adapter.start ? o.adapter.start(o.url, params) : [{ url: o.url }];

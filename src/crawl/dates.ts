@@ -33,6 +33,7 @@ export function parseSiteDate(input: unknown, now: Date, offsetMin = SHANGHAI_OF
   const nowMs = now.getTime();
   const ago = (ms: number) => new Date(nowMs - ms).toISOString();
   if (/^(刚刚|刚才|just now)$/i.test(s)) return ago(0);
+  if (s === '半小时前') return ago(1.8e6);
   let m = /^(\d+)\s*(秒|分钟|分|小时|天|周|个月|月)前$/.exec(s);
   if (m) {
     const n = Number(m[1]);

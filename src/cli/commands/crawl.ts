@@ -85,7 +85,7 @@ const command: Command = {
     });
     let result;
     try {
-      result = await crawlOnce({ adapter, url, params: parsed.data as Record<string, unknown>, maxPages, now: io.now(), fetcher, log });
+      result = await crawlOnce({ adapter, url, params: rawParams, maxPages, now: io.now(), fetcher, log });
     } finally {
       await renderer?.close();
     }
