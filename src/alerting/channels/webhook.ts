@@ -11,7 +11,8 @@ export const httpUrl = z.string().url().refine((u) => /^https?:\/\//i.test(u), {
 
 const configSchema = z.object({
   url: httpUrl,
-  secret: z.string().min(1).optional(),
+  /** empty = unsigned (not recommended) */
+  secret: z.string().optional(),
   headers: z.record(z.string(), z.string()).optional(),
 }).strict();
 export type WebhookConfig = z.infer<typeof configSchema>;

@@ -50,6 +50,7 @@ CREATE TABLE alert_group_items (
   fingerprint TEXT NOT NULL,
   added_at TEXT NOT NULL,
   notified_seq INTEGER,
+  alert_json TEXT NOT NULL,             -- the alert as handed over (contract shape + routing fields)
   PRIMARY KEY (group_id, alert_id)
 ) WITHOUT ROWID;
 

@@ -1,0 +1,202 @@
+// The notifier: the alert pipeline's one entry point. onAlert (synchronous, one transaction):
+// fingerprint → inhibit → silence → route → group into SQLite. tick: flush due groups (timing,
+// quiet hours, repeats), escalate, remind, digest, then send due deliveries. drain: deliver
+// everything pending now (replay --notify). start/stop: the live loop. `now` always comes from the
+// caller (replay drives it from the data); the wall clock is used only for signatures, ack-link
+// expiry and latency, and for drain.
+import type { Db } from '../db/connection.js';
+import type { Env } from '../config/env.js';
+import type { AlertRecord, Level } from '../core/alert.js';
+import type { AlertingConfig } from '../config/alerting-config.js';
+import { alertLabels, fingerprint, type Labels } from './matchers.js';
+import { inhibitedBy, type ActiveAlert } from './inhibit.js';
+import { matchRoutes } from './routing.js';
+import { addToGroups, dueGroups, flushGroup, pendingGroups, type Enqueue } from './grouping.js';
+import { buildAlertNotification, buildNotice, type BuildContext } from './notification-builder.js';
+import { countByStatus, queueNotification, rebasePending, recoverInFlight, addWarning, listDeliveries, type DeliveryView } from './outbox.js';
+import { sendDue, type LogFn, type SenderDeps } from './sender.js';
+import { runDigest, runEscalations, runReminders, type NoticeQueue } from './follow-up.js';
+import { handleSourceHealth, type SourceHealthEvent } from './source-health.js';
+import { listSilences, silencedBy } from '../desk/silences.js';
+import type { NotificationKind } from './message.js';
+
+export interface Notifier {
+  onAlert(alert: AlertRecord & { id: number }, now: Date): void;
+  onSourceHealth(ev: SourceHealthEvent, now: Date): void;
+  tick(now: Date): Promise<void>;
+  drain(timeoutMs: number): Promise<{ sent: number; failed: number; pending: number }>;
+  start(intervalMs?: number): void;
+  stop(): Promise<void>;
+  /** queue a test notification to every channel of a receiver and send it now */
+  testReceiver(receiver: string): Promise<DeliveryView[]>;
+  readonly config: AlertingConfig;
+}
+
+export interface NotifierDeps {
+  env: Env;
+  secret: string;
+  log?: LogFn;
+  fetch?: typeof fetch;
+  /** wall clock (default: real time); tests may fake it */
+  clock?: () => Date;
+  rand?: () => number;
+}
+
+interface StateRow { fingerprint: string; alert_id: number; topic_id: string; incident_id: string | null; level: string; state: string; labels: string; posts: string; p1_active: number }
+const toActive = (r: StateRow): ActiveAlert => ({
+  fingerprint: r.fingerprint, incident: r.incident_id, topic: r.topic_id, level: r.level, state: r.state,
+  labels: JSON.parse(r.labels) as Labels, posts: JSON.parse(r.posts) as string[], p1Active: r.p1_active === 1,
+});
+
+export function createNotifier(db: Db, config: AlertingConfig, deps: NotifierDeps): Notifier {
+  const log: LogFn = deps.log ?? (() => {});
+  const clock = deps.clock ?? (() => new Date());
+  const sender: SenderDeps = { db, config, env: deps.env, fetch: deps.fetch ?? fetch, log, clock, rand: deps.rand ?? Math.random };
+  const recovered = recoverInFlight(db);
+  if (recovered) log('warn', 'alerting: re-queued deliveries interrupted by a previous stop', { count: recovered });
+  for (const w of config.warnings) log('warn', w);
+
+  const buildCtx = (): BuildContext => ({ db, config, env: deps.env, secret: deps.secret, wallNow: clock() });
+  const channelsOf = (receiver: string): string[] | null => {
+    const r = config.receivers.get(receiver);
+    return r ? r.channels.map((c) => c.type) : null;
+  };
+  const missingReceiver = (receiver: string, now: Date) => addWarning(db, now, { kind: 'config', receiver, message: `receiver '${receiver}' is not defined in alerting.yaml` });
+
+  let dataNow = new Date(0);
+  const queueFor = (now: Date): NoticeQueue => ({
+    alerts(kind, receiver, dedupBase, alerts, lines) {
+      const channels = channelsOf(receiver);
+      if (!channels) return missingReceiver(receiver, now);
+      const content = buildAlertNotification(buildCtx(), kind, receiver, alerts, lines);
+      queueNotification(db, { kind, receiver, incidentId: alerts[0]?.incident ?? null, content, alertIds: content.alertIds },
+        { now, wallNow: clock(), maxAgeMs: config.delivery.maxAgeMs, channels, dedupBase });
+    },
+    notice(kind, receiver, dedupBase, o) {
+      const channels = channelsOf(receiver);
+      if (!channels) return missingReceiver(receiver, now);
+      const content = buildNotice(buildCtx(), kind, receiver, { ...o, at: now });
+      queueNotification(db, { kind, receiver, incidentId: o.incident ?? null, content, alertIds: [] },
+        { now, wallNow: clock(), maxAgeMs: config.delivery.maxAgeMs, channels, dedupBase });
+    },
+  });
+  const enqueueFor = (now: Date): Enqueue => (g) => {
+    const channels = channelsOf(g.receiver);
+    if (!channels) { missingReceiver(g.receiver, now); return null; }
+    const content = buildAlertNotification(buildCtx(), g.kind, g.receiver, g.alerts);
+    queueNotification(db, { kind: g.kind, receiver: g.receiver, groupId: g.groupId, seq: g.seq, incidentId: g.incidentId, content, alertIds: content.alertIds },
+      { now, wallNow: clock(), maxAgeMs: config.delivery.maxAgeMs, channels, dedupBase: `g${g.groupId}:s${g.seq}` });
+    const p1 = db.prepare("UPDATE alert_state SET first_p1_at = COALESCE(first_p1_at, ?) WHERE fingerprint = ? AND p1_active = 1 AND state = 'firing'");
+    for (const a of g.alerts) if (a.level === 'P1' && a.state === 'firing') p1.run(now.toISOString(), fingerprint(a));
+    return content;
+  };
+
+  const decide = db.prepare('INSERT INTO alert_decisions (alert_id, at, outcome, detail) VALUES (?, ?, ?, ?)');
+  const onAlertTx = db.transaction((alert: AlertRecord & { id: number }, now: Date) => {
+    const labels = alertLabels(alert);
+    const fp = fingerprint(alert);
+    const prevRow = db.prepare('SELECT * FROM alert_state WHERE fingerprint = ?').get(fp) as StateRow | undefined;
+    const active = (db.prepare("SELECT * FROM alert_state WHERE state = 'firing' AND fingerprint != ?").all(fp) as StateRow[]).map(toActive);
+    const inhibited = inhibitedBy({ alert, labels, fingerprint: fp, previous: prevRow ? toActive(prevRow) : null, active, rules: config.inhibitRules, defaults: config.defaultInhibition });
+    const p1 = alert.state === 'resolved' ? 0 : alert.level === 'P1' || prevRow?.p1_active === 1 ? 1 : 0;
+    db.prepare(`INSERT INTO alert_state (fingerprint, alert_id, topic_id, incident_id, level, state, labels, posts, p1_active, updated_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (fingerprint) DO UPDATE SET alert_id = excluded.alert_id, level = excluded.level,
+        state = excluded.state, labels = excluded.labels, posts = excluded.posts, p1_active = excluded.p1_active, updated_at = excluded.updated_at,
+        first_p1_at = CASE WHEN excluded.p1_active = 0 THEN NULL ELSE alert_state.first_p1_at END`)
+      .run(fp, alert.id, alert.topic, alert.incident, alert.level, alert.state, JSON.stringify(labels), JSON.stringify(alert.posts), p1, now.toISOString());
+    if (inhibited) { decide.run(alert.id, now.toISOString(), 'inhibited', inhibited); return; }
+    const silence = silencedBy(listSilences(db, now, { active: true }), labels, now);
+    if (silence) { decide.run(alert.id, now.toISOString(), 'silenced', `silence ${silence.id}${silence.comment ? `: ${silence.comment}` : ''}`); return; }
+    if (!config.route) { decide.run(alert.id, now.toISOString(), 'no-route', 'alerting.yaml has no route (no receivers)'); return; }
+    const routes = matchRoutes(config.route, labels);
+    addToGroups(db, alert, labels, fp, routes, now);
+    decide.run(alert.id, now.toISOString(), 'routed', routes.map((r) => `${r.id} → ${r.receiver}`).join('; '));
+  });
+
+  let timer: NodeJS.Timeout | null = null;
+  let running: Promise<void> | null = null;
+
+  async function tickOnce(now: Date): Promise<void> {
+    dataNow = now;
+    const enqueue = enqueueFor(now);
+    for (const { group, repeat } of dueGroups(db, now)) {
+      try { flushGroup(db, config, group, now, enqueue, { repeat }); } catch (e) { log('error', 'alerting: group flush failed', { group: group.id, error: (e as Error).message }); }
+    }
+    const q = queueFor(now);
+    for (const [name, fn] of [['escalation', runEscalations], ['follow-up', runReminders], ['digest', runDigest]] as const) {
+      try { fn(db, config, now, q); } catch (e) { log('error', `alerting: ${name} failed`, { error: (e as Error).message }); }
+    }
+    await sendDue(sender, now);
+  }
+
+  const notifier: Notifier = {
+    config,
+    onAlert(alert, now) {
+      try { onAlertTx(alert, now); } catch (e) {
+        log('error', 'alerting: could not record alert for delivery', { alert: alert.id, error: (e as Error).message });
+      }
+    },
+    onSourceHealth(ev, now) {
+      try { handleSourceHealth(db, config, ev, now, queueFor(now)); } catch (e) {
+        log('error', 'alerting: source-health event failed', { source: ev.sourceId, error: (e as Error).message });
+      }
+    },
+    async tick(now) {
+      if (running) { await running; }
+      running = tickOnce(now).finally(() => { running = null; });
+      await running;
+    },
+    async drain(timeoutMs) {
+      if (running) await running;
+      const deadline = clock().getTime() + timeoutMs;
+      const start = clock();
+      const enqueue = enqueueFor(start);
+      for (const g of pendingGroups(db)) flushGroup(db, config, g, start, enqueue, { repeat: false, ignoreQuietHours: true });
+      rebasePending(db, start, config.delivery.maxAgeMs);
+      for (;;) {
+        const r = await sendDue(sender, clock());
+        const c = countByStatus(db);
+        if (c.pending + c.sending === 0 || clock().getTime() >= deadline) break;
+        if (r.claimed === 0) {
+          const next = db.prepare("SELECT MIN(next_attempt_at) AS t FROM deliveries WHERE status = 'pending'").get() as { t: string | null };
+          const wait = next.t ? Date.parse(next.t) - clock().getTime() : 50;
+          await new Promise((res) => setTimeout(res, Math.max(10, Math.min(wait, deadline - clock().getTime(), 5_000))));
+        }
+      }
+      const c = countByStatus(db);
+      return { sent: c.sent, failed: c.failed, pending: c.pending + c.sending };
+    },
+    start(intervalMs = 10_000) {
+      if (timer) return;
+      timer = setInterval(() => { if (!running) void notifier.tick(clock()).catch((e) => log('error', 'alerting: tick failed', { error: (e as Error).message })); }, intervalMs);
+      timer.unref?.();
+    },
+    async stop() {
+      if (timer) clearInterval(timer);
+      timer = null;
+      if (running) await running.catch(() => {});
+    },
+    async testReceiver(receiver) {
+      const channels = channelsOf(receiver);
+      if (!channels) throw new UnknownReceiverError(receiver, [...config.receivers.keys()]);
+      const now = clock();
+      const content = buildNotice(buildCtx(), 'test', receiver, {
+        level: 'P4' as Level, title: `测试消息 Test message (${receiver})`, at: now,
+        lines: ['这是一条测试消息，可忽略 / This is a test message from Flarewatch; no action needed.'],
+      });
+      const { notificationId } = db.transaction(() => queueNotification(db, { kind: 'test' as NotificationKind, receiver, content, alertIds: [] },
+        { now, wallNow: now, maxAgeMs: Math.min(config.delivery.maxAgeMs, 120_000), channels, dedupBase: `test:${now.toISOString()}:${Math.random().toString(36).slice(2, 8)}` }))();
+      await sendDue(sender, now);
+      return listDeliveries(db, { limit: 500 }).filter((d) => d.notificationId === notificationId);
+    },
+  };
+  void dataNow;
+  return notifier;
+}
+
+export class UnknownReceiverError extends Error {
+  override name = 'UnknownReceiverError';
+  constructor(readonly receiver: string, known: string[]) {
+    super(`receiver '${receiver}' is not defined in alerting.yaml${known.length ? ` (defined: ${known.join(', ')})` : ''}`);
+  }
+}

@@ -1,0 +1,70 @@
+// Source-health alerts for the admin receiver: a source failing N times in a row, blocked
+// (cookies expired, HTTP 432 and the like), or returning zero items N times when it usually has
+// some. Notifies on state changes only (ok → failing → ok), never on every run.
+import type { Db } from '../db/connection.js';
+import type { AlertingConfig } from '../config/alerting-config.js';
+import type { Level } from '../core/alert.js';
+import { writeAudit } from '../desk/audit.js';
+import type { NoticeQueue } from './follow-up.js';
+
+export interface SourceHealthEvent { sourceId: string; at: string; kind: string; message?: string; streak?: number }
+export type HealthState = 'ok' | 'failing' | 'blocked' | 'empty';
+
+function consecutive(db: Db, sourceId: string, kind: string): number {
+  const rows = db.prepare('SELECT kind FROM source_events WHERE source_id = ? ORDER BY at DESC, id DESC LIMIT 50').all(sourceId) as { kind: string }[];
+  let n = 0;
+  for (const r of rows) { if (r.kind === 'run') continue; if (r.kind !== kind) break; n++; }
+  return n;
+}
+
+function sourceRow(db: Db, id: string): { error_streak: number; zero_streak: number; items_total: number } | undefined {
+  return db.prepare('SELECT error_streak, zero_streak, items_total FROM sources WHERE id = ?').get(id) as { error_streak: number; zero_streak: number; items_total: number } | undefined;
+}
+
+/** The state this event moves the source to (pure given the db reads). */
+export function nextHealthState(db: Db, config: AlertingConfig, ev: SourceHealthEvent, prev: HealthState): HealthState {
+  const src = sourceRow(db, ev.sourceId);
+  switch (ev.kind) {
+    case 'blocked': return 'blocked';
+    case 'error': {
+      const streak = Math.max(1, ev.streak ?? 0, src?.error_streak ?? 0, consecutive(db, ev.sourceId, 'error'));
+      return streak >= config.sourceHealth.errorStreak ? 'failing' : prev === 'blocked' ? prev : prev;
+    }
+    case 'empty': {
+      const streak = Math.max(1, ev.streak ?? 0, src?.zero_streak ?? 0, consecutive(db, ev.sourceId, 'empty'));
+      const usual = (src?.items_total ?? 0) > 0 || db.prepare('SELECT 1 FROM source_events WHERE source_id = ? AND items > 0 LIMIT 1').get(ev.sourceId) !== undefined;
+      return streak >= config.sourceHealth.zeroStreak && usual ? 'empty' : prev;
+    }
+    case 'recovered': case 'ok': case 'run': return 'ok';
+    default: return prev;
+  }
+}
+
+const TEXT: Record<HealthState, { level: Level; zh: string; en: string }> = {
+  ok: { level: 'P4', zh: '已恢复', en: 'recovered' },
+  failing: { level: 'P2', zh: '连续失败', en: 'failing repeatedly' },
+  blocked: { level: 'P2', zh: '被封禁/需更新 Cookie', en: 'blocked (cookies expired / 432)' },
+  empty: { level: 'P3', zh: '连续无数据', en: 'returning zero items' },
+};
+
+export function handleSourceHealth(db: Db, config: AlertingConfig, ev: SourceHealthEvent, now: Date, q: NoticeQueue): HealthState | null {
+  const row = db.prepare('SELECT state FROM source_health_state WHERE source_id = ?').get(ev.sourceId) as { state: HealthState } | undefined;
+  const prev = row?.state ?? 'ok';
+  const next = nextHealthState(db, config, ev, prev);
+  if (next === prev) return null;
+  db.transaction(() => {
+    db.prepare(`INSERT INTO source_health_state (source_id, state, since, message) VALUES (?, ?, ?, ?)
+        ON CONFLICT (source_id) DO UPDATE SET state = excluded.state, since = excluded.since, message = excluded.message`)
+      .run(ev.sourceId, next, now.toISOString(), ev.message ?? null);
+    writeAudit(db, now, 'alerting', 'source.health', `source:${ev.sourceId}`, { from: prev, to: next, kind: ev.kind, message: ev.message });
+    if (config.adminReceiver) {
+      const t = TEXT[next];
+      const title = `数据源 ${ev.sourceId} ${t.zh} / source ${ev.sourceId} ${t.en}`;
+      const lines = [`${ev.kind}${ev.message ? `: ${ev.message}` : ''} (${ev.at})`];
+      if (next === 'blocked') lines.push('请更新登录 Cookie 或降低抓取频率 / refresh the login cookies or slow the schedule');
+      q.notice('source-health', config.adminReceiver, `sh:${ev.sourceId}:${next}:${now.toISOString()}`,
+        { level: next === 'ok' ? TEXT[prev].level : t.level, title, topic: ev.sourceId, lines, state: next === 'ok' ? 'resolved' : 'firing' });
+    }
+  })();
+  return next;
+}
