@@ -37,10 +37,21 @@ export class ModelFileError extends UserError {
 
 const MAGIC = 'FWSM1\n';
 
+export type Weights = Float32Array | Int16Array;
+
 export class LinearModel {
   readonly dim: number;
-  constructor(readonly header: ModelHeader, readonly weights: Float32Array[]) {
+  /**
+   * @param weights one vector per class (one for binary models), real weight = value * weightScale;
+   *   a loaded model keeps the int16 vectors as they are in the file (no conversion on load)
+   */
+  constructor(readonly header: ModelHeader, readonly weights: Weights[], readonly weightScale = 1) {
     this.dim = 1 << header.bits;
+  }
+
+  /** Real value of weight j of class vector c. */
+  weight(c: number, j: number): number {
+    return this.weights[c][j] * this.weightScale;
   }
 
   get classCount(): number {
@@ -50,11 +61,12 @@ export class LinearModel {
   /** Raw linear scores of one feature vector: one margin (binary) or one logit per class. */
   margins(sink: FeatureSink, out: Float64Array): void {
     const k = this.weights.length;
+    const idx = sink.idx, val = sink.val, n = sink.n;
     for (let c = 0; c < k; c++) {
       const w = this.weights[c];
-      let m = this.header.bias[c];
-      for (let i = 0; i < sink.n; i++) m += w[sink.idx[i]] * sink.val[i];
-      out[c] = m;
+      let m = 0;
+      for (let i = 0; i < n; i++) m += w[idx[i]] * val[i];
+      out[c] = this.header.bias[c] + m * this.weightScale;
     }
   }
 
@@ -84,34 +96,31 @@ export class LinearModel {
     let off = hstart + hlen;
     off += (4 - (off % 4)) % 4;
     const data = buf.buffer.slice(buf.byteOffset + off, buf.byteOffset + buf.length);
-    const weights = Array.from({ length: k }, () => new Float32Array(dim));
+    let weights: Int16Array[];
     if (header.storage === 'dense') {
-      const q = new Int16Array(data, 0, k * dim);
-      for (let c = 0; c < k; c++) {
-        const w = weights[c];
-        for (let i = 0; i < dim; i++) w[i] = q[c * dim + i] * header.scale;
-      }
+      weights = Array.from({ length: k }, (_, c) => new Int16Array(data, c * dim * 2, dim));
     } else {
+      weights = Array.from({ length: k }, () => new Int16Array(dim));
       const idx = new Uint32Array(data, 0, header.nnz);
       const q = new Int16Array(data, header.nnz * 4, header.nnz);
-      for (let i = 0; i < header.nnz; i++) {
-        const c = Math.floor(idx[i] / dim);
-        weights[c][idx[i] % dim] = q[i] * header.scale;
-      }
+      for (let i = 0; i < header.nnz; i++) weights[Math.floor(idx[i] / dim)][idx[i] % dim] = q[i];
     }
-    return new LinearModel(header, weights);
+    return new LinearModel(header, weights, header.scale);
   }
 
   /** Serialize: int16 quantization; weights under `prune` in absolute value are dropped. */
   toBuffer(prune = 0): Buffer {
     const dim = this.dim;
     let max = 0;
-    for (const w of this.weights) for (let i = 0; i < dim; i++) max = Math.max(max, Math.abs(w[i]));
+    for (const w of this.weights) for (let i = 0; i < dim; i++) max = Math.max(max, Math.abs(w[i] * this.weightScale));
     const scale = max > 0 ? max / 32767 : 1;
     const ids: number[] = [];
     for (let c = 0; c < this.weights.length; c++) {
       const w = this.weights[c];
-      for (let i = 0; i < dim; i++) if (Math.abs(w[i]) > prune && Math.round(w[i] / scale) !== 0) ids.push(c * dim + i);
+      for (let i = 0; i < dim; i++) {
+        const v = w[i] * this.weightScale;
+        if (Math.abs(v) > prune && Math.round(v / scale) !== 0) ids.push(c * dim + i);
+      }
     }
     const sparse = ids.length * 6 < this.weights.length * dim * 2;
     let data: Buffer;
@@ -121,13 +130,13 @@ export class LinearModel {
       const q = new Int16Array(data.buffer, data.byteOffset + ids.length * 4, ids.length);
       ids.forEach((id, i) => {
         idx[i] = id;
-        q[i] = Math.round(this.weights[Math.floor(id / dim)][id % dim] / scale);
+        q[i] = Math.round(this.weight(Math.floor(id / dim), id % dim) / scale);
       });
     } else {
       data = Buffer.alloc(this.weights.length * dim * 2);
       const q = new Int16Array(data.buffer, data.byteOffset, this.weights.length * dim);
       for (let c = 0; c < this.weights.length; c++) for (let i = 0; i < dim; i++) {
-        const v = this.weights[c][i];
+        const v = this.weight(c, i);
         q[c * dim + i] = Math.abs(v) > prune ? Math.round(v / scale) : 0;
       }
     }

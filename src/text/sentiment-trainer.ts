@@ -162,7 +162,7 @@ export function blendModels(a: LinearModel, b: LinearModel, share: number): Line
   const weights = a.weights.map((wa, c) => {
     const wb = b.weights[c];
     const w = new Float32Array(wa.length);
-    for (let j = 0; j < w.length; j++) w[j] = (1 - share) * wa[j] + share * wb[j];
+    for (let j = 0; j < w.length; j++) w[j] = (1 - share) * wa[j] * a.weightScale + share * wb[j] * b.weightScale;
     return w;
   });
   const bias = a.header.bias.map((x, c) => (1 - share) * x + share * b.header.bias[c]);

@@ -155,7 +155,7 @@ const command: Command = {
         trainedAt: io.now().toISOString(), sources, holdout, evaluation,
         command: `flarewatch train-sentiment ${process.argv.slice(3).join(' ')}`.trim(),
       },
-    }, saved.weights);
+    }, saved.weights, saved.weightScale);
     const bytes = saved.save(out);
     io.stdout.write(`wrote ${out} (${(bytes / 1024 / 1024).toFixed(2)} MB, ${saved.header.classes.length === 2 ? 'binary' : '3-class'} ${lang})\n`);
     return 0;
