@@ -10,6 +10,14 @@ import { ingestRoutes } from './routes/ingest-routes.js';
 import { readRoutes } from './routes/read-routes.js';
 import { liveRoutes } from './routes/live-routes.js';
 import { opsRoutes } from './routes/ops-routes.js';
+import { postRoutes } from './routes/post-routes.js';
+import { rulesRoutes } from './routes/rules-routes.js';
+import { userRoutes } from './routes/user-routes.js';
+import { sourceRoutes } from './routes/source-routes.js';
+import { settingsRoutes } from './routes/settings-routes.js';
+import { evidenceRoutes } from './routes/evidence-routes.js';
+import { reportRoutes } from './routes/report-routes.js';
+import { deskFallbackRoutes } from './routes/desk-fallback-routes.js';
 import { DASHBOARD_DIR } from '../core/paths.js';
 
 export type { AppDeps } from './app-deps.js';
@@ -30,6 +38,14 @@ export function createApp(deps: AppDeps): express.Express {
   api.use(sessionRoutes(deps));
   api.use(liveRoutes(deps));
   for (const r of deps.apiRouters ?? []) api.use(r);
+  api.use(postRoutes(deps));
+  api.use(rulesRoutes(deps));
+  api.use(userRoutes(deps));
+  api.use(sourceRoutes(deps));
+  api.use(settingsRoutes(deps));
+  api.use(evidenceRoutes(deps));
+  api.use(reportRoutes(deps));
+  api.use(deskFallbackRoutes(deps)); // after apiRouters: the alerting router's handlers win when mounted
   api.use(readRoutes(deps));
   api.use((_req, res) => void res.status(404).json({ error: 'no such endpoint' }));
   app.use('/api/v1', api);
@@ -37,8 +53,8 @@ export function createApp(deps: AppDeps): express.Express {
   // dashboard: built assets (npm run build) and chart.js served locally
   const dist = join(DASHBOARD_DIR, 'dist');
   const pub = join(DASHBOARD_DIR, 'public');
-  if (existsSync(dist)) app.use('/assets', express.static(dist, { fallthrough: false, index: false }));
-  if (existsSync(pub)) app.use(express.static(pub, { index: 'index.html' }));
+  app.use('/assets', express.static(dist, { fallthrough: false, index: false }));
+  app.use(express.static(pub, { index: 'index.html' }));
   app.get(/^\/(?!api\/).*/, (_req, res) => {
     const index = join(pub, 'index.html');
     if (existsSync(index)) res.sendFile(index);

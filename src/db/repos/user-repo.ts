@@ -40,6 +40,33 @@ export class UserRepo {
       .map((r) => ({ id: r.id as number, username: r.username as string, role: r.role as Role, createdAt: r.created_at as string, disabled: r.disabled === 1 }));
   }
 
+  get(id: number): (User & { disabled: boolean }) | null {
+    const r = this.db.prepare('SELECT id, username, role, disabled FROM users WHERE id = ?').get(id) as Record<string, unknown> | undefined;
+    return r ? { id: r.id as number, username: r.username as string, role: r.role as Role, disabled: r.disabled === 1 } : null;
+  }
+
+  /** Change role, disabled flag or password; disabling or a new password ends the user's sessions. */
+  async update(id: number, change: { role?: Role; disabled?: boolean; password?: string }): Promise<void> {
+    if (change.role !== undefined) {
+      if (!ROLES.includes(change.role)) throw new UserError(`unknown role '${change.role}'`, `use one of: ${ROLES.join(', ')}`);
+      this.db.prepare('UPDATE users SET role = ? WHERE id = ?').run(change.role, id);
+    }
+    if (change.password !== undefined) {
+      if (change.password.length < 4) throw new UserError('password too short', 'use at least 4 characters (12 or more recommended)');
+      this.db.prepare('UPDATE users SET password_hash = ? WHERE id = ?').run(await hashPassword(change.password), id);
+      this.db.prepare('DELETE FROM sessions WHERE user_id = ?').run(id);
+    }
+    if (change.disabled !== undefined) {
+      this.db.prepare('UPDATE users SET disabled = ? WHERE id = ?').run(change.disabled ? 1 : 0, id);
+      if (change.disabled) this.db.prepare('DELETE FROM sessions WHERE user_id = ?').run(id);
+    }
+  }
+
+  /** Active admins other than `exceptId`: the last admin must not lock everyone out. */
+  otherActiveAdmins(exceptId: number): number {
+    return this.db.prepare("SELECT count(*) FROM users WHERE role = 'admin' AND disabled = 0 AND id != ?").pluck().get(exceptId) as number;
+  }
+
   createSession(userId: number, now: Date, ttlMs: number): { token: string; csrf: string; expiresAt: string } {
     const token = randomBytes(32).toString('base64url');
     const csrf = randomBytes(24).toString('base64url');

@@ -6,6 +6,7 @@ import { AlertRepo } from '../../db/repos/alert-repo.js';
 import { toContractAlert } from '../../core/alert.js';
 import { requireRole } from '../security.js';
 import { searchPosts } from '../post-search.js';
+import { sendError } from '../route-helpers.js';
 
 const int = (v: unknown, d: number, max: number) => {
   const n = Number(v);
@@ -70,11 +71,11 @@ export function readRoutes(deps: AppDeps): Router {
       const result = searchPosts(db, {
         q: str(req.query.q), source: str(req.query.source), sentiment: str(req.query.sentiment), topic: str(req.query.topic),
         from: str(req.query.from), to: str(req.query.to), limit: int(req.query.limit, 50, 1000),
+        beforePk: int(req.query.before, 0, Number.MAX_SAFE_INTEGER) || undefined,
       });
-      res.json({ posts: result.posts.map(postRow), scanned: result.scanned, truncated: result.truncated });
+      res.json({ posts: result.posts.map(postRow), scanned: result.scanned, truncated: result.truncated, usedIndex: result.usedIndex });
     } catch (e) {
-      const col = (e as { column?: number }).column;
-      res.status(400).json({ error: (e as Error).message, column: col ?? null });
+      sendError(res, e);
     }
   });
 
