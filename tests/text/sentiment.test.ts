@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { defaultModelDir, loadSentimentModel, SentimentModel } from '../../src/text/sentiment.js';
+import { LinearModel, ModelFileError } from '../../src/text/linear-model.js';
+import { blendModels, calibrateNeutralBand, trainModel, type TrainRow } from '../../src/text/sentiment-trainer.js';
+
+const zh = loadSentimentModel(defaultModelDir(), 'zh');
+const en = loadSentimentModel(defaultModelDir(), 'en');
+
+describe('shipped sentiment models', () => {
+  it('Chinese: clear cases, negation scope, contrast, emoticons', () => {
+    expect(zh.score('东西很好，物流也快，非常满意').score).toBeGreaterThan(0.3);
+    expect(zh.score('太差了，喝出异物，再也不买了[怒]').score).toBeLessThan(-0.3);
+    expect(zh.score('不好吃，一点都不新鲜').score).toBeLessThan(0);
+    expect(zh.score('包装还行，但是味道太难吃了，失望').score).toBeLessThan(0);
+    expect(zh.score('哈哈哈今天好开心[哈哈][爱你]').label).toBe('positive');
+    expect(zh.score('客服推诿，投诉无门，退款一个月了还没到账').label).toBe('negative');
+  });
+  it('English: clear cases and negation', () => {
+    expect(en.score('I love my new phone, it is awesome :)').score).toBeGreaterThan(0);
+    expect(en.score('Worst update ever, my laptop is broken and support is useless').score).toBeLessThan(0);
+    expect(en.score('This is not good at all').score).toBeLessThan(en.score('This is good').score);
+  });
+  it('scores stay in [-1, 1] and "negative" implies score < 0', () => {
+    for (const t of ['', '。。。', '好', '不', '?', '[怒]', 'a'.repeat(5000), '星河乳业'.repeat(300)]) {
+      for (const m of [zh, en]) {
+        const s = m.score(t);
+        expect(s.score).toBeGreaterThanOrEqual(-1);
+        expect(s.score).toBeLessThanOrEqual(1);
+        if (s.label === 'negative') expect(s.score).toBeLessThan(0);
+      }
+    }
+  });
+  it('a missing model is a ModelFileError that says how to train one', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fw-models-'));
+    expect(() => loadSentimentModel(dir, 'zh')).toThrow(ModelFileError);
+    expect(() => loadSentimentModel(dir, 'zh')).toThrow(/train-sentiment/);
+  });
+});
+
+describe('training', () => {
+  const pos = ['质量很好很满意', '味道不错下次还来', '送货快服务好', '非常喜欢推荐购买', '好吃又便宜', '包装精美很喜欢'];
+  const neg = ['质量太差退货', '难吃死了不会再买', '送货慢态度差', '非常失望不推荐', '又贵又难吃', '包装破损很生气'];
+  const rows: TrainRow[] = [];
+  for (let i = 0; i < 20; i++) {
+    for (const t of pos) rows.push({ text: t, label: 'positive' });
+    for (const t of neg) rows.push({ text: t, label: 'negative' });
+  }
+  it('learns a small binary task, survives the file round trip, and is deterministic', () => {
+    const m = trainModel(rows, { lang: 'zh', bits: 16, epochs: 3, nbScale: true });
+    const loaded = new SentimentModel(LinearModel.fromBuffer(m.toBuffer()));
+    expect(loaded.score('质量很好').score).toBeGreaterThan(0);
+    expect(loaded.score('态度差很失望').score).toBeLessThan(0);
+    const again = trainModel(rows, { lang: 'zh', bits: 16, epochs: 3, nbScale: true });
+    expect(Buffer.compare(m.toBuffer(), again.toBuffer())).toBe(0);
+    const blended = blendModels(m, again, 0.3);
+    expect(new SentimentModel(blended).score('质量很好').score).toBeCloseTo(new SentimentModel(m).score('质量很好').score, 4);
+  });
+  it('trains a 3-class softmax model when neutral rows are present', () => {
+    const r3: TrainRow[] = [...rows, ...Array.from({ length: 60 }, (_, i) => ({ text: `今天是星期${'一二三四五六'[i % 6]}，下午开会`, label: 'neutral' as const }))];
+    const m = new SentimentModel(LinearModel.fromBuffer(trainModel(r3, { lang: 'zh', bits: 16, epochs: 4 }).toBuffer()));
+    expect(m.model.header.classes).toEqual(['negative', 'neutral', 'positive']);
+    expect(m.score('今天星期三下午开会').label).toBe('neutral');
+    expect(m.score('非常喜欢').label).toBe('positive');
+  });
+  it('calibrates the neutral band with lo <= 0 <= hi', () => {
+    const band = calibrateNeutralBand([
+      { truth: 'negative', score: -0.8, label: 'negative' }, { truth: 'neutral', score: 0.1, label: 'positive' },
+      { truth: 'neutral', score: -0.05, label: 'negative' }, { truth: 'positive', score: 0.9, label: 'positive' },
+    ]);
+    expect(band.lo).toBeLessThanOrEqual(0);
+    expect(band.hi).toBeGreaterThanOrEqual(0.1);
+    expect(band.accuracy).toBe(1);
+  });
+});
