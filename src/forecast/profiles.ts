@@ -29,14 +29,16 @@ export const PROFILES: Record<ProfileName, SeismicParams> = {
 };
 
 /**
- * Which constants fit a post. Twitter-like platforms with reposters' follower counts use the
- * follower-weighted fit; everything without follower counts uses the event-count fit of its
- * platform (Weibo's for Chinese platforms and anything unknown, whose reposting pace is closer to
- * Weibo's). A Weibo cascade with follower counts uses the Twitter follower fit's weighting.
+ * Which constants fit a post. Twitter-like platforms use the Twitter fits (with or without
+ * reposters' follower counts). Weibo and every other platform use the Weibo fit, whose reposting
+ * pace is much faster than Twitter's (half of a day's reposts within the first hour): when follower
+ * counts are known there, they still weight each node's reach (weights are relative to the mean
+ * reposter, so the constants carry over), but no Weibo data with followers was available to
+ * re-fit the constants for that case.
  */
 export function pickProfile(source: string, hasFollowers: boolean): ProfileName {
   const s = source.toLowerCase();
   const twitterLike = s === 'twitter' || s === 'x' || s === 'reddit' || s === 'hn' || s === 'mastodon';
   if (twitterLike) return hasFollowers ? 'twitter-followers' : 'twitter-counts';
-  return hasFollowers ? 'twitter-followers' : 'weibo-counts';
+  return 'weibo-counts';
 }
