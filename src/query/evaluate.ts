@@ -74,11 +74,25 @@ function spans(node: QueryNode, ctx: DocContext): Span[] {
     case 'near': {
       const ls = spans(node.left, ctx);
       if (ls.length === 0) return [];
-      const rs = spans(node.right, ctx);
+      const rs = spans(node.right, ctx).sort((a, b) => a.start - b.start);
+      if (rs.length === 0) return [];
+      const maxLen = rs.reduce((m, b) => Math.max(m, b.end - b.start), 0);
       const out: Span[] = [];
-      for (const a of ls)
-        for (const b of rs)
-          if (gap(a, b) <= node.distance) out.push({ start: Math.min(a.start, b.start), end: Math.max(a.end, b.end) });
+      const seen = new Set<string>();
+      for (const a of ls) {
+        // only right spans starting in [a.start - distance - maxLen, a.end + distance] can be near
+        let lo = 0;
+        let hi = rs.length;
+        const from = a.start - node.distance - maxLen;
+        while (lo < hi) { const mid = (lo + hi) >> 1; if (rs[mid].start < from) lo = mid + 1; else hi = mid; }
+        for (let i = lo; i < rs.length && rs[i].start <= a.end + node.distance; i++) {
+          const b = rs[i];
+          if (gap(a, b) > node.distance) continue;
+          const s = { start: Math.min(a.start, b.start), end: Math.max(a.end, b.end) };
+          const key = `${s.start}:${s.end}`;
+          if (!seen.has(key)) { seen.add(key); out.push(s); }
+        }
+      }
       return out;
     }
     default: return []; // the parser only allows positional nodes under NEAR

@@ -9,6 +9,8 @@ import type { QueryNode, TermField, TermNode } from './ast.js';
 import { QuerySyntaxError, columnOf } from './errors.js';
 import { tokenize, type Token } from './tokenizer.js';
 
+const MAX_DEPTH = 64;
+
 const DESCRIBE: Record<Token['kind'], string> = {
   lparen: "'('", rparen: "')'", and: 'AND', or: 'OR', not: 'NOT', minus: "'-'", near: 'NEAR',
   term: 'a term', field: 'a field', eof: 'the end of the query',
@@ -23,6 +25,8 @@ class Parser {
   private pos = 0;
   /** field imposed by an enclosing `title:( ... )` group */
   private field: TermField = 'any';
+  /** nesting of groups and NOTs, bounded so a hostile query cannot overflow the stack */
+  private depth = 0;
 
   constructor(private readonly src: string) {
     this.toks = tokenize(src);
@@ -90,12 +94,17 @@ class Parser {
     return children.length === 1 ? children[0] : { kind: 'and', children };
   }
 
+  private enter(index: number): void {
+    if (++this.depth > MAX_DEPTH) this.fail(index, `query nested more than ${MAX_DEPTH} levels deep`, 'simplify the parentheses and NOTs');
+  }
+
   private parseUnary(): QueryNode {
     const t = this.peek();
     if (t.kind === 'not' || t.kind === 'minus') {
       this.next();
       this.expectOperand(t.kind === 'not' ? 'NOT' : "'-'");
-      return { kind: 'not', child: this.parseUnary() };
+      this.enter(t.index);
+      try { return { kind: 'not', child: this.parseUnary() }; } finally { this.depth--; }
     }
     return this.parseNear();
   }
@@ -124,7 +133,9 @@ class Parser {
     switch (t.kind) {
       case 'term': return this.term(t, this.field);
       case 'lparen': {
+        this.enter(t.index);
         const node = this.parseOr();
+        this.depth--;
         const close = this.peek();
         if (close.kind !== 'rparen')
           this.fail(close.index, `expected ')' to close the '(' at column ${columnOf(this.src, t.index)}, found ${DESCRIBE[close.kind]}`,

@@ -29,3 +29,21 @@ describe('query parser fuzz', () => {
     fc.assert(fc.property(fc.array(tok, { maxLength: 12 }), (ts) => check(ts.join(' '))), { numRuns: 3000 });
   });
 });
+
+describe('hostile queries', () => {
+  it('rejects absurd nesting with a QuerySyntaxError instead of overflowing the stack', () => {
+    expect(() => compileQuery('('.repeat(5000) + 'a' + ')'.repeat(5000))).toThrow(QuerySyntaxError);
+    expect(() => compileQuery('NOT '.repeat(5000) + 'a')).toThrow(QuerySyntaxError);
+    expect(() => compileQuery('-'.repeat(5000) + 'a')).toThrow(QuerySyntaxError);
+    expect(compileQuery('('.repeat(30) + 'a' + ')'.repeat(30)).matches({ text: 'a' })).toBe(true);
+  });
+
+  it('evaluates chained NEAR over many occurrences quickly', () => {
+    const q = compileQuery('a NEAR/3 b NEAR/3 a NEAR/3 b');
+    const text = 'ab'.repeat(5000);
+    const t0 = performance.now();
+    expect(q.matches({ text })).toBe(true);
+    expect(q.matches({ text: 'a'.repeat(10000) })).toBe(false);
+    expect(performance.now() - t0).toBeLessThan(5000);
+  });
+});

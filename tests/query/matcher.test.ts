@@ -80,6 +80,28 @@ describe('compileQuery().matches', () => {
   });
 });
 
+describe('NEAR against brute force', () => {
+  const occurrences = (text: string, term: string) => {
+    const out: number[] = [];
+    for (let i = text.indexOf(term); i >= 0; i = text.indexOf(term, i + 1)) out.push(i);
+    return out;
+  };
+  it('is true exactly when some pair of occurrences has at most n characters between them', () => {
+    fc.assert(
+      fc.property(
+        fc.string({ unit: fc.constantFrom('a', 'b', 'c', '星'), maxLength: 40 }),
+        fc.constantFrom('a', 'ab', 'ba', 'c', '星a'), fc.constantFrom('b', 'bc', 'a', '星'), fc.integer({ min: 0, max: 6 }),
+        (text, x, y, n) => {
+          const expected = occurrences(text, x).some((i) => occurrences(text, y).some((j) =>
+            Math.max(0, Math.max(i, j) - Math.min(i + x.length, j + y.length)) <= n));
+          expect(compileQuery(`"${x}" NEAR/${n} "${y}"`).matches({ text })).toBe(expected);
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  });
+});
+
 describe('createTopicMatcher', () => {
   const topics = [
     { id: 'dairy', query: '星河乳业 OR 星河牛奶 OR "Xinghe Dairy"' },
