@@ -63,7 +63,6 @@ export function createNotifier(db: Db, config: AlertingConfig, deps: NotifierDep
   };
   const missingReceiver = (receiver: string, now: Date) => addWarning(db, now, { kind: 'config', receiver, message: `receiver '${receiver}' is not defined in alerting.yaml` });
 
-  let dataNow = new Date(0);
   const queueFor = (now: Date): NoticeQueue => ({
     alerts(kind, receiver, dedupBase, alerts, lines) {
       const channels = channelsOf(receiver);
@@ -117,7 +116,6 @@ export function createNotifier(db: Db, config: AlertingConfig, deps: NotifierDep
   let running: Promise<void> | null = null;
 
   async function tickOnce(now: Date): Promise<void> {
-    dataNow = now;
     const enqueue = enqueueFor(now);
     for (const { group, repeat } of dueGroups(db, now)) {
       try { flushGroup(db, config, group, now, enqueue, { repeat }); } catch (e) { log('error', 'alerting: group flush failed', { group: group.id, error: (e as Error).message }); }
@@ -190,7 +188,6 @@ export function createNotifier(db: Db, config: AlertingConfig, deps: NotifierDep
       return listDeliveries(db, { limit: 500 }).filter((d) => d.notificationId === notificationId);
     },
   };
-  void dataNow;
   return notifier;
 }
 

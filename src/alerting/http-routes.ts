@@ -1,0 +1,159 @@
+// HTTP routes for alerting and the response desk, mounted by the web app under /api/v1 (and at
+// the root for the one-click `/ack/:token` link, where the signed token is the only authority).
+// The app sets req.user = {id, username, role} and checks CSRF before this router; writes need
+// role analyst or admin (403 JSON otherwise). Errors map by class: UserError 400, NotFound 404,
+// Conflict 409.
+import express, { Router, type Request, type Response } from 'express';
+import type { Db } from '../db/connection.js';
+import type { Notifier } from './notifier.js';
+import { UnknownReceiverError } from './notifier.js';
+import { UserError } from '../core/errors.js';
+import { AckTokenError, verifyAckToken } from './ack-link.js';
+import { escapeHtml } from './text-safety.js';
+import { listDeliveries, listWarnings, clearWarning } from './outbox.js';
+import { createSilence, expireSilence, listSilences } from '../desk/silences.js';
+import { listAudit } from '../desk/audit.js';
+import { ConflictError, NotFoundError } from '../desk/errors.js';
+import { acknowledgeIncident, addIncidentNote, assignOwner, getDeskIncident, listFeedback, listIncidentNotes, setIncidentStatus } from '../desk/incident-desk.js';
+
+export interface AlertingRouterDeps { db: Db; notifier: Notifier; secret: string; now: () => Date }
+
+interface User { id?: number; username?: string; role?: string }
+const userOf = (req: Request): User | undefined => (req as unknown as { user?: User }).user;
+const actorOf = (req: Request): string => userOf(req)?.username ?? 'unknown';
+
+function canWrite(req: Request, res: Response): boolean {
+  const role = userOf(req)?.role;
+  if (role === 'analyst' || role === 'admin') return true;
+  res.status(403).json({ error: 'this action needs the analyst or admin role', hint: role ? `you are signed in as ${role}` : 'sign in first' });
+  return false;
+}
+
+function fail(res: Response, e: unknown): void {
+  if (e instanceof NotFoundError) { res.status(404).json({ error: e.message.split('\n')[0] }); return; }
+  if (e instanceof ConflictError) { res.status(409).json({ error: e.message.split('\n')[0], hint: e.hint ?? null }); return; }
+  if (e instanceof UnknownReceiverError) { res.status(404).json({ error: e.message }); return; }
+  if (e instanceof UserError) { res.status(400).json({ error: e.message.split('\n')[0], hint: e.hint ?? null }); return; }
+  res.status(500).json({ error: 'internal error' });
+}
+
+function page(title: string, body: string, color: string): string {
+  return `<!doctype html><html lang="zh"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${escapeHtml(title)}</title></head>
+<body style="font-family:-apple-system,'Microsoft YaHei',sans-serif;max-width:560px;margin:48px auto;padding:0 16px;color:#222">
+<h1 style="color:${color};font-size:22px">${escapeHtml(title)}</h1>${body}</body></html>`;
+}
+
+export function createAlertingRouter(deps: AlertingRouterDeps): Router {
+  const { db, notifier } = deps;
+  const r = Router();
+  const json = express.json({ limit: '100kb' });
+  const body = (req: Request): Record<string, unknown> => (req.body && typeof req.body === 'object' ? req.body as Record<string, unknown> : {});
+  const idParam = (req: Request): string => String(req.params.id);
+
+  // One-click acknowledge from a notification. The token is the authority (no session).
+  r.get('/ack/:token', (req, res) => {
+    res.set('cache-control', 'no-store').set('referrer-policy', 'no-referrer').type('html');
+    try {
+      const { incidentId } = verifyAckToken(String(req.params.token), deps.secret, deps.now());
+      const { incident, already } = acknowledgeIncident(db, incidentId, `ack-link:${incidentId}`, deps.now(), 'link');
+      res.status(200).send(page(already ? '已确认 Already acknowledged' : '已确认 Acknowledged',
+        `<p>事件 Incident <b>${escapeHtml(incident.id)}</b>: ${escapeHtml(incident.title)}</p>
+<p>状态 Status: <b>${escapeHtml(incident.status)}</b>${incident.acknowledgedAt ? ` · 确认时间 acknowledged at ${escapeHtml(incident.acknowledgedAt)}` : ''}</p>
+<p>请在看板中指派负责人并更新进展 / Assign an owner and post updates on the dashboard.</p>`, '#2e7d32'));
+    } catch (e) {
+      const status = e instanceof AckTokenError ? (e.reason === 'expired' ? 410 : 400) : e instanceof NotFoundError ? 404 : e instanceof ConflictError ? 409 : 500;
+      const msg = e instanceof AckTokenError || e instanceof NotFoundError || e instanceof ConflictError ? (e as Error).message.split('\n')[0] : 'internal error';
+      res.status(status).send(page('无法确认 Cannot acknowledge', `<p>${escapeHtml(msg)}</p><p>请登录看板确认 / Please acknowledge from the dashboard.</p>`, '#c62828'));
+    }
+  });
+
+  r.get('/deliveries', (req, res) => {
+    try {
+      const alert = req.query.alert !== undefined ? Number(req.query.alert) : undefined;
+      if (alert !== undefined && !Number.isInteger(alert)) throw new UserError('alert must be an integer id', 'e.g. /deliveries?alert=12');
+      const incident = typeof req.query.incident === 'string' ? req.query.incident : undefined;
+      res.json({ deliveries: listDeliveries(db, { alertId: alert, incidentId: incident, limit: 200 }) });
+    } catch (e) { fail(res, e); }
+  });
+
+  r.get('/alerting/warnings', (req, res) => {
+    res.json({ warnings: listWarnings(db, { includeCleared: req.query.all === '1' }), config: notifier.config.warnings });
+  });
+  r.post('/alerting/warnings/:id/clear', (req, res) => {
+    if (!canWrite(req, res)) return;
+    res.json({ ok: clearWarning(db, Number(req.params.id), deps.now()) });
+  });
+  r.get('/alerting/receivers', (_req, res) => {
+    res.json({ receivers: [...notifier.config.receivers.values()].map((x) => ({ name: x.name, channels: x.channels.map((c) => c.type) })) });
+  });
+  r.get('/feedback', (req, res) => {
+    res.json({ feedback: listFeedback(db, { since: typeof req.query.since === 'string' ? req.query.since : undefined }) });
+  });
+
+  r.get('/silences', (req, res) => {
+    res.json({ silences: listSilences(db, deps.now(), { active: req.query.active === '1' || req.query.active === 'true' }) });
+  });
+  r.post('/silences', json, (req, res) => {
+    if (!canWrite(req, res)) return;
+    try { res.status(201).json({ silence: createSilence(db, body(req), actorOf(req), deps.now()) }); } catch (e) { fail(res, e); }
+  });
+  r.delete('/silences/:id', (req, res) => {
+    if (!canWrite(req, res)) return;
+    try {
+      const id = Number(req.params.id);
+      if (!Number.isInteger(id)) throw new UserError('silence id must be an integer');
+      res.json({ silence: expireSilence(db, id, actorOf(req), deps.now()) });
+    } catch (e) { fail(res, e); }
+  });
+
+  r.get('/incidents/:id/desk', (req, res) => {
+    try { res.json({ incident: getDeskIncident(db, idParam(req)) }); } catch (e) { fail(res, e); }
+  });
+  r.post('/incidents/:id/ack', json, (req, res) => {
+    if (!canWrite(req, res)) return;
+    try {
+      const { incident, already } = acknowledgeIncident(db, idParam(req), actorOf(req), deps.now(), 'dashboard');
+      res.json({ ok: true, already, incident });
+    } catch (e) { fail(res, e); }
+  });
+  r.post('/incidents/:id/assign', json, (req, res) => {
+    if (!canWrite(req, res)) return;
+    try {
+      const owner = body(req).owner;
+      if (owner !== null && owner !== undefined && typeof owner !== 'string') throw new UserError('owner must be a string or null', 'send {"owner": "alice"}');
+      res.json({ ok: true, incident: assignOwner(db, idParam(req), (owner as string | null | undefined) ?? null, actorOf(req), deps.now()) });
+    } catch (e) { fail(res, e); }
+  });
+  r.post('/incidents/:id/status', json, (req, res) => {
+    if (!canWrite(req, res)) return;
+    try {
+      const b = body(req);
+      if (typeof b.status !== 'string') throw new UserError('status is required', 'send {"status": "responding"}');
+      res.json({ ok: true, incident: setIncidentStatus(db, idParam(req), b.status, actorOf(req), deps.now(), typeof b.note === 'string' ? b.note : undefined) });
+    } catch (e) { fail(res, e); }
+  });
+  r.post('/incidents/:id/notes', json, (req, res) => {
+    if (!canWrite(req, res)) return;
+    try { res.status(201).json({ note: addIncidentNote(db, idParam(req), body(req).text, actorOf(req), deps.now()) }); } catch (e) { fail(res, e); }
+  });
+  r.get('/incidents/:id/notes', (req, res) => {
+    try { res.json({ notes: listIncidentNotes(db, idParam(req)) }); } catch (e) { fail(res, e); }
+  });
+  r.get('/incidents/:id/audit', (req, res) => {
+    try {
+      getDeskIncident(db, idParam(req));
+      res.json({ audit: listAudit(db, `incident:${idParam(req)}`) });
+    } catch (e) { fail(res, e); }
+  });
+
+  r.post('/channels/test', json, async (req, res) => {
+    if (!canWrite(req, res)) return;
+    try {
+      const receiver = body(req).receiver;
+      if (typeof receiver !== 'string' || !receiver) throw new UserError('receiver is required', 'send {"receiver": "pr-desk"}');
+      const deliveries = await notifier.testReceiver(receiver);
+      res.json({ ok: deliveries.length > 0 && deliveries.every((d) => d.status === 'sent'), deliveries });
+    } catch (e) { fail(res, e); }
+  });
+  return r;
+}
