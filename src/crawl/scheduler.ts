@@ -1,0 +1,220 @@
+// The crawl scheduler: node-cron runs each enabled source on its schedule in an explicit
+// timezone; a run never overlaps the previous run of the same source; one host limiter is shared
+// by every source (politeness per host); each source keeps its cookie jar across runs, retired
+// when blocked and retried after a cool-down; young posts are re-observed on a decaying schedule;
+// every run's outcome becomes source status plus health events sent to the sink.
+import cron, { type ScheduledTask } from 'node-cron';
+import type { Env } from '../config/env.js';
+import type { Observation } from '../core/observation.js';
+import type { AnyAdapter, CrawlRequest } from './adapter.js';
+import { getAdapter } from './registry.js';
+import { crawlOnce } from './crawl-once.js';
+import { HttpPageFetcher, type PageFetcherOptions } from './page-fetcher.js';
+import { HostLimiter } from './host-limiter.js';
+import { initialJar } from './session-setup.js';
+import type { CookieJar } from './cookie-jar.js';
+import type { SourceConfig } from './sources-config.js';
+import { applyOutcome, initialStatus, type RunSummary, type SourceHealthEvent, type SourceStatus, type HealthThresholds } from './source-health.js';
+import type { BrowserRenderer } from './browser-renderer.js';
+
+export type { RunSummary, SourceHealthEvent, SourceStatus } from './source-health.js';
+
+export interface CrawlSink {
+  save(sourceId: string, obs: Observation[], now: Date): void | Promise<void>;
+  /** which of these ids (of observation source `source`, e.g. 'weibo') are already stored */
+  knownIds(source: string, ids: string[]): Set<string>;
+  health(ev: SourceHealthEvent): void;
+  /** posts due for a metrics re-fetch (decaying schedule), by observation source */
+  reobserveDue?(now: Date): { source: string; id: string; url: string }[];
+  /** the status stored by an earlier process, so streaks survive a restart */
+  loadStatus?(sourceId: string): Partial<SourceStatus> | null;
+  /** register the configured sources (id, adapter, url, ...) */
+  registerSources?(sources: SourceConfig[], now: Date): void;
+}
+
+export type LogFn = (level: 'debug' | 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>) => void;
+
+export interface SchedulerOptions {
+  sources: SourceConfig[];
+  sink: CrawlSink;
+  env: Env;
+  log?: LogFn;
+  /** IANA zone for the cron schedules (default env.timezone, Asia/Shanghai) */
+  timezone?: string;
+  /** the wall clock (tests pass a fake) */
+  now?: () => Date;
+  /** look up a source's cookiesEnv variable (the start command passes process.env's values) */
+  lookupSecret?: (name: string) => string | undefined;
+  /** cron expression of the re-observation tick (default every minute); null disables it */
+  reobserveSchedule?: string | null;
+  /** minutes a blocked session rests before a fresh one is tried (default 60) */
+  blockedCooldownMinutes?: number;
+  /** don't schedule anything, only runNow (tests) */
+  manual?: boolean;
+  /** network knobs passed to every fetcher (timeouts, retries, sleep) */
+  fetcher?: Partial<PageFetcherOptions>;
+  thresholds?: HealthThresholds;
+  /** adapters to use instead of the crawlers/ folder (tests) */
+  adapters?: Map<string, AnyAdapter>;
+}
+
+export interface CrawlScheduler {
+  stop(): Promise<void>;
+  runNow(sourceId: string): Promise<RunSummary>;
+  /** run one re-observation tick now; resolves to the number of observations saved */
+  reobserveNow(): Promise<number>;
+  status(): SourceStatus[];
+}
+
+interface SourceState {
+  cfg: SourceConfig;
+  status: SourceStatus;
+  jar: CookieJar | null;
+  running: Promise<RunSummary> | null;
+  task: ScheduledTask | null;
+}
+
+export function startCrawlScheduler(opts: SchedulerOptions): CrawlScheduler {
+  const now = opts.now ?? (() => new Date());
+  const log: LogFn = opts.log ?? (() => undefined);
+  const tz = opts.timezone ?? opts.env.timezone;
+  const limiter = new HostLimiter({ minIntervalMs: Math.min(...opts.sources.map((s) => s.minIntervalMs), 2000), ...(opts.fetcher?.sleep ? { sleep: opts.fetcher.sleep } : {}) });
+  const states = new Map<string, SourceState>();
+  let renderer: BrowserRenderer | null = null;
+  let stopped = false;
+  opts.sink.registerSources?.(opts.sources, now());
+
+  const adapterFor = (id: string) => (opts.adapters?.get(id) ? Promise.resolve(opts.adapters.get(id)!) : getAdapter(id));
+
+  for (const cfg of opts.sources) {
+    const stored = opts.sink.loadStatus?.(cfg.id) ?? {};
+    const base = initialStatus({ id: cfg.id, adapter: cfg.adapter, url: cfg.url, enabled: cfg.enabled, schedule: cfg.schedule });
+    states.set(cfg.id, { cfg, status: { ...base, ...stored, id: cfg.id, adapter: cfg.adapter, url: cfg.url, enabled: cfg.enabled, schedule: cfg.schedule, running: false }, jar: null, running: null, task: null });
+  }
+
+  function emit(events: SourceHealthEvent[]) {
+    for (const ev of events) {
+      try {
+        opts.sink.health(ev);
+      } catch (e) {
+        log('error', `health sink failed: ${(e as Error).message}`, { source: ev.sourceId });
+      }
+    }
+  }
+
+  async function fetcherFor(st: SourceState, adapter: AnyAdapter): Promise<HttpPageFetcher> {
+    const t = now().getTime();
+    const cooldown = (opts.blockedCooldownMinutes ?? 60) * 60_000;
+    if (!st.jar || (st.jar.retired && st.status.blockedAt && t - Date.parse(st.status.blockedAt) >= cooldown)) {
+      const cookie = st.cfg.cookiesEnv ? opts.lookupSecret?.(st.cfg.cookiesEnv) ?? (st.cfg.cookiesEnv === 'WEIBO_COOKIES' ? opts.env.weiboCookies : null) : null;
+      st.jar = initialJar(adapter.id, opts.env, cookie ?? null, st.cfg.url);
+    }
+    if (adapter.features.browser && !renderer) {
+      const { BrowserRenderer } = await import('./browser-renderer.js');
+      renderer = new BrowserRenderer({ executablePath: opts.env.puppeteerExecutablePath });
+    }
+    limiter.setMinInterval(new URL(st.cfg.url).host, st.cfg.minIntervalMs);
+    return new HttpPageFetcher({
+      jar: st.jar, limiter, respectRobots: st.cfg.robots !== 'ignore', proxy: st.cfg.proxy ?? opts.env.httpProxy,
+      rawArchiveDir: opts.env.rawArchive ? 'data/raw' : null, renderer, log, now, ...opts.fetcher,
+    });
+  }
+
+  async function doRun(st: SourceState, extra: CrawlRequest[] | null): Promise<RunSummary> {
+    const started = now();
+    const errors: string[] = [];
+    let items = 0, pages = 0, blocked = false;
+    let observations: Observation[] = [];
+    try {
+      const adapter = await adapterFor(st.cfg.adapter);
+      const fetcher = await fetcherFor(st, adapter);
+      const isReobserve = extra !== null;
+      const res = await crawlOnce({
+        adapter, url: isReobserve ? extra[0].url : st.cfg.url, params: st.cfg.params,
+        maxPages: isReobserve ? extra.length : st.cfg.maxPages, now: started, fetcher,
+        knownIds: (ids) => opts.sink.knownIds(adapter.id, ids),
+        extraRequests: isReobserve ? extra.slice(1) : undefined, log,
+      });
+      observations = res.observations;
+      pages = res.pages;
+      blocked = !!res.blocked;
+      errors.push(...res.errors.map((e) => `${e.error.name}: ${e.error.message}`));
+      if (observations.length) await opts.sink.save(st.cfg.id, observations, started);
+      items = observations.length;
+    } catch (e) {
+      errors.push(`${(e as Error).name}: ${(e as Error).message}`);
+      log('error', `source ${st.cfg.id} failed: ${(e as Error).message}`);
+    }
+    const outcome: RunSummary['outcome'] = blocked ? 'blocked' : errors.length && !items ? 'error' : items ? 'ok' : 'empty';
+    return { sourceId: st.cfg.id, startedAt: started.toISOString(), finishedAt: now().toISOString(), items, pages, errors, blocked, outcome, observations };
+  }
+
+  function run(sourceId: string, extra: CrawlRequest[] | null = null): Promise<RunSummary> {
+    const st = states.get(sourceId);
+    if (!st) return Promise.reject(new Error(`unknown source '${sourceId}'`));
+    if (st.running) {
+      log('debug', `source ${sourceId} is still running; not starting another run`);
+      return extra ? Promise.resolve({ sourceId, startedAt: now().toISOString(), finishedAt: now().toISOString(), items: 0, pages: 0, errors: [], blocked: false, outcome: 'skipped' }) : st.running;
+    }
+    st.status = { ...st.status, running: true };
+    const p = doRun(st, extra).then((summary) => {
+      const { status, events } = applyOutcome(st.status, summary, now(), opts.thresholds);
+      // a re-observation tick only counts against health when it fails
+      if (extra && summary.outcome !== 'error' && summary.outcome !== 'blocked') st.status = { ...st.status, running: false };
+      else { st.status = status; emit(events); }
+      log(summary.outcome === 'ok' ? 'info' : 'warn', `source ${sourceId}: ${summary.outcome}, ${summary.items} items from ${summary.pages} page(s)${summary.errors[0] ? `: ${summary.errors[0]}` : ''}`);
+      return summary;
+    }).finally(() => {
+      st.running = null;
+      st.status = { ...st.status, running: false };
+    });
+    st.running = p;
+    return p;
+  }
+
+  async function reobserveNow(): Promise<number> {
+    const due = opts.sink.reobserveDue?.(now()) ?? [];
+    if (!due.length) return 0;
+    let saved = 0;
+    const bySource = new Map<string, CrawlRequest[]>();
+    for (const d of due) {
+      const st = [...states.values()].find((s) => s.cfg.enabled && s.cfg.reobserve.enabled && s.cfg.adapter === d.source);
+      if (!st) continue;
+      let url = d.url;
+      try {
+        const adapter = await adapterFor(st.cfg.adapter);
+        url = adapter.reobserveUrl?.({ id: d.id, url: d.url }, st.cfg.params, st.cfg.url) ?? d.url;
+      } catch { /* keep the item url */ }
+      const list = bySource.get(st.cfg.id) ?? [];
+      if (list.length < st.cfg.reobserve.limit) list.push({ url, follow: 'detail', label: 'reobserve', meta: { id: d.id } });
+      bySource.set(st.cfg.id, list);
+    }
+    for (const [id, reqs] of bySource) saved += (await run(id, reqs)).items;
+    return saved;
+  }
+
+  let reobserveTask: ScheduledTask | null = null;
+  if (!opts.manual) {
+    for (const st of states.values()) {
+      if (!st.cfg.enabled) continue;
+      st.task = cron.schedule(st.cfg.schedule, () => { if (!stopped) void run(st.cfg.id).catch((e) => log('error', (e as Error).message)); }, { timezone: tz, name: `crawl:${st.cfg.id}`, noOverlap: true });
+    }
+    if (opts.reobserveSchedule !== null && opts.sink.reobserveDue) {
+      const t = cron.schedule(opts.reobserveSchedule ?? '* * * * *', () => { if (!stopped) void reobserveNow().catch((e) => log('error', `re-observation: ${(e as Error).message}`)); }, { timezone: tz, name: 'crawl:reobserve', noOverlap: true });
+      reobserveTask = t;
+    }
+  }
+
+  return {
+    runNow: (id) => run(id),
+    reobserveNow,
+    status: () => [...states.values()].map((s) => ({ ...s.status, running: !!s.running, nextRunAt: s.task?.getNextRun()?.toISOString() ?? null })),
+    async stop() {
+      stopped = true;
+      for (const st of states.values()) await st.task?.destroy();
+      await reobserveTask?.destroy();
+      await Promise.allSettled([...states.values()].map((s) => s.running));
+      await renderer?.close();
+    },
+  };
+}
