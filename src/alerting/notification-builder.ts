@@ -7,6 +7,7 @@ import type { AlertingConfig } from '../config/alerting-config.js';
 import type { Notification, NotificationKind, NotificationPost } from './message.js';
 import { signAckToken } from './ack-link.js';
 import type { Env } from '../config/env.js';
+import { safeUrl } from './text-safety.js';
 
 export interface BuildContext { db: Db; config: AlertingConfig; env: Env; secret: string; wallNow: Date }
 
@@ -22,7 +23,7 @@ export function topPosts(db: Db, keys: string[], limit = 5): NotificationPost[] 
     const i = key.indexOf(':');
     const row = i > 0 ? q.get(key.slice(0, i), key.slice(i + 1)) as { url: string | null; title: string | null; text: string | null; author_name: string | null; reposts: number } | undefined : undefined;
     out.push(row
-      ? { key, url: row.url, text: [row.title, row.text].filter(Boolean).join(' · ') || key, author: row.author_name, reposts: row.reposts }
+      ? { key, url: safeUrl(row.url), text: [row.title, row.text].filter(Boolean).join(' · ') || key, author: row.author_name, reposts: row.reposts }
       : { key, url: null, text: key, author: null, reposts: null });
   }
   return out.sort((a, b) => (b.reposts ?? -1) - (a.reposts ?? -1)).slice(0, limit);

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { checkHttpStatus, postJson, type ChannelDefinition } from './channel.js';
 import { httpUrl } from './webhook.js';
-import { fields, headline, levelColor, renderText, type Notification } from '../message.js';
+import { fields, headline, levelColor, type Notification } from '../message.js';
 import { PermanentDeliveryError, TransientDeliveryError } from '../errors.js';
 import { escapeSlack, safeUrl, truncateChars } from '../text-safety.js';
 
@@ -40,7 +40,7 @@ export function slackPayload(n: Notification, config: Partial<SlackConfig> = {})
   const actions = [safeUrl(n.dashboardUrl) ? link(n.dashboardUrl, '查看看板 Dashboard') : '', safeUrl(n.ackUrl) ? link(n.ackUrl, '一键确认 Acknowledge') : ''].filter(Boolean);
   if (actions.length) blocks.push(section(actions.join('  ·  ')));
   const payload: Record<string, unknown> = {
-    text: truncateChars(renderText(n, 3500), 3000),
+    text: escapeSlack(truncateChars(`${headline(n)} · ${fields(n).map(([k, v]) => `${k}: ${v}`).join(' · ')}`, 2500)),
     attachments: [{ color: n.state === 'resolved' ? '#2e7d32' : levelColor(n.level), blocks: blocks.slice(0, 50) }],
     unfurl_links: false,
   };
