@@ -1,0 +1,116 @@
+// Report wording in the supported languages (zh-CN default, en): section headings, column names,
+// KPI names and labels. Every renderer takes its words from here.
+import { UserError } from '../core/errors.js';
+
+export const REPORT_LANGS = ['zh-CN', 'en'] as const;
+export type ReportLang = (typeof REPORT_LANGS)[number];
+
+const zh = {
+  title: '舆情周报',
+  reportFor: '监测主题',
+  period: '报告期',
+  previous: '对比上期',
+  generatedAt: '生成时间',
+  allTopics: '全部主题',
+  summary: '摘要与关键指标',
+  riskTrend: '风险趋势',
+  volumeBySentiment: '声量与情感走势',
+  volumeBySource: '各来源声量',
+  incidents: '事件列表',
+  topNegative: '负面热帖',
+  influentialAuthors: '影响力作者',
+  risingKeywords: '上升关键词',
+  sourceHealth: '数据源健康',
+  alerts: '告警记录',
+  posts: '帖子明细',
+  kpi: '指标', current: '本期', prev: '上期', change: '变化',
+  volume: '声量（帖子数）', collected: '采集总量', negativeShare: '负面占比', incidentsTotal: '事件数',
+  incidentsLevel: '事件数', medianTta: '响应时长中位数（确认）', medianTtr: '处置时长中位数（解决）',
+  alertsTotal: '告警数',
+  negative: '负面', neutral: '中性', positive: '正面', unknown: '未分析',
+  id: '编号', titleCol: '标题', topic: '主题', level: '最高级别', peakRisk: '峰值风险', opened: '开始时间',
+  status: '状态', owner: '负责人', tta: '确认用时', ttr: '解决用时', postCount: '帖子数', sources: '来源',
+  timeline: '传播时间线', outcome: '结果',
+  at: '时间', source: '来源', author: '作者', followers: '粉丝数', text: '内容', link: '链接',
+  reposts: '转发', comments: '评论', likes: '点赞', engagement: '互动量', sentiment: '情感', sentimentScore: '情感分',
+  severity: '严重度', incident: '事件', kind: '类型', published: '发布时间', url: '链接',
+  authorPosts: '帖子数', negativePosts: '负面帖数', verified: '认证',
+  keyword: '关键词', countNow: '本期提及', countPrev: '上期提及', growth: '增长',
+  adapter: '适配器', healthy: '状态', lastSuccess: '最近成功', errors: '错误次数', items: '采集条数', lastError: '最近错误',
+  lastSeen: '最近数据', ok: '正常', failing: '异常', blocked: '被封禁',
+  state: '状态', risk: '风险', reasons: '原因',
+  noData: '本期无数据', none: '无', openStatus: '进行中', levelNone: '未告警',
+  riskAxis: '风险 (0-100)', postsAxis: '帖子数',
+  statusNames: { new: '未处理', acknowledged: '已确认', responding: '处置中', resolved: '已解决', false_alarm: '误报' } as Record<string, string>,
+  sourcesNote: '未配置采集源（回放或导入数据）；下表为各平台本期数据。',
+  linkText: '原文',
+  firstPost: '首帖', firstAlert: '首次告警', resolvedAt: '解除', closedAt: '关闭',
+  page: '第', of: '页，共', pageSuffix: '页',
+};
+
+export type Words = typeof zh;
+
+const en: Words = {
+  title: 'Weekly media monitoring report',
+  reportFor: 'Topics',
+  period: 'Period',
+  previous: 'Compared with',
+  generatedAt: 'Generated',
+  allTopics: 'all topics',
+  summary: 'Summary and KPIs',
+  riskTrend: 'Risk trend',
+  volumeBySentiment: 'Volume and sentiment',
+  volumeBySource: 'Volume by source',
+  incidents: 'Incidents',
+  topNegative: 'Top negative posts',
+  influentialAuthors: 'Most influential authors',
+  risingKeywords: 'Rising keywords',
+  sourceHealth: 'Source health',
+  alerts: 'Alerts',
+  posts: 'Posts',
+  kpi: 'KPI', current: 'This period', prev: 'Previous', change: 'Change',
+  volume: 'Volume (posts)', collected: 'Collected (all)', negativeShare: 'Negative share', incidentsTotal: 'Incidents',
+  incidentsLevel: 'Incidents', medianTta: 'Median time to acknowledge', medianTtr: 'Median time to resolve',
+  alertsTotal: 'Alerts',
+  negative: 'negative', neutral: 'neutral', positive: 'positive', unknown: 'not analysed',
+  id: 'ID', titleCol: 'Title', topic: 'Topic', level: 'Peak level', peakRisk: 'Peak risk', opened: 'Opened',
+  status: 'Status', owner: 'Owner', tta: 'To acknowledge', ttr: 'To resolve', postCount: 'Posts', sources: 'Sources',
+  timeline: 'Spread timeline', outcome: 'Outcome',
+  at: 'Time', source: 'Source', author: 'Author', followers: 'Followers', text: 'Text', link: 'Link',
+  reposts: 'Reposts', comments: 'Comments', likes: 'Likes', engagement: 'Engagement', sentiment: 'Sentiment', sentimentScore: 'Sentiment score',
+  severity: 'Severity', incident: 'Incident', kind: 'Kind', published: 'Published', url: 'URL',
+  authorPosts: 'Posts', negativePosts: 'Negative posts', verified: 'Verified',
+  keyword: 'Keyword', countNow: 'Mentions', countPrev: 'Previous', growth: 'Growth',
+  adapter: 'Adapter', healthy: 'State', lastSuccess: 'Last success', errors: 'Errors', items: 'Items', lastError: 'Last error',
+  lastSeen: 'Latest data', ok: 'ok', failing: 'failing', blocked: 'blocked',
+  state: 'State', risk: 'Risk', reasons: 'Reasons',
+  noData: 'No data in this period', none: 'none', openStatus: 'open', levelNone: 'no alert',
+  riskAxis: 'Risk (0-100)', postsAxis: 'Posts',
+  statusNames: { new: 'new', acknowledged: 'acknowledged', responding: 'responding', resolved: 'resolved', false_alarm: 'false alarm' },
+  sourcesNote: 'No crawl sources configured (replayed or imported data); platforms seen in this period below.',
+  linkText: 'open',
+  firstPost: 'first post', firstAlert: 'first alert', resolvedAt: 'resolved', closedAt: 'closed',
+  page: 'Page', of: 'of', pageSuffix: '',
+};
+
+const WORDS: Record<ReportLang, Words> = { 'zh-CN': zh, en };
+
+export function parseLang(v: string | undefined): ReportLang {
+  if (v === undefined || v === '') return 'zh-CN';
+  const found = REPORT_LANGS.find((l) => l.toLowerCase() === v.toLowerCase() || (l === 'zh-CN' && /^zh/i.test(v)));
+  if (!found) throw new UserError(`unknown report language '${v}'`, `use one of: ${REPORT_LANGS.join(', ')}`);
+  return found;
+}
+
+export function words(lang: ReportLang): Words {
+  return WORDS[lang];
+}
+
+/** A duration in seconds as `3 h 20 min` / `3小时20分`. */
+export function formatDuration(seconds: number | null, lang: ReportLang): string {
+  if (seconds == null || !Number.isFinite(seconds)) return '–';
+  const mins = Math.round(seconds / 60);
+  const d = Math.floor(mins / 1440), h = Math.floor((mins % 1440) / 60), m = mins % 60;
+  if (lang === 'zh-CN') return `${d ? `${d}天` : ''}${h ? `${h}小时` : ''}${m || (!d && !h) ? `${m}分` : ''}`;
+  return [d ? `${d} d` : '', h ? `${h} h` : '', m || (!d && !h) ? `${m} min` : ''].filter(Boolean).join(' ');
+}

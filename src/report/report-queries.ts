@@ -1,0 +1,157 @@
+// Read-only SQL for reports: posts in scope, incidents, alerts, risk history and source health over
+// a period. Scope = posts that matched a watch topic (the chosen one with --topic); when the
+// database has no topics at all, every post. A post belongs to a period by its publication time
+// (first-seen time when unknown). All times compared are ISO UTC strings as stored.
+import type { Db } from '../db/connection.js';
+import { LEVELS, LEVEL_RANK, type Level } from '../core/alert.js';
+import type { AlertRow, PostRow, SentimentKey, SourceHealthRow, PlatformRow, TopicInfo } from './report-data.js';
+
+export interface Scope { start: string; end: string; topic: string | null }
+
+const parseJson = <T>(v: unknown, d: T): T => {
+  if (typeof v !== 'string' || !v) return d;
+  try { return JSON.parse(v) as T; } catch { return d; }
+};
+
+const POST_TIME = 'coalesce(p.published_at, p.first_seen_at)';
+
+export function listTopics(db: Db, topic: string | null): TopicInfo[] {
+  const rows = db.prepare(`SELECT id, name, query FROM topics ${topic ? 'WHERE id = ?' : ''} ORDER BY id`).all(...(topic ? [topic] : [])) as TopicInfo[];
+  return rows;
+}
+
+export function topicCount(db: Db): number {
+  return db.prepare('SELECT count(*) FROM topics').pluck().get() as number;
+}
+
+function scopeSql(s: Scope, allPosts: boolean): { where: string; args: unknown[] } {
+  const where = [`${POST_TIME} >= ?`, `${POST_TIME} < ?`];
+  const args: unknown[] = [s.start, s.end];
+  if (s.topic) { where.push('EXISTS (SELECT 1 FROM topic_matches tm WHERE tm.post_pk = p.pk AND tm.topic_id = ?)'); args.push(s.topic); }
+  else if (!allPosts) where.push('EXISTS (SELECT 1 FROM topic_matches tm WHERE tm.post_pk = p.pk)');
+  return { where: where.join(' AND '), args };
+}
+
+export function sentimentOf(label: unknown): SentimentKey {
+  return label === 'negative' || label === 'neutral' || label === 'positive' ? label : 'unknown';
+}
+
+/** Posts in scope, newest first; `limit` caps the rows read. */
+export function* iteratePosts(db: Db, s: Scope, allPosts: boolean, order: 'time' | 'engagement-negative' = 'time'): Generator<PostRow> {
+  const { where, args } = scopeSql(s, allPosts);
+  const extra = order === 'engagement-negative' ? ` AND coalesce(p.sentiment_corrected, p.sentiment_label) = 'negative'` : '';
+  const orderBy = order === 'time' ? `${POST_TIME} DESC, p.pk DESC` : '(p.reposts + p.comments + p.likes) DESC, p.severity_score DESC, p.pk';
+  const stmt = db.prepare(`SELECT p.*, ${POST_TIME} AS t,
+      coalesce(p.sentiment_corrected, p.sentiment_label) AS sent,
+      (SELECT group_concat(topic_id, ',') FROM topic_matches tm WHERE tm.post_pk = p.pk) AS topic_ids,
+      (SELECT min(incident_id) FROM incident_posts ip WHERE ip.post_pk = p.pk) AS incident_id
+    FROM posts p WHERE ${where}${extra} ORDER BY ${orderBy}`);
+  for (const r of stmt.iterate(...args) as Iterable<Record<string, unknown>>) yield rowToPost(r);
+}
+
+function rowToPost(r: Record<string, unknown>): PostRow {
+  const reposts = Number(r.reposts ?? 0), comments = Number(r.comments ?? 0), likes = Number(r.likes ?? 0);
+  const title = (r.title as string | null) ?? null;
+  return {
+    key: `${r.source}:${r.ext_id}`, source: String(r.source), id: String(r.ext_id), kind: String(r.kind),
+    url: (r.url as string | null) ?? null, author: (r.author_name as string | null) ?? null, authorId: (r.author_id as string | null) ?? null,
+    followers: r.author_followers == null ? null : Number(r.author_followers), verified: Boolean(r.author_verified),
+    title, text: String(r.text ?? title ?? ''), publishedAt: String(r.t),
+    reposts, comments, likes, engagement: reposts + comments + likes,
+    sentiment: sentimentOf(r.sent), sentimentScore: r.sentiment_score == null ? null : Number(r.sentiment_score),
+    severity: Number(r.severity_score ?? 0),
+    topics: typeof r.topic_ids === 'string' && r.topic_ids ? r.topic_ids.split(',').sort() : [],
+    incident: (r.incident_id as string | null) ?? null,
+  };
+}
+
+/** Post counts per (source, sentiment) and per bucket index, in one pass. */
+export function countPosts(db: Db, s: Scope, allPosts: boolean): { total: number; bySource: Map<string, Record<SentimentKey, number>>; times: { t: string; sentiment: SentimentKey }[] } {
+  const { where, args } = scopeSql(s, allPosts);
+  const rows = db.prepare(`SELECT p.source AS source, ${POST_TIME} AS t, coalesce(p.sentiment_corrected, p.sentiment_label) AS sent
+    FROM posts p WHERE ${where}`).raw().iterate(...args) as Iterable<[string, string, string | null]>;
+  const bySource = new Map<string, Record<SentimentKey, number>>();
+  const times: { t: string; sentiment: SentimentKey }[] = [];
+  for (const [source, t, sent] of rows) {
+    const k = sentimentOf(sent);
+    let rec = bySource.get(source);
+    if (!rec) bySource.set(source, (rec = { negative: 0, neutral: 0, positive: 0, unknown: 0 }));
+    rec[k]++;
+    times.push({ t, sentiment: k });
+  }
+  return { total: times.length, bySource, times };
+}
+
+export interface IncidentDbRow {
+  id: string; topic_id: string; title: string; kind: string | null; opened_at: string; updated_at: string; closed_at: string | null;
+  acknowledged_at: string | null; status: string; state: string; owner: string | null; peak_risk: number; post_count: number;
+  sources: string | null; reasons: string | null; level: string | null;
+}
+
+/**
+ * Incidents active during the period (opened before its end, still open or closed after its start)
+ * that reached an alert level or that the desk touched; quiet clusters are left out.
+ */
+export function listIncidents(db: Db, s: Scope): IncidentDbRow[] {
+  return db.prepare(`SELECT i.* FROM incidents i
+    WHERE i.opened_at < @end AND coalesce(i.closed_at, i.updated_at) >= @start
+      AND (@topic IS NULL OR i.topic_id = @topic)
+      AND (i.level IS NOT NULL OR i.status != 'new'
+           OR EXISTS (SELECT 1 FROM alerts a WHERE a.incident_id = i.id AND a.at < @end))
+    ORDER BY i.peak_risk DESC, i.opened_at`).all({ start: s.start, end: s.end, topic: s.topic }) as IncidentDbRow[];
+}
+
+export function incidentAlerts(db: Db, incidentId: string, end: string): { at: string; level: Level; state: string; risk: number }[] {
+  return db.prepare(`SELECT at, level, state, risk FROM alerts WHERE incident_id = ? AND at < ? ORDER BY at, id`).all(incidentId, end) as never;
+}
+
+/** Highest level an incident's firing alerts reached before `end`, preferring alerts inside the period. */
+export function peakLevel(alerts: { at: string; level: Level; state: string }[], start: string): Level | null {
+  const pick = (xs: typeof alerts) => xs.filter((a) => a.state === 'firing' && LEVELS.includes(a.level))
+    .reduce<Level | null>((best, a) => (best === null || LEVEL_RANK[a.level] < LEVEL_RANK[best] ? a.level : best), null);
+  return pick(alerts.filter((a) => a.at >= start)) ?? pick(alerts);
+}
+
+export function incidentPostTimes(db: Db, incidentId: string): string[] {
+  return db.prepare(`SELECT ${POST_TIME} FROM incident_posts ip JOIN posts p ON p.pk = ip.post_pk WHERE ip.incident_id = ? ORDER BY 1`)
+    .pluck().all(incidentId) as string[];
+}
+
+export function incidentRisk(db: Db, incidentId: string, start: string, end: string): { at: string; risk: number }[] {
+  return db.prepare('SELECT at, risk FROM risk_history WHERE incident_id = ? AND at >= ? AND at < ? ORDER BY at')
+    .all(incidentId, start, end) as { at: string; risk: number }[];
+}
+
+export function riskHistory(db: Db, s: Scope): { at: string; topic: string; risk: number }[] {
+  return db.prepare(`SELECT at, topic_id AS topic, risk FROM risk_history WHERE at >= ? AND at < ? ${s.topic ? 'AND topic_id = ?' : ''} ORDER BY at`)
+    .all(s.start, s.end, ...(s.topic ? [s.topic] : [])) as { at: string; topic: string; risk: number }[];
+}
+
+export function listAlerts(db: Db, s: Scope): AlertRow[] {
+  const rows = db.prepare(`SELECT * FROM alerts WHERE at >= ? AND at < ? ${s.topic ? 'AND topic_id = ?' : ''} ORDER BY at, id`)
+    .all(s.start, s.end, ...(s.topic ? [s.topic] : [])) as Record<string, unknown>[];
+  return rows.map((r) => ({
+    at: String(r.at), topic: String(r.topic_id), incident: (r.incident_id as string | null) ?? null, level: r.level as Level,
+    state: String(r.state), risk: Number(r.risk), title: String(r.title), reasons: parseJson<string[]>(r.reasons, []),
+    posts: parseJson<unknown[]>(r.posts, []).length, kind: String(r.kind ?? 'incident'),
+  }));
+}
+
+export function sourceHealth(db: Db, s: Scope): SourceHealthRow[] {
+  const rows = db.prepare(`SELECT s.*,
+      (SELECT count(*) FROM source_events e WHERE e.source_id = s.id AND e.at >= @start AND e.at < @end AND e.kind IN ('error', 'blocked')) AS errs,
+      (SELECT coalesce(sum(items), 0) FROM source_events e WHERE e.source_id = s.id AND e.at >= @start AND e.at < @end AND e.kind = 'run') AS items
+    FROM sources s ORDER BY s.id`).all({ start: s.start, end: s.end }) as Record<string, unknown>[];
+  return rows.map((r) => ({
+    id: String(r.id), adapter: String(r.adapter), url: String(r.url), enabled: Boolean(r.enabled), healthy: Boolean(r.healthy),
+    blocked: Boolean(r.blocked), lastSuccessAt: (r.last_success_at as string | null) ?? null, lastError: (r.last_error as string | null) ?? null,
+    errorStreak: Number(r.error_streak ?? 0), errorsInPeriod: Number(r.errs ?? 0), itemsInPeriod: Number(r.items ?? 0),
+  }));
+}
+
+export function platforms(db: Db, s: Scope): PlatformRow[] {
+  return db.prepare(`SELECT p.source AS source, count(*) AS posts, max(p.last_seen_at) AS lastSeenAt FROM posts p
+    WHERE ${POST_TIME} >= ? AND ${POST_TIME} < ? GROUP BY p.source ORDER BY posts DESC`).all(s.start, s.end) as PlatformRow[];
+}
+
+export { parseJson };
