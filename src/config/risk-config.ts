@@ -43,10 +43,12 @@ export const riskConfigSchema = z.object({
     P1: z.number().min(0).max(100).default(80),
     P2: z.number().min(0).max(100).default(60),
     P3: z.number().min(0).max(100).default(40),
-    P4: z.number().min(0).max(100).default(22),
-  }).strict().default({ P1: 80, P2: 60, P3: 40, P4: 22 }),
+    P4: z.number().min(0).max(100).default(30),
+  }).strict().default({ P1: 80, P2: 60, P3: 40, P4: 30 }),
   /** negative share (reach-weighted) below which reach, velocity and forecast count for little */
   negative_share_min: z.number().min(0).max(1).default(0.35),
+  /** points from velocity, forecast, novelty, spread and reach needed before P1/P2 */
+  spread_evidence_min: z.number().min(0).default(20),
   /** a severe allegation alone raises at least a P4, however small its reach */
   severe_alone: z.number().min(0).max(1).default(0.55),
   /** severity that, with real velocity, skips the pending period */
@@ -55,14 +57,14 @@ export const riskConfigSchema = z.object({
   /** multiplier for coordinated (bot-like) bursts */
   coordinated_damping: z.number().min(0).max(1).default(0.5),
   timing: z.object({
-    pending: duration.default(600_000),
+    pending: duration.default(300_000),
     keep_firing: duration.default(1_800_000),
     resolve_after: duration.default(6 * 3_600_000),
     /** posts further apart than this do not join the same incident */
     incident_window: duration.default(48 * 3_600_000),
     /** how often the topic surge detector runs */
     evaluate_every: duration.default(300_000),
-  }).strict().default({ pending: 600_000, keep_firing: 1_800_000, resolve_after: 21_600_000, incident_window: 172_800_000, evaluate_every: 300_000 }),
+  }).strict().default({ pending: 300_000, keep_firing: 1_800_000, resolve_after: 21_600_000, incident_window: 172_800_000, evaluate_every: 300_000 }),
   forecast_horizon: duration.default(24 * 3_600_000),
 }).strict();
 

@@ -16,10 +16,11 @@ export interface PipelineDeps {
   matchTopics(doc: { text: string; title?: string; source?: string; authorName?: string; authorId?: string }): string[];
   simhash(normText: string): string;
   hamming(a: string, b: string): number;
-  forecast(input: { publishedAt: number; now: number; horizonMs: number; source: string; rootFollowers?: number | null; reposts: { at: number; followers?: number | null }[]; observedCount?: number }): { reposts: number; low: number; high: number };
-  newVolumeSeries(): { add(ts: number, weight?: number): void; score(now: number): { windowMin: number; observed: number; expected: number; surprise: number }[] };
+  forecast(input: { publishedAt: number; now: number; horizonMs: number; source: string; rootFollowers?: number | null; reposts: { at: number; followers?: number | null }[]; observedCount?: number; snapshots?: { at: number; reposts: number }[] }): { reposts: number; low: number; high: number };
+  newVolumeSeries(start: number): { add(ts: number, weight?: number): void; score(now: number): { windowMin: number; observed: number; expected: number; surprise: number }[] };
   title(docs: string[][], exclude: string[]): string;
   coordinatedShare(posts: { hash: string | null; authorId: string | null; at: number }[]): number;
+  newHashIndex(): { add(hash: string, item: string): void; near(hash: string, maxDistance?: number): { item: string; distance: number }[] };
 }
 
 export async function createDefaultDeps(topics: TopicConfig[], rulesDir: string): Promise<PipelineDeps> {
@@ -47,12 +48,15 @@ export async function createDefaultDeps(topics: TopicConfig[], rulesDir: string)
     simhash: simhash.simhash64,
     hamming: simhash.hamming,
     forecast: (i) => forecast.forecastReposts(i),
-    newVolumeSeries: () => new volume.VolumeSeries(),
+    newVolumeSeries: (start) => new volume.VolumeSeries({ start, utcOffsetMinutes: 480 }),
     title: (docs, exclude) => keyPhrases.incidentTitle(docs, df, { exclude }),
     coordinatedShare: (posts) => {
-      const flagged = simhash.detectCoordinatedBurst(posts as never) as unknown;
-      const n = Array.isArray(flagged) ? flagged.length : flagged instanceof Set ? flagged.size : 0;
-      return posts.length ? Math.min(1, n / posts.length) : 0;
+      const usable = posts.filter((p): p is { hash: string; authorId: string; at: number } => !!p.hash && !!p.authorId);
+      if (!posts.length || usable.length < 5) return 0;
+      const flagged = new Set<unknown>();
+      for (const b of simhash.detectCoordinatedBurst(usable)) for (const p of b.posts) flagged.add(p);
+      return Math.min(1, flagged.size / posts.length);
     },
+    newHashIndex: () => new simhash.SimhashIndex<string>({ maxDistance: 3 }),
   };
 }

@@ -17,30 +17,30 @@ export interface ClusterOptions {
   maxHamming: number;
   minSharedTerms: number;
   minOverlap: number;
-  hamming(a: string, b: string): number;
+  /** incidents holding a post whose hash is within maxHamming of the given one */
+  nearHashes(hash: string, maxDistance: number): { incidentId: string; distance: number }[];
+  /** incident id -> number of the given tokens in its vocabulary (an inverted index; may be stale) */
+  sharingTerms(tokens: string[]): Map<string, number>;
 }
 
 /** Returns the id of the incident to join, or null. */
 export function findIncident(post: ClusterCandidate, open: IncidentState[], o: ClusterOptions): string | null {
-  const live = open.filter((s) => !s.closed && s.kind === 'story' && post.publishedAt - s.lastPostAt <= o.windowMs);
-  for (const id of post.parentIncidents) if (live.some((s) => s.id === id)) return id;
+  const byId = new Map<string, IncidentState>();
+  for (const s of open) if (!s.closed && s.kind === 'story' && post.publishedAt - s.lastPostAt <= o.windowMs) byId.set(s.id, s);
+  for (const id of post.parentIncidents) if (byId.has(id)) return id;
   if (post.hash) {
     let best: { id: string; d: number } | null = null;
-    for (const s of live) {
-      let seen = 0;
-      for (const m of s.members) {
-        if (!m.hash) continue;
-        const d = o.hamming(post.hash, m.hash);
-        if (d <= o.maxHamming && (!best || d < best.d)) best = { id: s.id, d };
-        if (++seen >= 40) break; // the first members carry the story's original wording
-      }
+    for (const n of o.nearHashes(post.hash, o.maxHamming)) {
+      if ((!best || n.distance < best.d) && byId.has(n.incidentId)) best = { id: n.incidentId, d: n.distance };
     }
     if (best) return best.id;
   }
   if (post.tokens.length >= o.minSharedTerms) {
     let best: { id: string; score: number } | null = null;
     const set = new Set(post.tokens);
-    for (const s of live) {
+    for (const [id, count] of o.sharingTerms(post.tokens)) {
+      const s = byId.get(id);
+      if (!s || count < o.minSharedTerms) continue;
       let shared = 0, weight = 0, total = 0;
       for (const [t, w] of Object.entries(s.terms)) {
         total += w;

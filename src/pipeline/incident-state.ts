@@ -17,6 +17,8 @@ export interface MemberPost {
   publishedAt: number;    // ms
   addedAt: number;        // ms
   hash: string | null;
+  /** simhash of the author's own words (without the repost chain), null when too short to tell */
+  ownHash: string | null;
   authorId: string | null;
   /** [atMs, reposts, comments] snapshots, oldest first, capped */
   history: [number, number, number][];
@@ -42,6 +44,8 @@ export interface IncidentState {
   forecast: { reposts: number; low: number; high: number } | null;
   dirty: boolean;
   closed: boolean;
+  /** when the working state was last written to the database (ms) */
+  savedAt?: number;
 }
 
 export const HISTORY_CAP = 64;

@@ -2,7 +2,7 @@
 // -> level -> alert. One code path for replay and live mode: the clock is always passed in.
 import type { Db } from '../db/connection.js';
 import type { Observation } from '../core/observation.js';
-import type { AlertRecord, Level } from '../core/alert.js';
+import { LEVEL_RANK, type AlertRecord, type Level } from '../core/alert.js';
 import type { TopicConfig } from '../config/topics-config.js';
 import type { RiskConfig } from '../config/risk-config.js';
 import { PostStore, type StoredPost } from '../db/repos/post-store.js';
@@ -12,6 +12,7 @@ import type { PipelineDeps } from './deps.js';
 import { computeFeatures, pushHistory, type IncidentState, type MemberPost } from './incident-state.js';
 import { absorbTerms, chainOriginal, contentTokens, findIncident } from './incident-clusterer.js';
 import { scoreIncident } from './risk-model.js';
+import { negativeShareSurprise } from './negative-share.js';
 import { initialLevelState, stepLevel } from './level-state.js';
 
 export interface PipelineOptions {
@@ -23,12 +24,25 @@ interface TopicRuntime {
   cfg: TopicConfig;
   negatives: ReturnType<PipelineDeps['newVolumeSeries']>;
   recentNegatives: { pk: number; at: number }[];
+  /** every matched post of the last 12 h: time and whether negative */
+  recentAll: { at: number; negative: boolean }[];
+  /** matched posts before the recent window */
+  olderAll: number;
+  olderNegative: number;
   surge: IncidentState | null;
   terms: Set<string>;
+  hashes: ReturnType<PipelineDeps['newHashIndex']>;
+  /** token -> story incidents whose vocabulary holds it */
+  termIndex: Map<string, Set<string>>;
+  /** open story incidents of this topic */
+  stories: IncidentState[];
 }
 
 const HOUR = 3_600_000;
-const SURGE_OPEN = 4; // -log10 p of the negative-volume anomaly that opens a surge incident
+const SURGE_OPEN = 4;
+const LEVEL_MARGIN = 6; // risk points below a firing level's threshold that still hold it
+const STATE_SAVE_EVERY = 15 * 60_000;
+const SHARE_WEIGHT = 2; // the share test's surprise counts double against the volume test's // -log10 p of the negative-volume anomaly that opens a surge incident
 
 export class Pipeline {
   readonly store: PostStore;
@@ -41,6 +55,7 @@ export class Pipeline {
   /** post key -> topic ids it matched */
   private readonly postTopics = new Map<string, string[]>();
   private lastSweep = 0;
+  private seriesReady = false;
 
   constructor(private readonly db: Db, topics: TopicConfig[], private readonly risk: RiskConfig, private readonly deps: PipelineDeps, private readonly opts: PipelineOptions = {}) {
     this.store = new PostStore(db);
@@ -48,10 +63,16 @@ export class Pipeline {
     this.alerts = new AlertRepo(db);
     this.incidents.syncTopics(topics);
     for (const t of topics.filter((x) => x.enabled)) {
-      this.topics.set(t.id, { cfg: t, negatives: deps.newVolumeSeries(), recentNegatives: [], surge: null,
-        terms: new Set([...t.keywords, ...t.name.split(/\s+/)].map((w) => deps.normalize(w))) });
+      this.topics.set(t.id, { cfg: t, negatives: null as unknown as TopicRuntime['negatives'], recentNegatives: [], recentAll: [], olderAll: 0, olderNegative: 0, surge: null,
+        hashes: deps.newHashIndex(), termIndex: new Map(), stories: [], terms: new Set([...t.keywords, ...t.name.split(/\s+/)].map((w) => deps.normalize(w))) });
     }
     this.restore();
+  }
+
+  /** Run in a transaction, or inside the caller's (replay batches many steps into one). */
+  private tx(fn: () => void): void {
+    if (this.db.inTransaction) fn();
+    else this.db.transaction(fn)();
   }
 
   /** Reload open incidents after a restart. */
@@ -59,18 +80,36 @@ export class Pipeline {
     for (const s of this.incidents.loadOpenStates()) {
       if (!this.topics.has(s.topicId)) continue;
       this.open.set(s.id, s);
-      if (s.kind === 'surge') this.topics.get(s.topicId)!.surge = s;
-      for (const m of s.members) this.membership.set(m.key, [...(this.membership.get(m.key) ?? []), s.id]);
+      const rt = this.topics.get(s.topicId)!;
+      if (s.kind === 'surge') rt.surge = s;
+      else rt.stories.push(s);
+      s.members.forEach((m, i) => {
+        this.membership.set(m.key, [...(this.membership.get(m.key) ?? []), s.id]);
+        if (s.kind === 'story' && m.hash && i < 40) rt.hashes.add(m.hash, s.id);
+      });
     }
   }
 
   /** Store and analyse a batch of observations (one transaction). */
   ingest(batch: Observation[], now: Date): { stored: number; newPosts: number } {
     let newPosts = 0;
-    this.db.transaction(() => {
+    if (batch.length) this.ensureSeries(Math.min(now.getTime(), ...batch.slice(0, 100).map((o) => Date.parse(o.at))));
+    this.tx(() => {
       for (const o of batch) if (this.ingestOne(o, now)) newPosts++;
-    })();
+    });
     return { stored: batch.length, newPosts };
+  }
+
+  /** Volume series start with the first data (replay) or the stored history (live restart). */
+  private ensureSeries(start: number): void {
+    if (this.seriesReady) return;
+    this.seriesReady = true;
+    const since = new Date(start - 8 * 7 * 24 * HOUR).toISOString();
+    const hist = this.db.prepare(`SELECT tm.topic_id AS topic, coalesce(p.published_at, p.first_seen_at) AS at FROM topic_matches tm
+      JOIN posts p ON p.pk = tm.post_pk WHERE p.sentiment_score < 0 AND p.first_seen_at >= ? ORDER BY at`).all(since) as { topic: string; at: string }[];
+    const first = hist.length ? Math.min(start, Date.parse(hist[0].at)) : start;
+    for (const rt of this.topics.values()) rt.negatives = this.deps.newVolumeSeries(first);
+    for (const r of hist) this.topics.get(r.topic)?.negatives.add(Date.parse(r.at), 1);
   }
 
   private ingestOne(o: Observation, now: Date): boolean {
@@ -89,6 +128,7 @@ export class Pipeline {
     const a = this.deps.analyze({ text: post.text, title: post.title });
     const { own, original } = chainOriginal(a.normalized);
     const hash = this.deps.simhash(original ?? own);
+    const ownHash = original === null ? hash : own.replace(/[\p{P}\p{S}\s]/gu, '').length >= 8 ? this.deps.simhash(own) : null;
     this.store.saveAnalysis(post.pk, {
       lang: a.lang, sentimentLabel: a.sentiment.label, sentimentScore: a.sentiment.score, severityScore: a.severity.score,
       severityTerms: a.severity.terms, severityCategories: a.severity.categories, simhash: hash, tokens: a.tokens.join(' '),
@@ -101,11 +141,11 @@ export class Pipeline {
     this.postTopics.set(key, topicIds);
     this.incidents.addMatches(topicIds, post.pk, o.at);
     const published = post.publishedAt ? Date.parse(post.publishedAt) : at;
-    for (const topicId of topicIds) this.placeInIncident(topicId, post, a, hash, parentKey, at, published, !!original);
+    for (const topicId of topicIds) this.placeInIncident(topicId, post, a, hash, ownHash, parentKey, at, published, !!original);
     return true;
   }
 
-  private placeInIncident(topicId: string, post: StoredPost, a: ReturnType<PipelineDeps['analyze']>, hash: string, parentKey: string | null, at: number, published: number, isChain: boolean): void {
+  private placeInIncident(topicId: string, post: StoredPost, a: ReturnType<PipelineDeps['analyze']>, hash: string, ownHash: string | null, parentKey: string | null, at: number, published: number, isChain: boolean): void {
     const rt = this.topics.get(topicId)!;
     const negative = a.sentiment.score < 0;
     const tokens = contentTokens(a.tokens, rt.terms);
@@ -113,17 +153,23 @@ export class Pipeline {
       rt.negatives.add(published, 1);
       rt.recentNegatives.push({ pk: post.pk, at: published });
     }
+    rt.recentAll.push({ at: published, negative });
     const member: MemberPost = {
       pk: post.pk, key: `${post.source}:${post.extId}`, source: post.source, kind: post.kind,
       isRoot: !post.parentId && !isChain && post.kind !== 'comment', followers: post.authorFollowers ?? 0,
       sentiment: a.sentiment.score, severity: a.severity.score, severityTerms: a.severity.terms, severityCategories: a.severity.categories,
-      publishedAt: published, addedAt: at, hash, authorId: post.authorId, history: [],
+      publishedAt: published, addedAt: at, hash, ownHash, authorId: post.authorId, history: [],
     };
     if (member.isRoot) pushHistory(member, at, post.reposts, post.comments);
-    const openHere = [...this.open.values()].filter((s) => s.topicId === topicId);
     const parentIncidents = parentKey ? (this.membership.get(parentKey) ?? []) : [];
-    let id = findIncident({ parentIncidents, hash, tokens, publishedAt: published }, openHere, {
-      windowMs: this.risk.timing.incident_window, maxHamming: 3, minSharedTerms: 3, minOverlap: 0.45, hamming: this.deps.hamming,
+    let id = findIncident({ parentIncidents, hash, tokens, publishedAt: published }, rt.stories, {
+      windowMs: this.risk.timing.incident_window, maxHamming: 3, minSharedTerms: 3, minOverlap: 0.45,
+      nearHashes: (h, d) => rt.hashes.near(h, d).map((x) => ({ incidentId: x.item, distance: x.distance })),
+      sharingTerms: (toks) => {
+        const hits = new Map<string, number>();
+        for (const t of new Set(toks)) for (const id of rt.termIndex.get(t) ?? []) hits.set(id, (hits.get(id) ?? 0) + 1);
+        return hits;
+      },
     });
     if (!id && (a.sentiment.score <= -0.2 || a.severity.score >= 0.3)) id = this.openIncident(topicId, 'story', at, [tokens]).id;
     if (id) this.join(this.open.get(id)!, member, tokens, at);
@@ -132,10 +178,12 @@ export class Pipeline {
 
   private openIncident(topicId: string, kind: 'story' | 'surge', at: number, docs: string[][]): IncidentState {
     const rt = this.topics.get(topicId)!;
-    const title = kind === 'surge' ? `${rt.cfg.name}: negative posts rising` : this.deps.title(docs, [...rt.terms]) || rt.cfg.name;
+    const phrase = kind === 'story' ? this.deps.title(docs, [...rt.terms]) : '';
+    const title = kind === 'surge' ? `${rt.cfg.name} · 负面声量上升 (negative posts rising)` : phrase ? `${rt.cfg.name} · ${phrase}`.slice(0, 60) : rt.cfg.name;
     const s = this.incidents.create(topicId, kind, title, at);
     const state: IncidentState = { ...s, members: [], docs: docs.filter((d) => d.length), terms: {}, level: initialLevelState(), risk: 0, peakRisk: 0, reasons: [], forecast: null, dirty: true, closed: false };
     this.open.set(state.id, state);
+    if (kind === 'story') rt.stories.push(state);
     return state;
   }
 
@@ -145,8 +193,18 @@ export class Pipeline {
     if (s.docs.length < 30 && tokens.length) s.docs.push(tokens);
     s.lastPostAt = Math.max(s.lastPostAt, at);
     absorbTerms(s, tokens);
+    if (s.kind === 'story') {
+      const idx = this.topics.get(s.topicId)!.termIndex;
+      for (const t of tokens) {
+        if (!(t in s.terms)) continue;
+        let set = idx.get(t);
+        if (!set) idx.set(t, (set = new Set()));
+        set.add(s.id);
+      }
+    }
     s.dirty = true;
     this.membership.set(m.key, [...(this.membership.get(m.key) ?? []), s.id]);
+    if (s.kind === 'story' && m.hash && s.members.length <= 40) this.topics.get(s.topicId)!.hashes.add(m.hash, s.id);
     this.incidents.addPost(s.id, m.pk, new Date(at).toISOString());
     if (s.kind === 'story' && (s.members.length === 3 || s.members.length === 10 || s.members.length === 30)) {
       const rt = this.topics.get(s.topicId)!;
@@ -159,7 +217,8 @@ export class Pipeline {
   evaluate(nowDate: Date): AlertRecord[] {
     const now = nowDate.getTime();
     const out: AlertRecord[] = [];
-    this.db.transaction(() => {
+    this.ensureSeries(now);
+    this.tx(() => {
       for (const rt of this.topics.values()) this.checkSurge(rt, now);
       for (const s of this.open.values()) {
         if (s.closed) continue;
@@ -169,7 +228,7 @@ export class Pipeline {
         if (alert) out.push(alert);
       }
       if (now - this.lastSweep >= HOUR) this.sweep(now);
-    })();
+    });
     for (const a of out) this.opts.onAlert?.(a as AlertRecord & { id: number }, nowDate);
     return out;
   }
@@ -177,6 +236,11 @@ export class Pipeline {
   private checkSurge(rt: TopicRuntime, now: number): void {
     const cutoff = now - 12 * HOUR;
     while (rt.recentNegatives.length && rt.recentNegatives[0].at < cutoff) rt.recentNegatives.shift();
+    while (rt.recentAll.length && rt.recentAll[0].at < cutoff) {
+      const x = rt.recentAll.shift()!;
+      rt.olderAll++;
+      if (x.negative) rt.olderNegative++;
+    }
     if (rt.surge && !rt.surge.closed) return;
     const best = this.bestSurprise(rt, now);
     if (!best || best.surprise < SURGE_OPEN) return;
@@ -197,9 +261,24 @@ export class Pipeline {
     return p ? `${p.source}:${p.extId}` : '';
   }
 
+  /**
+   * The strongest negative-volume anomaly over the scoring windows, counted only as far as the
+   * negative *share* is also unusual: a busy afternoon raises volume of every tone, a slow burn
+   * raises the complaints.
+   */
   private bestSurprise(rt: TopicRuntime, now: number) {
     let best: { windowMin: number; observed: number; expected: number; surprise: number } | null = null;
-    for (const x of rt.negatives.score(now)) if (!best || x.surprise > best.surprise) best = x;
+    for (const x of rt.negatives.score(now)) {
+      const from = now - x.windowMin * 60_000;
+      let total = 0, negative = 0, bTotal = rt.olderAll, bNeg = rt.olderNegative;
+      for (const p of rt.recentAll) {
+        if (p.at > now) continue;
+        if (p.at >= from) { total++; if (p.negative) negative++; } else { bTotal++; if (p.negative) bNeg++; }
+      }
+      const share = negativeShareSurprise({ negative, total }, { negative: bNeg, total: bTotal });
+      const surprise = Math.min(x.surprise, share * SHARE_WEIGHT);
+      if (!best || surprise > best.surprise) best = { ...x, surprise };
+    }
     return best;
   }
 
@@ -209,13 +288,16 @@ export class Pipeline {
     const surprise = s.kind === 'surge' ? this.bestSurprise(rt, now) : null;
     const forecast = this.forecastFor(s, now);
     const recent = s.members.filter((m) => now - m.addedAt <= 2 * HOUR);
-    const coordinatedShare = recent.length >= 5 ? this.deps.coordinatedShare(recent.map((m) => ({ hash: m.hash, authorId: m.authorId, at: m.publishedAt }))) : 0;
+    const coordinatedShare = recent.length >= 5 ? this.deps.coordinatedShare(recent.map((m) => ({ hash: m.ownHash, authorId: m.authorId, at: m.publishedAt }))) : 0;
     const f = computeFeatures(s, {
       now, velocityWindowMs: 30 * 60_000, surprise: surprise?.surprise ?? 0,
       surpriseDetail: surprise ? { observed: surprise.observed, expected: surprise.expected, windowMin: surprise.windowMin } : undefined,
       forecast, coordinatedShare,
     });
     const r = scoreIncident(f, this.risk, `in ${Math.round(this.risk.forecast_horizon / HOUR)} h`);
+    // hysteresis on the risk itself: a firing level holds while risk stays within the margin of its threshold
+    const firing = s.level.state === 'firing' ? s.level.level : null;
+    if (firing && (!r.candidate || LEVEL_RANK[r.candidate] > LEVEL_RANK[firing]) && r.risk >= this.risk.levels[firing] - LEVEL_MARGIN) r.candidate = firing;
     const t = stepLevel(s.level, r.candidate, r.urgent, now, { pendingMs: this.risk.timing.pending, keepFiringMs: this.risk.timing.keep_firing, resolveAfterMs: this.risk.timing.resolve_after });
     const riskChanged = Math.abs(r.risk - s.risk) >= 1;
     s.level = t.next;
@@ -224,7 +306,11 @@ export class Pipeline {
     s.reasons = r.reasons;
     s.forecast = forecast;
     const iso = new Date(now).toISOString();
-    if (riskChanged || t.transition) this.incidents.recordRisk(s, iso, f, r.components);
+    if (riskChanged || t.transition) {
+      const withState = !!t.transition || now - (s.savedAt ?? 0) >= STATE_SAVE_EVERY;
+      if (withState) s.savedAt = now;
+      this.incidents.recordRisk(s, iso, f, r.components, withState);
+    }
     if (!t.transition) return null;
     const level: Level = t.transition.level;
     if (t.transition.kind === 'resolve') s.closed = s.kind === 'surge';
@@ -251,15 +337,8 @@ export class Pipeline {
     if (!top) return s.forecast;
     const h = top.history;
     const count = h.at(-1)![1];
-    // repost times from the snapshot deltas, spread evenly inside each interval
-    const reposts: { at: number; followers: null }[] = [];
-    let prevT = top.publishedAt, prevN = 0;
-    for (const [t, n] of h) {
-      const d = n - prevN;
-      for (let i = 1; i <= d && reposts.length < 5000; i++) reposts.push({ at: prevT + ((t - prevT) * i) / (d + 1), followers: null });
-      if (n > prevN) { prevN = n; prevT = t; }
-    }
-    const f = this.deps.forecast({ publishedAt: top.publishedAt, now, horizonMs: this.risk.forecast_horizon, source: top.source, rootFollowers: top.followers, reposts, observedCount: count });
+    const snapshots = h.map(([at, reposts]) => ({ at, reposts }));
+    const f = this.deps.forecast({ publishedAt: top.publishedAt, now, horizonMs: this.risk.forecast_horizon, source: top.source, rootFollowers: top.followers, reposts: [], observedCount: count, snapshots });
     const others = s.members.reduce((acc, m) => acc + (m !== top && m.isRoot ? (m.history.at(-1)?.[1] ?? 0) : 0), 0);
     return { reposts: Math.round(f.reposts + others), low: Math.round(f.low + others), high: Math.round(f.high + others) };
   }
@@ -271,6 +350,8 @@ export class Pipeline {
       const quiet = s.level.state !== 'firing' && s.level.pendingLevel === null;
       if ((s.closed || quiet) && now - s.lastPostAt > this.risk.timing.incident_window) {
         this.open.delete(id);
+        const rt = this.topics.get(s.topicId);
+        if (rt) rt.stories = rt.stories.filter((x) => x !== s);
         this.incidents.saveState({ ...s, closed: true }, new Date(now).toISOString());
       }
     }
@@ -279,6 +360,6 @@ export class Pipeline {
   /** Persist every open incident's working state (call before shutdown). */
   flush(now: Date): void {
     const iso = now.toISOString();
-    this.db.transaction(() => { for (const s of this.open.values()) this.incidents.saveState(s, iso); })();
+    this.tx(() => { for (const s of this.open.values()) this.incidents.saveState(s, iso); });
   }
 }

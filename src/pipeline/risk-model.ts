@@ -95,6 +95,10 @@ export function scoreIncident(f: IncidentFeatures, cfg: RiskConfig, horizonLabel
 
   const L = cfg.levels;
   let candidate: Level | null = risk >= L.P1 ? 'P1' : risk >= L.P2 ? 'P2' : risk >= L.P3 ? 'P3' : risk >= L.P4 ? 'P4' : null;
+  // P1/P2 need evidence that the story spreads (velocity, forecast, volume, platforms); severity
+  // and negativity alone top out at P3
+  const spreadEvidence = c.velocity + c.forecast + c.novelty + c.spread + c.reach;
+  if ((candidate === 'P1' || candidate === 'P2') && spreadEvidence < cfg.spread_evidence_min) candidate = 'P3';
   // a severe allegation is never ignored, whatever its reach
   if (!candidate && f.severity.score >= cfg.severe_alone && f.negativePosts > 0) candidate = 'P4';
   const urgent = f.severity.score >= cfg.urgent_severity && f.repostsPerHour >= cfg.urgent_velocity && gate > 0.5;

@@ -37,3 +37,11 @@ describe('scoreIncident', () => {
     expect(scoreIncident({ ...f, coordinatedShare: 0.9 }, cfg).risk).toBeLessThan(scoreIncident(f, cfg).risk);
   });
 });
+
+describe('spread evidence', () => {
+  it('a severe single post with little spread tops out at P3', () => {
+    const r = scoreIncident({ ...base, severity: { score: 1, terms: [{ term: '死亡', category: 'safety' }] }, repostsPerHour: 5, forecast: { reposts: 80, low: 70, high: 90 } }, cfg);
+    expect(r.risk).toBeGreaterThan(0);
+    expect(['P3', 'P4']).toContain(r.candidate);
+  });
+});

@@ -64,11 +64,17 @@ const command: Command = {
     const started = Date.now();
     let bad = 0, total = 0, clock = -Infinity;
     let batch: Observation[] = [];
+    // many clock steps share one transaction (committed every ~20k observations): replay is a
+    // throwaway build, and per-step commits dominated its run time
+    let sinceCommit = 0;
+    db.exec('BEGIN');
     const flush = () => {
       if (!batch.length) return;
       pipeline.ingest(batch, new Date(clock));
       progress.tick(batch.length);
+      sinceCommit += batch.length;
       batch = [];
+      if (sinceCommit >= 20_000) { db.exec('COMMIT'); db.exec('BEGIN'); sinceCommit = 0; }
     };
     for await (const { line, text } of readLines(input)) {
       let o: Observation | null;
@@ -93,6 +99,7 @@ const command: Command = {
     }
     flush();
     if (clock > -Infinity) pipeline.evaluate(new Date(clock));
+    db.exec('COMMIT');
     pipeline.flush(new Date(Number.isFinite(clock) ? clock : Date.now()));
     for (const a of alerts) writer.write(toContractAlert(a));
     await writer.close();

@@ -17,8 +17,9 @@ export class IncidentRepo {
     this.insRisk = db.prepare('INSERT INTO risk_history (at, topic_id, incident_id, risk, level) VALUES (?, ?, ?, ?, ?)');
     this.upd = db.prepare(`UPDATE incidents SET updated_at = @at, last_post_at = @lastPostAt, level = @level, state = @state,
       pending_level = @pendingLevel, pending_since = @pendingSince, risk = @risk, peak_risk = max(peak_risk, @risk),
-      reasons = @reasons, forecast = @forecast, sources = @sources, post_count = @postCount, severity = @severity,
-      categories = @categories, components = coalesce(@components, components), state_json = @stateJson,
+      reasons = @reasons, forecast = @forecast, sources = @sources, post_count = @postCount, severity = coalesce(@severity, severity),
+      categories = coalesce(@categories, categories), components = coalesce(@components, components),
+      state_json = CASE WHEN @keepState = 1 THEN state_json ELSE @stateJson END,
       last_activity_at = coalesce(last_activity_at, @at) WHERE id = @id`);
   }
 
@@ -50,26 +51,27 @@ export class IncidentRepo {
     this.insPost.run(incidentId, pk, at);
   }
 
-  recordRisk(s: IncidentState, at: string, f: IncidentFeatures, components: Record<string, number>): void {
+  recordRisk(s: IncidentState, at: string, f: IncidentFeatures, components: Record<string, number>, withState: boolean): void {
     this.insRisk.run(at, s.topicId, s.id, Math.round(s.risk * 10) / 10, s.level.state === 'firing' ? s.level.level : null);
-    this.save(s, at, f, components);
+    this.save(s, at, f, components, withState);
   }
 
   saveState(s: IncidentState, at: string): void {
-    this.save(s, at, null, null);
+    this.save(s, at, null, null, true);
   }
 
-  private save(s: IncidentState, at: string, f: IncidentFeatures | null, components: Record<string, number> | null): void {
+  private save(s: IncidentState, at: string, f: IncidentFeatures | null, components: Record<string, number> | null, withState: boolean): void {
     const state = s.closed ? 'resolved' : s.level.state === 'firing' ? 'firing' : s.level.pendingLevel ? 'pending' : s.level.state;
     const sources = [...new Set(s.members.map((m) => m.source))].sort();
     this.upd.run({
       id: s.id, at, lastPostAt: new Date(s.lastPostAt).toISOString(), level: s.level.state === 'firing' ? s.level.level : null,
       state, pendingLevel: s.level.pendingLevel, pendingSince: s.level.pendingSince ? new Date(s.level.pendingSince).toISOString() : null,
       risk: Math.round(s.risk * 10) / 10, reasons: JSON.stringify(s.reasons), forecast: s.forecast ? JSON.stringify(s.forecast) : null,
-      sources: JSON.stringify(sources), postCount: s.members.length, severity: f?.severity.score ?? 0,
+      sources: JSON.stringify(sources), postCount: s.members.length, severity: f?.severity.score ?? null,
       categories: f ? JSON.stringify([...new Set(f.severity.terms.map((t) => t.category))]) : null,
       components: components ? JSON.stringify(components) : null,
-      stateJson: s.closed ? null : JSON.stringify({ ...s, dirty: undefined }),
+      stateJson: s.closed || !withState ? null : JSON.stringify({ ...s, dirty: undefined }),
+      keepState: withState || s.closed ? 0 : 1,
     });
   }
 

@@ -38,8 +38,13 @@ export interface PostAnalysisColumns {
   tokens: string;
 }
 
-export interface UpsertResult { post: StoredPost; isNew: boolean; changed: boolean }
+export interface UpsertResult {
+  /** the full row on first sight; on later sightings only pk and metrics are fresh */
+  post: StoredPost;
+  isNew: boolean;
+}
 
+const PK_CACHE_MAX = 200_000;
 const n = (v: number | null | undefined): number | null => (v == null || !Number.isFinite(v) ? null : v);
 
 export class PostStore {
@@ -51,10 +56,13 @@ export class PostStore {
   private readonly setAnalysis;
   private readonly insertFts;
   private readonly byPk;
+  private readonly selectPk;
+  private readonly pkCache = new Map<string, number>();
 
   constructor(private readonly db: Db) {
     this.selectByKey = db.prepare('SELECT * FROM posts WHERE source = ? AND ext_id = ?');
     this.byPk = db.prepare('SELECT * FROM posts WHERE pk = ?');
+    this.selectPk = db.prepare('SELECT pk FROM posts WHERE source = ? AND ext_id = ?').pluck();
     this.insertPost = db.prepare(`INSERT INTO posts (source, ext_id, kind, url, parent_id, author_id, author_name,
       author_followers, author_verified, title, text, published_at, first_seen_at, last_seen_at,
       reposts, comments, likes, views, heat, rank, rating, extra)
@@ -67,7 +75,7 @@ export class PostStore {
       reposts = max(reposts, coalesce(@reposts, 0)), comments = max(comments, coalesce(@comments, 0)),
       likes = max(likes, coalesce(@likes, 0)), views = max(views, coalesce(@views, 0)),
       heat = CASE WHEN @heat IS NULL THEN heat ELSE @heat END, rank = CASE WHEN @rank IS NULL THEN rank ELSE @rank END,
-      rating = coalesce(@rating, rating) WHERE pk = @pk`);
+      rating = coalesce(@rating, rating) WHERE pk = @pk RETURNING reposts, comments, likes`);
     this.insertSnapshot = db.prepare(`INSERT OR REPLACE INTO post_snapshots (post_pk, at, reposts, comments, likes, views, heat, rank)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
     this.upsertAuthor = db.prepare(`INSERT INTO authors (source, id, name, followers, verified, updated_at) VALUES (?, ?, ?, ?, ?, ?)
@@ -99,26 +107,34 @@ export class PostStore {
       at: new Date(o.at).toISOString(), reposts: n(m.reposts), comments: n(m.comments), likes: n(m.likes), views: n(m.views),
       heat: n(m.heat), rank: n(m.rank), rating: n(o.rating), extra: o.extra ? JSON.stringify(o.extra) : null,
     };
-    if (a.id) this.upsertAuthor.run(o.source, a.id, params.authorName, params.followers, params.verified, params.at);
-    const existing = this.selectByKey.get(o.source, o.id) as Record<string, unknown> | undefined;
-    let pk: number;
+    if (a.id && (a.name != null || a.followers != null)) this.upsertAuthor.run(o.source, a.id, params.authorName, params.followers, params.verified, params.at);
+    const key = `${o.source}\u0000${o.id}`;
+    let pk = this.pkCache.get(key);
+    if (pk === undefined) {
+      const existing = this.selectPk.get(o.source, o.id) as number | undefined;
+      if (existing !== undefined) pk = existing;
+    }
     let isNew = false;
-    let changed = false;
-    if (!existing) {
+    let post: StoredPost;
+    if (pk === undefined) {
       const r = this.insertPost.run({ ...params, reposts: params.reposts ?? 0, comments: params.comments ?? 0, likes: params.likes ?? 0, views: params.views ?? 0, heat: params.heat ?? 0 });
       pk = Number(r.lastInsertRowid);
       isNew = true;
-      changed = true;
+      post = {
+        pk, source: o.source, extId: o.id, kind: o.kind, url: params.url, parentId: params.parentId, authorId: params.authorId,
+        authorName: params.authorName, authorFollowers: params.followers, authorVerified: params.verified === 1, title: params.title,
+        text: params.text, publishedAt: params.publishedAt, firstSeenAt: params.at, reposts: params.reposts ?? 0,
+        comments: params.comments ?? 0, likes: params.likes ?? 0, views: params.views ?? 0, heat: params.heat ?? 0,
+        rank: params.rank, rating: params.rating,
+      };
     } else {
-      pk = existing.pk as number;
-      changed = (params.reposts ?? 0) > (existing.reposts as number) || (params.comments ?? 0) > (existing.comments as number)
-        || (params.likes ?? 0) > (existing.likes as number) || (params.heat != null && params.heat !== existing.heat)
-        || (params.rank != null && params.rank !== existing.rank) || (params.text != null && existing.text == null);
-      this.updatePost.run({ ...params, pk });
+      const r = this.updatePost.get({ ...params, pk }) as { reposts: number; comments: number; likes: number } | undefined;
+      post = { pk, source: o.source, extId: o.id, kind: o.kind, reposts: r?.reposts ?? 0, comments: r?.comments ?? 0, likes: r?.likes ?? 0 } as StoredPost;
     }
+    if (this.pkCache.size >= PK_CACHE_MAX) this.pkCache.clear();
+    this.pkCache.set(key, pk);
     if (o.metrics) this.insertSnapshot.run(pk, params.at, params.reposts, params.comments, params.likes, params.views, params.heat, params.rank);
-    const row = this.byPk.get(pk) as Record<string, unknown>;
-    return { post: rowToPost(row), isNew, changed };
+    return { post, isNew };
   }
 
   saveAnalysis(pk: number, a: PostAnalysisColumns): void {
