@@ -112,7 +112,7 @@ function authorsTable(d: ReportData, w: Words): string {
 function keywordsTable(d: ReportData, w: Words): string {
   if (!d.risingKeywords.length) return `<p class="empty">${esc(w.none)}</p>`;
   const head = [w.keyword, w.countNow, w.countPrev, w.growth].map((h) => `<th>${esc(h)}</th>`).join('');
-  const rows = d.risingKeywords.map((k) => `<tr><td>${esc(k.term)}</td><td>${esc(num(k.count))}</td><td>${esc(num(k.previous))}</td><td>${esc(k.growth == null ? 'new' : `×${k.growth}`)}</td></tr>`).join('');
+  const rows = d.risingKeywords.map((k) => `<tr><td>${esc(k.term)}</td><td>${esc(num(k.count))}</td><td>${esc(num(k.previous))}</td><td>${esc(k.growth == null ? w.newTerm : `×${k.growth}`)}</td></tr>`).join('');
   return `<table class="grid narrow"><thead><tr>${head}</tr></thead><tbody>${rows}</tbody></table>`;
 }
 
@@ -145,9 +145,10 @@ export function chartsSvg(d: ReportData, w: Words): { risk: string; volume: stri
     risk: lineChart({ title: w.riskTrend, labels, yLabel: w.riskAxis, yMax: 100,
       series: d.riskTrend.series.map((s, i) => ({ name: s.name, color: TOPIC_COLORS[i % TOPIC_COLORS.length], values: s.values })) }),
     volume: stackedBarChart({ title: w.volumeBySentiment, labels, yLabel: w.postsAxis,
-      stacks: sentiments.filter((k) => d.volumeTrend[k].some((v) => v > 0) || k !== 'unknown').map((k) => ({ name: w[k], color: SENTIMENT_COLOR[k], values: d.volumeTrend[k] })) }),
+      stacks: sentiments.filter((k) => k !== 'unknown' || d.volumeTrend.unknown.some((v) => v > 0)).map((k) => ({ name: w[k], color: SENTIMENT_COLOR[k], values: d.volumeTrend[k] })) }),
     sources: stackedBarChart({ title: w.volumeBySource, labels: d.volumeBySource.map((s) => s.source), yLabel: w.postsAxis, height: 220,
-      stacks: sentiments.map((k) => ({ name: w[k], color: SENTIMENT_COLOR[k], values: d.volumeBySource.map((s) => s[k]) })) }),
+      stacks: sentiments.filter((k) => k !== 'unknown' || d.volumeBySource.some((s) => s.unknown > 0))
+        .map((k) => ({ name: w[k], color: SENTIMENT_COLOR[k], values: d.volumeBySource.map((s) => s[k]) })) }),
   };
 }
 

@@ -14,11 +14,12 @@ const FONT = `font-family="'WenQuanYi Micro Hei','Noto Sans CJK SC','Microsoft Y
 const r1 = (n: number) => Math.round(n * 10) / 10;
 
 /** Round tick step (1, 2, 5 × 10^k) giving about `n` ticks up to `max`. */
-export function niceTicks(max: number, n = 5): number[] {
+export function niceTicks(max: number, n = 5, integer = false): number[] {
   if (!(max > 0)) return [0, 1];
   const raw = max / n;
   const mag = 10 ** Math.floor(Math.log10(raw));
-  const step = [1, 2, 5, 10].map((m) => m * mag).find((s) => s >= raw) ?? 10 * mag;
+  let step = [1, 2, 5, 10].map((m) => m * mag).find((s) => s >= raw) ?? 10 * mag;
+  if (integer) step = Math.max(1, Math.round(step));
   const out: number[] = [];
   for (let v = 0; v <= max + step * 0.999; v += step) out.push(Math.round(v * 1e6) / 1e6);
   return out;
@@ -93,7 +94,7 @@ export function stackedBarChart(spec: BarChartSpec): string {
   const f: Frame = { width: spec.width ?? 760, height: spec.height ?? 260, left: 48, right: 16, top: 36, bottom: 28 };
   const n = spec.labels.length;
   const totals = spec.labels.map((_, i) => spec.stacks.reduce((sum, s) => sum + (s.values[i] ?? 0), 0));
-  const ticks = niceTicks(Math.max(0, ...totals));
+  const ticks = niceTicks(Math.max(0, ...totals), 5, true);
   const top = ticks[ticks.length - 1] || 1;
   const plotW = f.width - f.left - f.right, plotH = f.height - f.top - f.bottom;
   const slot = n ? plotW / n : plotW;
