@@ -24,23 +24,18 @@ export interface SenderDeps {
 
 export interface PassResult { sent: number; retried: number; failed: number; claimed: number }
 
-async function pool<T>(items: T[], n: number, fn: (t: T) => Promise<void>): Promise<void> {
-  let i = 0;
-  const workers = Array.from({ length: Math.min(n, items.length) }, async () => {
-    while (i < items.length) await fn(items[i++]);
-  });
-  await Promise.all(workers);
-}
-
-/** Send everything due at `now`. */
+/** Send everything due at `now`. Each worker claims one delivery at a time, so 'sending' means in flight. */
 export async function sendDue(deps: SenderDeps, now: Date, limit = 200): Promise<PassResult> {
   const res: PassResult = { sent: 0, retried: 0, failed: 0, claimed: 0 };
-  const due = claimDue(deps.db, now, limit);
-  res.claimed = due.length;
-  await pool(due, deps.config.delivery.concurrency, async (d) => {
-    const outcome = await sendOne(deps, d, now);
-    res[outcome]++;
-  });
+  const worker = async () => {
+    while (res.claimed < limit) {
+      const [d] = claimDue(deps.db, now, 1);
+      if (!d) return;
+      res.claimed++;
+      res[await sendOne(deps, d, now)]++;
+    }
+  };
+  await Promise.all(Array.from({ length: deps.config.delivery.concurrency }, worker));
   return res;
 }
 
