@@ -106,7 +106,9 @@ export function readRoutes(deps: AppDeps): Router {
   });
 
   r.get('/sources', (_req, res) => {
-    const rows = db.prepare('SELECT * FROM sources ORDER BY id').all();
+    const since = new Date(deps.now().getTime() - 3_600_000).toISOString();
+    const rows = db.prepare(`SELECT s.*, (SELECT coalesce(sum(e.items), 0) FROM source_events e WHERE e.source_id = s.id AND e.kind = 'run' AND e.at >= ?) AS items_per_hour
+      FROM sources s ORDER BY s.id`).all(since);
     const live = deps.crawler?.status() ?? null;
     res.json({ sources: rows, live });
   });

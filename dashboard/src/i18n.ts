@@ -1,0 +1,69 @@
+// Interface strings: zh-CN by default, English on request (kept in localStorage). Keys are
+// English identifiers; a missing key shows the key itself, so a gap is visible, not fatal.
+
+export type Lang = 'zh' | 'en';
+const STORE = 'fw.lang';
+
+const ZH: Record<string, string> = {
+  appName: 'Flarewatch 舆情预警', skip: '跳到正文', signOut: '退出', switchLang: 'English', signedInAs: '当前用户',
+  overview: '总览', incidents: '事件', posts: '帖子检索', alerts: '告警', sources: '数据源', rules: '主题与规则', reports: '报表', settings: '设置', users: '用户',
+  login: '登录', username: '用户名', password: '密码', loginFailed: '登录失败', loading: '加载中…', error: '出错了', retry: '重试', none: '暂无',
+  riskByTopic: '各主题风险指数', trend24h: '24 小时', trend7d: '7 天', volumeBySource: '各来源声量', sentimentShare: '情感占比', topIncidents: '未关闭的重点事件',
+  liveAlerts: '实时告警', sound: '提示音', titleFlash: '标题闪烁', on: '开', off: '关', newAlert: '新告警',
+  negative: '负面', neutral: '中性', positive: '正面', unknown: '未知',
+  topic: '主题', level: '级别', risk: '风险', peakRisk: '峰值风险', status: '处理状态', state: '状态', owner: '负责人', opened: '开始于', updated: '更新于', title: '标题', postsCount: '帖子数',
+  timeline: '时间线：声量、转发与预测区间', volume: '声量（帖）', reposts: '转发', forecast: '预测转发', forecastBand: '预测区间（80%）',
+  keyPosts: '相关帖子', author: '作者', followers: '粉丝', text: '内容', reach: '传播', published: '发布时间', original: '原文', source: '来源', sentiment: '情感', severity: '严重度',
+  reasons: '预警原因', workflow: '处置流程', acknowledge: '确认接手', acknowledged: '已确认', assign: '指派', notes: '备注', addNote: '添加备注', save: '保存', saved: '已保存',
+  evidence: '证据存档', archiveNow: '立即存档', screenshot: '截图', htmlSnapshot: 'HTML 快照', noEvidence: '暂无存档（P2 及以上事件会自动截图存档）',
+  st_new: '新事件', st_acknowledged: '已确认', st_responding: '处置中', st_resolved: '已解决', st_false_alarm: '误报',
+  query: '查询', queryHelp: '语法：词语、"短语"、AND / 空格、OR、NOT / -词、( )、NEAR/n、source: author: title:', search: '搜索', from: '开始', to: '结束', any: '全部',
+  export: '导出 CSV', correct: '更正情感', loadMore: '加载更多', results: '条结果',
+  history: '告警历史', deliveries: '投递回执', channel: '渠道', receiver: '接收人', attempts: '尝试', silences: '静默规则', createSilence: '新建静默', expire: '立即失效', matcher: '匹配', value: '值', duration: '时长', comment: '说明', active: '生效中', expired: '已失效',
+  health: '健康状况', lastSuccess: '最近成功', itemsPerHour: '每小时条数', errorStreak: '连续失败', blocked: '被封禁', crawlNow: '立即抓取', healthy: '正常', failing: '异常', lastError: '最近错误',
+  ruleFiles: '规则文件', edit: '编辑', validate: '校验', valid: '校验通过', testQuery: '用最近帖子测试查询', test: '测试', hours: '小时',
+  downloadReports: '下载报表', period: '时间段', download: '下载',
+  channels: '告警渠道', testSend: '测试发送', sent: '已发送',
+  role: '角色', addUser: '新增用户', disabled: '已停用', disable: '停用', enable: '启用', resetPassword: '重置密码', created: '创建于',
+  forbidden: '无权限', signInAgain: '会话已过期，请重新登录', notFound: '页面不存在',
+};
+
+const EN: Record<string, string> = {
+  appName: 'Flarewatch', skip: 'Skip to content', signOut: 'Sign out', switchLang: '中文', signedInAs: 'Signed in as',
+  overview: 'Overview', incidents: 'Incidents', posts: 'Posts', alerts: 'Alerts', sources: 'Sources', rules: 'Topics & rules', reports: 'Reports', settings: 'Settings', users: 'Users',
+  login: 'Sign in', username: 'User name', password: 'Password', loginFailed: 'Sign-in failed', loading: 'Loading…', error: 'Error', retry: 'Retry', none: 'None',
+  riskByTopic: 'Risk index by topic', trend24h: '24 h', trend7d: '7 d', volumeBySource: 'Volume by source', sentimentShare: 'Sentiment share', topIncidents: 'Top open incidents',
+  liveAlerts: 'Live alerts', sound: 'Sound', titleFlash: 'Title flash', on: 'on', off: 'off', newAlert: 'New alert',
+  negative: 'Negative', neutral: 'Neutral', positive: 'Positive', unknown: 'Unknown',
+  topic: 'Topic', level: 'Level', risk: 'Risk', peakRisk: 'Peak risk', status: 'Status', state: 'State', owner: 'Owner', opened: 'Opened', updated: 'Updated', title: 'Title', postsCount: 'Posts',
+  timeline: 'Timeline: volume, reposts and forecast band', volume: 'Volume (posts)', reposts: 'Reposts', forecast: 'Forecast reposts', forecastBand: 'Forecast band (80%)',
+  keyPosts: 'Posts', author: 'Author', followers: 'Followers', text: 'Text', reach: 'Reach', published: 'Published', original: 'Original', source: 'Source', sentiment: 'Sentiment', severity: 'Severity',
+  reasons: 'Reasons', workflow: 'Workflow', acknowledge: 'Acknowledge', acknowledged: 'Acknowledged', assign: 'Assign', notes: 'Notes', addNote: 'Add note', save: 'Save', saved: 'Saved',
+  evidence: 'Evidence archive', archiveNow: 'Archive now', screenshot: 'Screenshot', htmlSnapshot: 'HTML snapshot', noEvidence: 'Nothing archived yet (incidents at P2 or higher are archived automatically)',
+  st_new: 'New', st_acknowledged: 'Acknowledged', st_responding: 'Responding', st_resolved: 'Resolved', st_false_alarm: 'False alarm',
+  query: 'Query', queryHelp: 'Syntax: words, "phrases", AND / space, OR, NOT / -word, ( ), NEAR/n, source: author: title:', search: 'Search', from: 'From', to: 'To', any: 'Any',
+  export: 'Export CSV', correct: 'Correct sentiment', loadMore: 'Load more', results: 'results',
+  history: 'Alert history', deliveries: 'Delivery receipts', channel: 'Channel', receiver: 'Receiver', attempts: 'Attempts', silences: 'Silences', createSilence: 'New silence', expire: 'Expire now', matcher: 'Match', value: 'Value', duration: 'Duration', comment: 'Comment', active: 'active', expired: 'expired',
+  health: 'Health', lastSuccess: 'Last success', itemsPerHour: 'Items / hour', errorStreak: 'Error streak', blocked: 'Blocked', crawlNow: 'Crawl now', healthy: 'healthy', failing: 'failing', lastError: 'Last error',
+  ruleFiles: 'Rule files', edit: 'Edit', validate: 'Validate', valid: 'Valid', testQuery: 'Test a query against recent posts', test: 'Test', hours: 'hours',
+  downloadReports: 'Download reports', period: 'Period', download: 'Download',
+  channels: 'Alert channels', testSend: 'Test send', sent: 'Sent',
+  role: 'Role', addUser: 'Add user', disabled: 'disabled', disable: 'Disable', enable: 'Enable', resetPassword: 'Reset password', created: 'Created',
+  forbidden: 'Not allowed', signInAgain: 'Session expired, please sign in again', notFound: 'Page not found',
+};
+
+let current: Lang = ((): Lang => {
+  try { return localStorage.getItem(STORE) === 'en' ? 'en' : 'zh'; } catch { return 'zh'; }
+})();
+
+export function lang(): Lang { return current; }
+
+export function setLang(l: Lang): void {
+  current = l;
+  try { localStorage.setItem(STORE, l); } catch { /* private mode: session only */ }
+  document.documentElement.lang = l === 'zh' ? 'zh-CN' : 'en';
+}
+
+export function t(key: string): string {
+  return (current === 'zh' ? ZH : EN)[key] ?? key;
+}

@@ -1,0 +1,127 @@
+// Incidents: the list (open first) and one incident: timeline of volume and reposts with the
+// forecast band, its posts with links to the originals, sources, reasons, the workflow (owner,
+// status, notes, acknowledgement) and the evidence archive.
+import { h, mount, truncate } from '../dom.js';
+import { t } from '../i18n.js';
+import { api, qs } from '../api.js';
+import { draw, chartBox } from '../charts.js';
+import { fmtNum, fmtTime } from '../format.js';
+import { busy, section, table, type PageCtx } from '../ctx.js';
+import { incidentCells, incidentHeaders, levelBadge, postCells, postHeaders, statusText, type IncidentRow, type PostRow } from './common.js';
+
+const STATUSES = ['new', 'acknowledged', 'responding', 'resolved', 'false_alarm'];
+
+export async function incidentsPage(ctx: PageCtx): Promise<void> {
+  const status = ctx.query.get('status') ?? 'open';
+  const { incidents } = await api.get<{ incidents: IncidentRow[] }>(`/incidents${qs({ status, limit: 200 })}`);
+  const sel = h('select', { id: 'inc-status', on: { change: () => { location.hash = `#/incidents?status=${encodeURIComponent(sel.value)}`; } } },
+    ['open', ...STATUSES].map((s) => h('option', { value: s, selected: s === status }, s === 'open' ? t('any') : statusText(s))));
+  mount(ctx.root, h('h1', null, t('incidents')), h('label', { for: 'inc-status' }, `${t('status')} `), sel,
+    section(t('incidents'), table(incidentHeaders(), incidents.map(incidentCells), t('incidents'))));
+}
+
+interface Detail { incident: IncidentRow & { categories: string[] }; posts: PostRow[]; risk: { at: string; risk: number }[]; volume: { bucket: string; posts: number; reposts: number }[]; alerts: { id: number; at: string; level: string; state: string; risk: number }[] }
+interface Note { id: number; at: string; author: string | null; text: string }
+interface Evidence { id: number; postPk: number | null; at: string; kind: string; url: string | null; source: string | null; postId: string | null }
+
+function timeline(canvas: HTMLCanvasElement, d: Detail): void {
+  const labels = d.volume.map((v) => v.bucket);
+  let cum = 0;
+  const reposts = d.volume.map((v) => (cum += Number(v.reposts) || 0));
+  const f = d.incident.forecast;
+  const fLabel = f ? `${t('forecast')}` : null;
+  const all = [...labels.map((b) => fmtTime(b.length === 16 ? `${b}:00Z` : b, 'short')), ...(fLabel ? [fLabel] : [])];
+  const pad = (xs: (number | null)[]) => (fLabel ? [...xs, null] : xs);
+  const last = reposts.length ? reposts[reposts.length - 1] : 0;
+  const band = (v: number) => [...labels.map((_, i) => (i === labels.length - 1 ? last : null)), v];
+  draw(canvas, {
+    data: {
+      labels: all,
+      datasets: [
+        { type: 'bar', label: t('volume'), data: pad(d.volume.map((v) => v.posts)), backgroundColor: '#90a4ae', yAxisID: 'y' },
+        { type: 'line', label: t('reposts'), data: pad(reposts), borderColor: '#1f5fa8', backgroundColor: '#1f5fa8', yAxisID: 'y1', tension: 0.2 },
+        ...(f ? [
+          { type: 'line', label: `${t('forecastBand')} high`, data: band(f.high), borderColor: 'rgba(179,89,0,0.5)', borderDash: [4, 4], pointRadius: 2, yAxisID: 'y1', fill: false, spanGaps: true },
+          { type: 'line', label: t('forecastBand'), data: band(f.low), borderColor: 'rgba(179,89,0,0.5)', backgroundColor: 'rgba(179,89,0,0.15)', borderDash: [4, 4], pointRadius: 2, yAxisID: 'y1', fill: '-1', spanGaps: true },
+          { type: 'line', label: t('forecast'), data: band(f.reposts), borderColor: '#b35900', pointRadius: 4, yAxisID: 'y1', spanGaps: true },
+        ] : []),
+      ],
+    },
+    options: { scales: { y: { beginAtZero: true, position: 'left', title: { display: true, text: t('volume') } }, y1: { beginAtZero: true, position: 'right', grid: { drawOnChartArea: false }, title: { display: true, text: t('reposts') } } } },
+  });
+}
+
+export async function incidentPage(ctx: PageCtx): Promise<void> {
+  const id = ctx.params[0] ?? '';
+  const enc = encodeURIComponent(id);
+  const d = await api.get<Detail>(`/incidents/${enc}`);
+  const [notesRes, evRes] = await Promise.all([
+    api.get<{ notes: Note[] } | Note[]>(`/incidents/${enc}/notes`).catch(() => ({ notes: [] as Note[] })),
+    api.get<{ evidence: Evidence[] }>(`/incidents/${enc}/evidence`).catch(() => ({ evidence: [] as Evidence[] })),
+  ]);
+  const notes = Array.isArray(notesRes) ? notesRes : notesRes.notes ?? [];
+  const inc = d.incident;
+  const reload = () => incidentPage(ctx);
+  const analyst = ctx.can('analyst');
+
+  const chart = chartBox(t('timeline'), 280);
+  chart.canvas.id = 'incident-chart';
+
+  const ackBtn = h('button', { type: 'button', className: 'primary', id: 'ack-btn', disabled: !analyst || inc.status !== 'new' }, inc.status === 'new' ? t('acknowledge') : `${t('acknowledged')} ✓`);
+  ackBtn.addEventListener('click', () => busy(ctx, ackBtn, async () => { await api.post(`/incidents/${enc}/ack`, {}); await reload(); ctx.say(t('acknowledged'), 'ok'); }));
+
+  const owner = h('input', { id: 'owner', value: inc.owner ?? '', maxlength: 100, disabled: !analyst });
+  const ownerBtn = h('button', { type: 'button', disabled: !analyst }, t('assign'));
+  ownerBtn.addEventListener('click', () => busy(ctx, ownerBtn, () => api.post(`/incidents/${enc}/assign`, { owner: owner.value }), t('saved')));
+
+  const status = h('select', { id: 'status-select', disabled: !analyst }, STATUSES.map((s) => h('option', { value: s, selected: s === inc.status }, statusText(s))));
+  const statusBtn = h('button', { type: 'button', disabled: !analyst }, t('save'));
+  statusBtn.addEventListener('click', () => busy(ctx, statusBtn, async () => { await api.post(`/incidents/${enc}/status`, { status: status.value }); await reload(); ctx.say(t('saved'), 'ok'); }));
+
+  const noteText = h('textarea', { id: 'note-text', rows: 3, maxlength: 10000, disabled: !analyst });
+  const noteBtn = h('button', { type: 'button', disabled: !analyst }, t('addNote'));
+  noteBtn.addEventListener('click', () => busy(ctx, noteBtn, async () => { if (!noteText.value.trim()) return; await api.post(`/incidents/${enc}/notes`, { text: noteText.value }); await reload(); }));
+
+  const archiveBtn = h('button', { type: 'button', disabled: !analyst }, t('archiveNow'));
+  archiveBtn.addEventListener('click', () => busy(ctx, archiveBtn, async () => {
+    const r = await api.post<{ skipped?: string; items: { ok: boolean; url: string; error?: string }[] }>(`/incidents/${enc}/evidence`, {});
+    await reload();
+    ctx.say(r.skipped ?? r.items.map((i) => (i.ok ? `✓ ${i.url}` : `✗ ${i.url}: ${i.error ?? ''}`)).join('; '), r.items.some((i) => !i.ok) ? 'error' : 'ok');
+  }));
+
+  const sourcesCount = new Map<string, number>();
+  for (const p of d.posts) sourcesCount.set(p.source, (sourcesCount.get(p.source) ?? 0) + 1);
+
+  mount(ctx.root,
+    h('p', null, h('a', { href: '#/incidents' }, `← ${t('incidents')}`)),
+    h('h1', { id: 'incident-title' }, levelBadge(inc.level), ' ', truncate(inc.title, 140)),
+    h('dl', { className: 'facts' },
+      h('dt', null, t('topic')), h('dd', null, inc.topic),
+      h('dt', null, t('risk')), h('dd', null, `${fmtNum(inc.risk)} (${t('peakRisk')} ${fmtNum(inc.peakRisk)})`),
+      h('dt', null, t('state')), h('dd', null, inc.state),
+      h('dt', null, t('status')), h('dd', { id: 'incident-status' }, statusText(inc.status)),
+      h('dt', null, t('opened')), h('dd', null, fmtTime(inc.openedAt)),
+      h('dt', null, t('postsCount')), h('dd', null, fmtNum(inc.postCount)),
+      inc.forecast ? [h('dt', null, t('forecast')), h('dd', null, `${fmtNum(inc.forecast.reposts)} (${fmtNum(inc.forecast.low)}–${fmtNum(inc.forecast.high)})`)] : null),
+    h('div', { className: 'grid-2' },
+      section(t('timeline'), chart.box),
+      section(t('workflow'),
+        h('div', { className: 'row' }, ackBtn, inc.acknowledgedBy ? h('span', { className: 'muted' }, ` ${inc.acknowledgedBy} · ${fmtTime(inc.acknowledgedAt)}`) : null),
+        h('div', { className: 'row' }, h('label', { for: 'owner' }, t('owner')), owner, ownerBtn),
+        h('div', { className: 'row' }, h('label', { for: 'status-select' }, t('status')), status, statusBtn),
+        h('h3', null, t('notes')),
+        h('ul', { className: 'notes' }, notes.map((n) => h('li', null, h('span', { className: 'muted' }, `${fmtTime(n.at, 'short')} ${n.author ?? ''}: `), n.text))),
+        h('label', { for: 'note-text', className: 'sr-only' }, t('addNote')), noteText, noteBtn)),
+    h('div', { className: 'grid-2' },
+      section(t('reasons'), h('ul', { id: 'reasons' }, (inc.reasons ?? []).map((r) => h('li', null, r)))),
+      section(t('sources'), h('ul', null, [...sourcesCount].sort((a, b) => b[1] - a[1]).map(([s, n]) => h('li', null, `${s}: ${n}`))))),
+    section(t('keyPosts'), table(postHeaders(), d.posts.map((p) => postCells(p)), t('keyPosts'))),
+    section(t('evidence'),
+      evRes.evidence.length ? table([t('published'), t('source'), t('original'), ''], evRes.evidence.map((e) => [
+        fmtTime(e.at, 'short'), `${e.source ?? ''}:${e.postId ?? ''}`, e.url ?? '—',
+        h('a', { href: `/api/v1/evidence/${e.id}/file`, target: '_blank', rel: 'noopener noreferrer' }, e.kind === 'screenshot' ? t('screenshot') : t('htmlSnapshot')),
+      ])) : h('p', { className: 'muted' }, t('noEvidence')),
+      archiveBtn),
+    section(t('alerts'), table([t('published'), t('level'), t('state'), t('risk')], d.alerts.map((a) => [fmtTime(a.at), levelBadge(a.level), a.state, fmtNum(a.risk)]))));
+  timeline(chart.canvas, d);
+}

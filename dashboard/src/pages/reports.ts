@@ -1,0 +1,24 @@
+// Reports: download alerts and incidents of a period (CSV or JSON) and the matching posts (CSV).
+import { h, mount } from '../dom.js';
+import { t } from '../i18n.js';
+import { qs } from '../api.js';
+import { section, type PageCtx } from '../ctx.js';
+
+const day = (d: Date) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(d);
+
+export function reportsPage(ctx: PageCtx): void {
+  const from = h('input', { id: 'r-from', type: 'date', value: day(new Date(Date.now() - 7 * 86_400_000)) });
+  const to = h('input', { id: 'r-to', type: 'date', value: day(new Date(Date.now() + 86_400_000)) });
+  const links = h('ul', { className: 'downloads' });
+  const refresh = () => {
+    const p = { from: from.value ? `${from.value}T00:00:00+08:00` : '', to: to.value ? `${to.value}T00:00:00+08:00` : '' };
+    mount(links, ...[['alerts', 'csv'], ['alerts', 'json'], ['incidents', 'csv'], ['incidents', 'json']].map(([w, f]) =>
+      h('li', null, h('a', { href: `/api/v1/reports/${w}.${f}${qs(p)}`, download: '' }, `${t(w)} (${f.toUpperCase()})`))),
+    h('li', null, h('a', { href: `/api/v1/posts/export.csv${qs({ ...p, limit: 50000 })}`, download: '' }, `${t('posts')} (CSV)`)));
+  };
+  from.addEventListener('change', refresh);
+  to.addEventListener('change', refresh);
+  refresh();
+  mount(ctx.root, h('h1', null, t('reports')), section(t('downloadReports'),
+    h('div', { className: 'row' }, h('label', { for: 'r-from' }, t('from')), from, h('label', { for: 'r-to' }, t('to')), to), links));
+}

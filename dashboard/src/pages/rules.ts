@@ -1,0 +1,74 @@
+// Topics and rules: the topic files with their topics (or the error that stops them loading),
+// a YAML editor with validation (file, line and hint shown at the line), save (admin), and a
+// query test against recent posts.
+import { h, mount } from '../dom.js';
+import { t } from '../i18n.js';
+import { api, ApiError } from '../api.js';
+import { busy, section, table, type PageCtx } from '../ctx.js';
+import { postCells, postHeaders, type PostRow } from './common.js';
+
+interface RuleFile { name: string; topics: { id: string; name: string; query: string }[]; error: { message: string; line: number | null; hint: string | null } | null }
+
+function problem(e: unknown): HTMLElement {
+  if (e instanceof ApiError) {
+    const b = e.body as { error?: string; line?: number | null; hint?: string | null };
+    return h('div', { className: 'error', role: 'alert', id: 'rule-error' }, h('strong', null, b.line ? `line ${b.line}: ` : ''), b.error ?? e.message, b.hint ? h('div', null, `hint: ${b.hint}`) : null);
+  }
+  return h('div', { className: 'error', role: 'alert', id: 'rule-error' }, (e as Error).message);
+}
+
+export async function rulesPage(ctx: PageCtx): Promise<void> {
+  const { files } = await api.get<{ files: RuleFile[] }>('/rules');
+  const editor = h('section', { className: 'card', id: 'rule-editor' });
+  const open = async (name: string, text?: string) => {
+    const body = text ?? (await api.get<{ text: string }>(`/rules/file?name=${encodeURIComponent(name)}`)).text;
+    const fname = h('input', { id: 'rule-name', value: name, size: 30, disabled: text === undefined });
+    const area = h('textarea', { id: 'rule-text', rows: 16, spellcheck: 'false', className: 'code' });
+    area.value = body;
+    const out = h('div', { id: 'rule-result', 'aria-live': 'polite' });
+    const validate = h('button', { type: 'button' }, t('validate'));
+    validate.addEventListener('click', () => busy(ctx, validate, async () => {
+      try {
+        const r = await api.post<{ topics: { id: string }[] }>('/rules/validate', { name: fname.value, text: area.value });
+        mount(out, h('p', { className: 'ok' }, `${t('valid')}: ${r.topics.map((x) => x.id).join(', ')}`));
+      } catch (e) { mount(out, problem(e)); }
+    }));
+    const save = h('button', { type: 'button', className: 'primary', disabled: !ctx.can('admin') }, t('save'));
+    save.addEventListener('click', () => busy(ctx, save, async () => {
+      try {
+        await api.put('/rules/file', { name: fname.value, text: area.value });
+        mount(out, h('p', { className: 'ok' }, t('saved')));
+      } catch (e) { mount(out, problem(e)); }
+    }));
+    mount(editor, h('h2', null, `${t('edit')}: `, name), h('label', { for: 'rule-name' }, 'file'), fname, h('label', { for: 'rule-text', className: 'sr-only' }, 'YAML'), area, h('div', { className: 'row' }, validate, save), out);
+    area.focus();
+  };
+
+  const q = h('input', { id: 'test-q', type: 'search', size: 50 });
+  const hours = h('input', { id: 'test-hours', type: 'number', value: '72', min: '1', max: '2160' });
+  const results = h('div', { id: 'test-results' });
+  const testBtn = h('button', { type: 'submit', className: 'primary' }, t('test'));
+  const testForm = h('form', { className: 'row', on: { submit: (ev: Event) => {
+    ev.preventDefault();
+    busy(ctx, testBtn, async () => {
+      try {
+        const r = await api.post<{ posts: PostRow[]; scanned: number }>('/rules/test', { query: q.value, hours: Number(hours.value) || 72, limit: 50 });
+        mount(results, h('p', { className: 'muted' }, `${r.posts.length} ${t('results')}`), table(postHeaders(), r.posts.map((p) => postCells(p))));
+      } catch (e) { mount(results, problem(e)); }
+    });
+  } } }, h('label', { for: 'test-q' }, t('query')), q, h('label', { for: 'test-hours' }, t('hours')), hours, testBtn);
+
+  const newBtn = h('button', { type: 'button', disabled: !ctx.can('admin') }, '+ topics/new-topic.yaml');
+  newBtn.addEventListener('click', () => void open('topics/new-topic.yaml', 'id: new-topic\nname: 新主题\nquery: 品牌 OR "Brand Name"\n'));
+
+  mount(ctx.root, h('h1', null, t('rules')),
+    section(t('ruleFiles'), table([t('rules'), t('topic'), t('query'), ''], files.map((f) => {
+      const btn = h('button', { type: 'button', className: 'link' }, t('edit'));
+      btn.addEventListener('click', () => void open(f.name).catch((e: Error) => ctx.say(e.message, 'error')));
+      return [f.name, f.error ? h('span', { className: 'error' }, `${f.error.line ? `line ${f.error.line}: ` : ''}${f.error.message}`) : f.topics.map((x) => `${x.id} (${x.name})`).join(', '),
+        f.topics.map((x) => x.query).join(' | '), btn];
+    })), newBtn),
+    editor,
+    section(t('testQuery'), testForm, h('p', { className: 'muted' }, t('queryHelp')), results));
+  mount(editor, h('p', { className: 'muted' }, `${t('edit')}…`));
+}
