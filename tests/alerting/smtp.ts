@@ -2,7 +2,7 @@
 import { SMTPServer } from 'smtp-server';
 import type { AddressInfo } from 'node:net';
 
-export interface Mail { from: string; to: string[]; raw: string }
+export interface Mail { from: string; to: string[]; raw: string; at: number }
 export interface LocalSmtp { url: string; mails: Mail[]; close(): Promise<void>; failNext: number }
 
 export async function startSmtp(): Promise<LocalSmtp> {
@@ -15,7 +15,7 @@ export async function startSmtp(): Promise<LocalSmtp> {
       stream.on('data', (c: Buffer) => chunks.push(c));
       stream.on('end', () => {
         if (box.failNext > 0) { box.failNext--; const e = new Error('try again later') as Error & { responseCode: number }; e.responseCode = 451; return cb(e); }
-        mails.push({ from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', to: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks).toString('utf8') });
+        mails.push({ from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', to: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks).toString('utf8'), at: Date.now() });
         cb();
       });
     },
