@@ -84,7 +84,7 @@ function threadPage($: CheerioAPI, page: Page, now: Date) {
     const pid = /postmessage_(\d+)/.exec($(msg).attr('id') ?? '')?.[1];
     if (!pid) return;
     const post = $(msg).closest('[id^="post_"], table[id^="pid"], div[id^="pid"]');
-    const authorA = post.find('.postauthor cite a, .authi a.xw1, .pls .authi a, .favatar .xw1').first();
+    const authorA = post.find('.postauthor cite a, .postauthor .postinfo a, .authi a.xw1, .pls .authi a, .favatar .xw1').first();
     const uid = /uid[=-](\d+)/.exec(authorA.attr('href') ?? '')?.[1] ?? null;
     const dateEl = post.find('em[id^="authorposton"]').first();
     const dateText = str(dateEl.find('span[title]').attr('title')) ?? str(dateEl.text()?.replace(/^\s*发表于\s*/, '')) ?? str(/\d{4}-\d{1,2}-\d{1,2}\s+\d{1,2}:\d{2}(:\d{2})?/.exec(post.find('.postinfo, .authi').text())?.[0]);

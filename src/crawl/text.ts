@@ -28,7 +28,7 @@ export function htmlToText(html: string | null | undefined): string {
     const alt = (a1 ?? a2 ?? a3 ?? '').trim();
     return /^\[.*\]$/.test(alt) ? alt : alt ? ` ${alt} ` : '';
   });
-  s = s.replace(/<br\s*\/?>/gi, '\n').replace(/<\/(p|div|li|h\d|tr|blockquote)\s*>/gi, '\n');
+  s = s.replace(/<p\b[^>]*>/gi, '\n').replace(/<br\s*\/?>/gi, '\n').replace(/<\/(p|div|li|h\d|tr|blockquote)\s*>/gi, '\n');
   s = s.replace(/<\/?[a-z][^>]*>/gi, '').replace(/<\/?[a-z][^<]*$/i, '');
   s = decodeEntities(s);
   s = s.replace(/<\/?(span|img|a|div|br)\b[^>]*>?/gi, ''); // tags that were entity-encoded
