@@ -4,6 +4,9 @@
 import { EventEmitter } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
+import { mkdtempSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { openDb, type Db } from '../../src/db/connection.js';
 import { createApp, type AppDeps } from '../../src/server/app.js';
 import { UserRepo } from '../../src/db/repos/user-repo.js';
@@ -77,12 +80,18 @@ export function seed(db: Db, now = NOW): { incidents: string[]; xssPk: number } 
   return { incidents, xssPk };
 }
 
-export interface TestApp { db: Db; url: string; deps: AppDeps; events: EventEmitter; ingested: Observation[]; close(): Promise<void>; login(user: string): Promise<{ cookie: string; csrf: string }>; token: string }
+export interface TestApp { rulesDir: string; db: Db; url: string; deps: AppDeps; events: EventEmitter; ingested: Observation[]; close(): Promise<void>; login(user: string): Promise<{ cookie: string; csrf: string }>; token: string }
 
 export const PASSWORDS: Record<string, string> = { admin: 'admin-pass', analyst: 'analyst-pass', viewer: 'viewer-pass' };
 
 export async function startTestApp(opts: { rulesDir?: string; dbPath?: string; seedData?: boolean; crawler?: AppDeps['crawler'] } = {}): Promise<TestApp> {
   const db = openDb(opts.dbPath ?? ':memory:');
+  const tmpRules = opts.rulesDir ? null : mkdtempSync(join(tmpdir(), 'fw-rules-'));
+  if (tmpRules) {
+    mkdirSync(join(tmpRules, 'topics'));
+    writeFileSync(join(tmpRules, 'topics', 'brand-x.yaml'), 'id: brand-x\nname: 星河乳业\nquery: 星河乳业 OR 星河牛奶 OR "Xinghe Dairy"\n');
+  }
+  const rulesDir = opts.rulesDir ?? tmpRules!;
   if (opts.seedData !== false) seed(db);
   const users = new UserRepo(db);
   for (const [name, pw] of Object.entries(PASSWORDS)) await users.add(name, pw, name as 'admin', NOW);
@@ -91,14 +100,14 @@ export async function startTestApp(opts: { rulesDir?: string; dbPath?: string; s
   const ingested: Observation[] = [];
   let clock = NOW.getTime();
   const deps: AppDeps = {
-    db, env: { ...readEnv({}), dbPath: opts.dbPath ?? ':memory:', rulesDir: opts.rulesDir ?? '/nonexistent' }, secret: 'test-secret',
-    now: () => new Date(clock), events, ingest: (obs) => { ingested.push(...obs); }, rulesDir: opts.rulesDir, crawler: opts.crawler,
+    db, env: { ...readEnv({}), dbPath: opts.dbPath ?? ':memory:', rulesDir }, secret: 'test-secret',
+    now: () => new Date(clock), events, ingest: (obs) => { ingested.push(...obs); }, rulesDir, crawler: opts.crawler,
   };
   const app = createApp(deps);
   const server: Server = await new Promise((res) => { const s = app.listen(0, '127.0.0.1', () => res(s)); });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
-    db, url, deps, events, ingested, token,
+    db, url, deps, events, ingested, token, rulesDir,
     async login(user: string) {
       clock += 1; // distinct rate-limit windows do not matter; keeps timestamps moving
       const r = await fetch(`${url}/api/v1/session`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: user, password: PASSWORDS[user] }) });
@@ -110,6 +119,7 @@ export async function startTestApp(opts: { rulesDir?: string; dbPath?: string; s
       server.closeAllConnections();
       await new Promise((res) => server.close(() => res(undefined)));
       db.close();
+      if (tmpRules) rmSync(tmpRules, { recursive: true, force: true });
     },
   };
 }

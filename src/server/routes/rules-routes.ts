@@ -14,12 +14,16 @@ import { validateYamlText, lineOf, objectKeys } from '../../config/yaml-file.js'
 import { compileQuery } from '../../query/index.js';
 import { ConfigError, UserError } from '../../core/errors.js';
 
-const fileSchema = z.union([z.object({ topics: z.array(topicSchema) }).strict(), topicSchema]);
+const listSchema = z.object({ topics: z.array(topicSchema) }).strict();
+const fileSchema = z.union([listSchema, topicSchema]);
 const NAME = /^(topics\/)?[\w.-]{1,80}\.ya?ml$/;
 
 /** Validate a topic file's text exactly as the loader would; returns the topics or throws ConfigError. */
 export function validateTopicText(file: string, text: string): { id: string; name: string; query: string }[] {
-  const { data, doc, lines } = validateYamlText(file, text, fileSchema, (path) =>
+  // validate against the branch the file means, so zod reports the field (and line) at fault
+  // instead of a union mismatch at line 1
+  const listFile = /^topics\s*:/m.test(text);
+  const { data, doc, lines } = validateYamlText(file, text, listFile ? listSchema : topicSchema as z.ZodType<z.infer<typeof fileSchema>>, (path) =>
     path.length === 0 || (path[0] === 'topics' && path.length === 2) ? objectKeys(topicSchema) : undefined);
   const list = 'topics' in data ? data.topics : [data];
   list.forEach((t, i) => {
