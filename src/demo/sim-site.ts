@@ -1,5 +1,5 @@
 // A local simulated site for `npm run demo` and tests: Weibo-API-shaped JSON (m.weibo.cn
-// keyword search), a forum RSS feed and a complaints (review) RSS feed, all telling the demo story
+// keyword search), a Discuz!-style forum RSS feed and 黑猫投诉-shaped complaint JSON, all telling the demo story
 // as time passes, plus a webhook receiver that counts delivered alerts. 127.0.0.1 only.
 import { createServer, type Server } from 'node:http';
 import { demoPosts, weiboDate, type DemoPost } from './demo-story.js';
@@ -42,10 +42,20 @@ export async function startSimSite(opts: { startedAt?: number; speed?: number; n
       });
       return send(200, 'application/json', JSON.stringify({ ok: 1, data: { cardlistInfo: { containerid: u.searchParams.get('containerid'), page: 2, total: cards.length }, cards } }));
     }
-    if (u.pathname === '/forum/rss.xml' || u.pathname === '/complaints/rss.xml') {
-      const ch = u.pathname.startsWith('/forum') ? 'forum' : 'review';
+    if (u.pathname === '/api/index/s') {
+      // 黑猫投诉-shaped complaint search (result.data.lists[].main + author)
+      const lists = visible('review').map((p) => ({
+        main: { sn: p.id, title: esc(p.title ?? ''), summary: esc(p.text), timestamp: Math.floor(createdAt(p).getTime() / 1000),
+          url: `//${req.headers.host}/complaint/view/${p.id}/`, cotitle: '云雀乳业', appeal: '退款并赔偿', status: '2', cost: '368元',
+          upvote_amount: Math.round(elapsed() / 3), comment_amount: 4 },
+        author: { title: p.author.name, id: String(p.author.id) },
+      }));
+      return send(200, 'application/json', JSON.stringify({ result: { status: { code: 0, msg: 'ok' }, data: { lists, pager: { current: 1, page_amount: 1 } } } }));
+    }
+    if (u.pathname === '/forum/rss.xml') {
+      const ch = 'forum';
       const items = visible(ch).map((p) => `<item><title>${esc(p.title ?? '')}</title><link>${u.origin === 'null' ? '' : ''}http://${req.headers.host}/${ch}/${p.id}</link><guid>${ch}-${p.id}</guid><pubDate>${createdAt(p).toUTCString()}</pubDate><description>${esc(p.text)}</description></item>`).join('');
-      return send(200, 'application/rss+xml; charset=utf-8', `<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>${ch === 'forum' ? '家长论坛' : '消费投诉'}</title><link>http://${req.headers.host}/</link><description>demo</description>${items}</channel></rss>`);
+      return send(200, 'application/rss+xml; charset=utf-8', `<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>家长论坛 - 育儿交流</title><link>http://${req.headers.host}/</link><description>demo</description>${items}</channel></rss>`);
     }
     if (u.pathname === '/hook' && req.method === 'POST') {
       let body = '';

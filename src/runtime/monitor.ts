@@ -124,7 +124,7 @@ export async function startMonitor(o: MonitorOptions): Promise<Monitor> {
     const sources = loadSourcesConfig(env.rulesDir);
     const sink = createDbSink(db, ingest);
     const origHealth = sink.health.bind(sink);
-    sink.health = (ev: { sourceId: string; at: string; kind: string; message?: string }) => {
+    sink.health = (ev: Parameters<typeof origHealth>[0]) => {
       origHealth(ev);
       if (ev.kind !== 'ok') notifier?.onSourceHealth(ev as never, now());
     };

@@ -1,0 +1,95 @@
+// `flarewatch demo` (npm run demo): the whole monitor against a local simulated site, no
+// internet needed. A complaint about the made-up brand 云雀乳业 goes viral within a minute or two;
+// the real crawlers pick it up on a fast schedule and the dashboard shows risk rising and alerts.
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Command } from '../command.js';
+import { startMonitor, consoleLog } from '../../runtime/monitor.js';
+import { startSimSite } from '../../demo/sim-site.js';
+import { DEMO_BRAND } from '../../demo/demo-story.js';
+import { openDb } from '../../db/connection.js';
+import { UserRepo } from '../../db/repos/user-repo.js';
+
+export function demoRules(site: string): Record<string, string> {
+  const q = encodeURIComponent(`type=1&q=${DEMO_BRAND}`);
+  return {
+    'topics/demo-brand.yaml': `id: yunque\nname: ${DEMO_BRAND}\nquery: ${DEMO_BRAND} OR 云雀牛奶 OR "Yunque Dairy"\nkeywords: [${DEMO_BRAND}, 云雀牛奶]\n`,
+    'sources.yaml': [
+      'timezone: Asia/Shanghai',
+      'sources:',
+      `  - {id: demo-weibo-search, adapter: weibo, url: "${site}/api/container/getIndex?containerid=100103${q}&page_type=searchall", schedule: "*/10 * * * * *", maxPages: 1, minIntervalMs: 0, reobserve: {enabled: false}}`,
+      `  - {id: demo-forum, adapter: rss, url: "${site}/forum/rss.xml", schedule: "*/15 * * * * *", maxPages: 1, minIntervalMs: 0, reobserve: {enabled: false}}`,
+      `  - {id: demo-heimao, adapter: heimao, url: "${site}/api/index/s?keywords=${encodeURIComponent(DEMO_BRAND)}&page=1", schedule: "*/15 * * * * *", maxPages: 1, minIntervalMs: 0, reobserve: {enabled: false}}`,
+      '',
+    ].join('\n'),
+    'risk.yaml': 'timing:\n  pending: 20s\n  keep_firing: 2m\n  resolve_after: 20m\n',
+    'alerting.yaml': [
+      'receivers:',
+      '  - name: demo-hook',
+      `    webhook: {url: "${site}/hook", secret: demo-secret}`,
+      'route:',
+      '  receiver: demo-hook',
+      '  group_wait: 5s',
+      '  group_interval: 30s',
+      '  repeat_interval: 1h',
+      '',
+    ].join('\n'),
+  };
+}
+
+const command: Command = {
+  name: 'demo',
+  summary: 'Start the monitor against a local simulated site (Weibo API, forum and complaint pages) where a complaint about a made-up brand goes viral. No internet needed. Log in as demo / demo.',
+  usage: 'demo [--port N] [--dir DIR]',
+  options: {
+    port: { type: 'string', valueName: 'N', description: 'dashboard port', default: '8080' },
+    dir: { type: 'string', valueName: 'DIR', description: 'where the demo database and rules go (recreated each run)', default: 'data/demo' },
+  },
+  async run(opts, _pos, io) {
+    const dir = resolve(String(opts.dir ?? 'data/demo'));
+    if (existsSync(dir)) rmSync(dir, { recursive: true, force: true });
+    mkdirSync(join(dir, 'rules', 'topics'), { recursive: true });
+    const site = await startSimSite();
+    for (const [f, text] of Object.entries(demoRules(site.url))) writeFileSync(join(dir, 'rules', f), text);
+    const env = { ...io.env, dbPath: join(dir, 'demo.db'), rulesDir: join(dir, 'rules'), port: Number(opts.port ?? 8080), publicUrl: null };
+    const db = openDb(env.dbPath);
+    await new UserRepo(db).add('demo', 'demo', 'admin', io.now());
+    db.close();
+    const log = consoleLog(io.stderr, env.logLevel);
+    let m;
+    try {
+      m = await startMonitor({ env, log, evaluateEveryMs: 10_000 });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+        log('warn', `port ${env.port} is busy; using a free port`);
+        m = await startMonitor({ env: { ...env, port: 0 }, log, evaluateEveryMs: 10_000 });
+      } else throw e;
+    }
+    io.stdout.write([
+      '',
+      'Flarewatch demo is running.',
+      `  Dashboard: ${m.url}   (log in as demo / demo)`,
+      `  Simulated site: ${site.url}  (Weibo API, forum RSS, 黑猫投诉 API; webhook receiver at /hook)`,
+      `  A complaint about ${DEMO_BRAND} goes viral in the next minute or two: watch posts arrive, risk rise and alerts fire.`,
+      '  Ctrl-C to stop.',
+      '',
+    ].join('\n'));
+    let lastReceived = 0;
+    const poll = setInterval(() => {
+      if (site.received.length > lastReceived) {
+        lastReceived = site.received.length;
+        log('info', `demo webhook received ${lastReceived} alert message(s)`);
+      }
+    }, 2000);
+    await new Promise<void>((done) => {
+      const stop = () => {
+        clearInterval(poll);
+        m.stop().then(() => site.close()).then(done, done);
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+    return 0;
+  },
+};
+export default command;
