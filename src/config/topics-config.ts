@@ -2,11 +2,11 @@
 // rules/topics/ that is not one of the reserved config files is a topic file, holding one topic
 // (`id`, `name`, `query`) or a list under `topics:`. Validated with zod; the query is compiled
 // here so a syntax error is reported with the file and line.
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from '../core/errors.js';
-import { loadYamlFile, lineOf, objectKeys } from './yaml-file.js';
+import { lineOf, objectKeys, parseYamlText, validateYamlText } from './yaml-file.js';
 
 export const RESERVED_RULE_FILES = new Set(['alerting', 'severity', 'risk', 'sources', 'reports', 'settings']);
 
@@ -23,10 +23,7 @@ export const topicSchema = z.object({
 
 export type TopicConfig = z.infer<typeof topicSchema> & { file: string; line: number | null };
 
-const fileSchema = z.union([
-  z.object({ topics: z.array(topicSchema) }).strict(),
-  topicSchema,
-]);
+const listSchema = z.object({ topics: z.array(topicSchema) }).strict();
 
 export function topicFiles(rulesDir: string): string[] {
   if (!existsSync(rulesDir)) throw new ConfigError(rulesDir, null, 'rules folder not found', 'create it, or point FLAREWATCH_RULES / --rules at the folder holding your topic files');
@@ -50,11 +47,15 @@ export function loadTopics(rulesDir: string, compile?: (q: string) => unknown): 
   const topics: TopicConfig[] = [];
   const seen = new Map<string, string>();
   for (const file of topicFiles(rulesDir)) {
-    const { data, doc, lines } = loadYamlFile(file, fileSchema, (path) =>
-      path.length === 0 || (path[0] === 'topics' && path.length === 2) ? objectKeys(topicSchema) : undefined);
-    const list = 'topics' in data ? data.topics : [data];
+    // a file holds either one topic or a list under `topics:`; pick the schema by shape so the
+    // error points at the real mistake
+    const raw = readFileSync(file, 'utf8');
+    const isList = (() => { try { const v = parseYamlText(file, raw).doc.toJS() as unknown; return !!v && typeof v === 'object' && 'topics' in (v as object); } catch { return false; } })();
+    const keys = (path: (string | number)[]) => (isList ? (path[0] === 'topics' && path.length === 2 ? objectKeys(topicSchema) : path.length === 0 ? ['topics'] : undefined) : path.length === 0 ? objectKeys(topicSchema) : undefined);
+    const { data, doc, lines } = isList ? validateYamlText(file, raw, listSchema, keys) : validateYamlText(file, raw, topicSchema, keys);
+    const list = isList ? (data as z.infer<typeof listSchema>).topics : [data as z.infer<typeof topicSchema>];
     list.forEach((t, i) => {
-      const base = 'topics' in data ? ['topics', i] : [];
+      const base = isList ? ['topics', i] : [];
       const line = lineOf(doc, lines, [...base, 'query']);
       if (seen.has(t.id)) throw new ConfigError(file, lineOf(doc, lines, [...base, 'id']), `duplicate topic id '${t.id}' (also in ${seen.get(t.id)})`, 'give each topic a unique id');
       seen.set(t.id, file);
