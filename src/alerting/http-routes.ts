@@ -149,9 +149,10 @@ export function createAlertingRouter(deps: AlertingRouterDeps): Router {
   r.post('/channels/test', json, async (req, res) => {
     if (!canWrite(req, res)) return;
     try {
-      const receiver = body(req).receiver;
-      if (typeof receiver !== 'string' || !receiver) throw new UserError('receiver is required', 'send {"receiver": "pr-desk"}');
-      const deliveries = await notifier.testReceiver(receiver);
+      const { receiver, channel } = body(req);
+      if (typeof receiver !== 'string' || !receiver) throw new UserError('receiver is required', 'send {"receiver": "pr-desk"} (optionally "channel": "wecom")');
+      if (channel !== undefined && typeof channel !== 'string') throw new UserError('channel must be a string');
+      const deliveries = await notifier.testReceiver(receiver, channel as string | undefined);
       res.json({ ok: deliveries.length > 0 && deliveries.every((d) => d.status === 'sent'), deliveries });
     } catch (e) { fail(res, e); }
   });

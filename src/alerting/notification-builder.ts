@@ -41,7 +41,7 @@ export function ackLink(ctx: BuildContext, incidentId: string): { url: string; e
 
 export function dashboardLink(ctx: BuildContext, incidentId: string | null): string {
   const b = baseUrl(ctx.config, ctx.env);
-  return incidentId ? `${b}/incidents/${encodeURIComponent(incidentId)}` : b;
+  return incidentId ? `${b}/#/incident/${encodeURIComponent(incidentId)}` : `${b}/#/overview`; // the dashboard's hash routes
 }
 
 /** Notification about one or more alerts (the first is the primary: highest level, latest). */

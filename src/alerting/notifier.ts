@@ -27,8 +27,8 @@ export interface Notifier {
   drain(timeoutMs: number): Promise<{ sent: number; failed: number; pending: number }>;
   start(intervalMs?: number): void;
   stop(): Promise<void>;
-  /** queue a test notification to every channel of a receiver and send it now */
-  testReceiver(receiver: string): Promise<DeliveryView[]>;
+  /** queue a test notification to a receiver (all its channels, or one) and send it now */
+  testReceiver(receiver: string, channel?: string): Promise<DeliveryView[]>;
   readonly config: AlertingConfig;
 }
 
@@ -174,16 +174,19 @@ export function createNotifier(db: Db, config: AlertingConfig, deps: NotifierDep
       timer = null;
       if (running) await running.catch(() => {});
     },
-    async testReceiver(receiver) {
-      const channels = channelsOf(receiver);
-      if (!channels) throw new UnknownReceiverError(receiver, [...config.receivers.keys()]);
+    async testReceiver(receiver, channel) {
+      const all = channelsOf(receiver);
+      if (!all) throw new UnknownReceiverError(receiver, [...config.receivers.keys()]);
+      if (channel !== undefined && !all.includes(channel)) throw new UnknownReceiverError(`${receiver}/${channel}`, all.map((c) => `${receiver}/${c}`));
+      const channels = channel !== undefined ? [channel] : all;
       const now = clock();
       const content = buildNotice(buildCtx(), 'test', receiver, {
         level: 'P4' as Level, title: `测试消息 Test message (${receiver})`, at: now,
         lines: ['这是一条测试消息，可忽略 / This is a test message from Flarewatch; no action needed.'],
       });
       const { notificationId } = db.transaction(() => queueNotification(db, { kind: 'test' as NotificationKind, receiver, content, alertIds: [] },
-        { now, wallNow: now, maxAgeMs: Math.min(config.delivery.maxAgeMs, 120_000), channels, dedupBase: `test:${now.toISOString()}:${Math.random().toString(36).slice(2, 8)}` }))();
+        // a test send answers now: no retries (max age 0) and no email fallback (test: keys)
+        { now, wallNow: now, maxAgeMs: 0, channels, dedupBase: `test:${now.toISOString()}:${Math.random().toString(36).slice(2, 8)}` }))();
       await sendDue(sender, now);
       return listDeliveries(db, { limit: 500 }).filter((d) => d.notificationId === notificationId);
     },

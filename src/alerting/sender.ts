@@ -81,7 +81,7 @@ export function fallback(deps: SenderDeps, d: DeliveryRow, now: Date, reason: st
     addWarning(db, now, { kind, receiver: d.receiver, channel: d.channel, deliveryId: d.id, message });
     writeAudit(db, now, 'alerting', `delivery.${kind}`, `delivery:${d.id}`, { receiver: d.receiver, channel: d.channel, reason });
   };
-  if (d.channel === 'email' || d.fallback_of !== null) { warn('channel-failed', `${d.receiver}/${d.channel} failed: ${reason}`); return; }
+  if (d.channel === 'email' || d.fallback_of !== null || d.dedup_key.startsWith('test:')) { warn('channel-failed', `${d.receiver}/${d.channel} failed: ${reason}`); return; }
   const own = config.receivers.get(d.receiver);
   if (own?.channels.some((c) => c.type === 'email') && d.notification_id !== null) {
     const sibling = db.prepare("SELECT id FROM deliveries WHERE notification_id = ? AND receiver = ? AND channel = 'email'").get(d.notification_id, d.receiver);

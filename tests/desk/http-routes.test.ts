@@ -91,7 +91,12 @@ describe('alerting HTTP routes', () => {
     expect(ok.ok).toBe(true);
     expect(rx.requests.at(-1)!.json.kind).toBe('test');
     expect((await call('POST', '/api/v1/channels/test', 'admin', { receiver: 'nobody' })).status).toBe(404);
+    expect((await (await call('POST', '/api/v1/channels/test', 'admin', { receiver: 'desk', channel: 'webhook' })).json()).ok).toBe(true);
+    expect((await call('POST', '/api/v1/channels/test', 'admin', { receiver: 'desk', channel: 'email' })).status).toBe(404);
+    expect((await call('POST', '/api/v1/channels/test', 'viewer', { receiver: 'desk' })).status).toBe(403);
     const bad = await (await call('POST', '/api/v1/channels/test', 'admin', { receiver: 'broken' })).json();
     expect(bad.ok).toBe(false);
+    const w = await (await call('GET', '/api/v1/alerting/warnings', 'viewer')).json();
+    expect(w.warnings.some((x: { receiver: string; kind: string }) => x.receiver === 'broken')).toBe(true); // visible, though no email fallback exists
   });
 });
