@@ -1,20 +1,9 @@
 // Text normalization for matching and models: Traditional -> Simplified (opencc-js), full-width
 // -> half-width, lower case, collapsed whitespace. The original text is kept elsewhere for display.
-// opencc-js is loaded lazily (synchronously, through require) and only run on texts that contain
-// at least one Traditional character, so that Simplified and English texts pay nothing for it.
-import { createRequire } from 'node:module';
+// The converter (t2s.ts: opencc-js's hk -> cn dictionaries) is loaded lazily and only run on texts
+// that contain at least one Traditional character, so Simplified and English texts pay nothing.
 import { TRADITIONAL_CHARS } from './traditional-chars.js';
-
-const require = createRequire(import.meta.url);
-
-let t2s: ((s: string) => string) | null = null;
-function converter(): (s: string) => string {
-  if (!t2s) {
-    const OpenCC = require('opencc-js') as { Converter(o: { from: string; to: string }): (s: string) => string };
-    t2s = OpenCC.Converter({ from: 'hk', to: 'cn' });
-  }
-  return t2s;
-}
+import { hkToSimplified } from './t2s.js';
 
 let tradFlags: Uint8Array | null = null;
 function traditionalFlags(): Uint8Array {
@@ -37,7 +26,7 @@ export function hasTraditional(s: string): boolean {
 
 /** Traditional -> Simplified (Hong Kong / Taiwan variants included); a no-op for other text. */
 export function toSimplified(s: string): string {
-  return hasTraditional(s) ? converter()(s) : s;
+  return hasTraditional(s) ? hkToSimplified(s) : s;
 }
 
 const FULL_WIDTH = /[\uff01-\uff5e\u3000]/;

@@ -26,3 +26,21 @@ describe('normalize', () => {
     for (const ch of '的一是在不了有和人这中大为上个国') expect(conv(ch)).toBe(ch);
   });
 });
+
+describe('hkToSimplified (own tables over the opencc-js dictionaries)', () => {
+  it('matches opencc-js on phrases, variants, surrogates and random mixes', async () => {
+    const { hkToSimplified } = await import('../../src/text/t2s.js');
+    const OpenCC = createRequire(import.meta.url)('opencc-js') as { Converter(o: object): (s: string) => string };
+    const conv = OpenCC.Converter({ from: 'hk', to: 'cn' });
+    const fixed = ['乾隆皇帝說這個軟體很好，頭髮乾了', '瞭若指掌', '手鍊和鑄造', '𧕟殤 😀 東西', '二噁英', '酒逢知己千鍾少', '麼麽於後來這'];
+    for (const s of fixed) expect(hkToSimplified(s)).toBe(conv(s));
+    const chars = [...TRADITIONAL_CHARS];
+    let seed = 11;
+    const rnd = () => { seed = (seed * 1103515245 + 12345) & 0x7fffffff; return seed / 0x7fffffff; };
+    for (let i = 0; i < 3000; i++) {
+      let s = '';
+      for (let j = 0; j < 1 + Math.floor(rnd() * 10); j++) s += rnd() < 0.8 ? chars[Math.floor(rnd() * chars.length)] : '的了乾隆瞭解 a😀'[Math.floor(rnd() * 10)];
+      expect(hkToSimplified(s)).toBe(conv(s));
+    }
+  });
+});

@@ -5,7 +5,7 @@
 import { readFileSync, openSync, writeSync, closeSync } from 'node:fs';
 import type { Command } from '../command.js';
 import { UserError } from '../../core/errors.js';
-import { createTextAnalyzer, type TextAnalysis } from '../../text/analyze.js';
+import { createTextAnalyzerFast, type TextAnalysis } from '../../text/text-analyzer.js';
 
 const MAX_REPORTED = 20;
 
@@ -58,7 +58,7 @@ const command: Command = {
     const inPath = (opts.in as string) || '-';
     const outPath = (opts.out as string) || '-';
     const withTokens = opts.tokens === true;
-    const analyzer = createTextAnalyzer({
+    const analyzer = await createTextAnalyzerFast({
       rulesDir: (opts.rules as string | undefined) ?? io.env.rulesDir,
       severityFile: opts.severity as string | undefined,
       modelDir: opts['model-dir'] as string | undefined,
