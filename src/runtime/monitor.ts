@@ -65,7 +65,7 @@ export async function startMonitor(o: MonitorOptions): Promise<Monitor> {
   try {
     const { loadAlertingConfig } = await import('../config/alerting-config.js');
     const { createNotifier } = await import('../alerting/notifier.js');
-    const cfg = loadAlertingConfig(env.rulesDir);
+    const cfg = loadAlertingConfig(env.rulesDir, env.vars, env.timezone);
     const n = createNotifier(db, cfg, { env, secret, log: log as never }) as unknown as NotifierLike;
     notifier = n;
     n.start();
@@ -128,7 +128,7 @@ export async function startMonitor(o: MonitorOptions): Promise<Monitor> {
       origHealth(ev);
       if (ev.kind !== 'ok') notifier?.onSourceHealth(ev as never, now());
     };
-    const c = startCrawlScheduler({ sources, sink, env, log: log as never, timezone: env.timezone }) as unknown as CrawlerLike;
+    const c = startCrawlScheduler({ sources, sink, env, log: log as never, timezone: env.timezone, lookupSecret: (name: string) => env.vars[name] }) as unknown as CrawlerLike;
     crawler = c;
     stoppers.push(() => c.stop());
     log('info', `crawling ${sources.filter((s: { enabled?: boolean }) => s.enabled !== false).length} sources`);

@@ -54,7 +54,7 @@ const command: Command = {
       const { loadAlertingConfig } = await import('../../config/alerting-config.js');
       const { createNotifier } = await import('../../alerting/notifier.js');
       const { getSecret } = await import('../../server/secret.js');
-      notifier = createNotifier(db, loadAlertingConfig(rulesDir), { env: io.env, secret: getSecret(db, io.env) }) as unknown as ReplayNotifier;
+      notifier = createNotifier(db, loadAlertingConfig(rulesDir, io.env.vars, io.env.timezone), { env: io.env, secret: getSecret(db, io.env) }) as unknown as ReplayNotifier;
     }
     const pipeline = await createPipelineFromRules(db, rulesDir, {
       onAlert: (a, now) => { alerts.push(a); notifier?.onAlert(a, now); },
