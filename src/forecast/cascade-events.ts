@@ -1,7 +1,8 @@
 // Turns what a crawler saw of a root post into SEISMIC events: reposts with their publish times and
 // follower counts, plus reposts known only from the root's `metrics.reposts` snapshots (placed in
 // the polling interval where the count grew), plus any surplus of a latest count. Reach is
-// expressed in units of the mean reposter so the same constants work with and without followers.
+// (followers + 1)^beta expressed in units of the mean reposter, so the same constants work with and
+// without followers; the absolute level (log10 of the mean reach) is returned separately.
 import type { CascadeEvent } from './seismic.js';
 
 export interface RepostSeen {
@@ -24,8 +25,10 @@ export interface BuiltCascade {
   hasFollowers: boolean;
   /** total reposts represented by the events */
   total: number;
-  /** mean (followers + 1) of reposters with a known count; 0 when none */
+  /** mean (followers + 1)^beta of reposters with a known count; 0 when none */
   meanFollowers: number;
+  /** log10 of meanFollowers (0 when no follower count is known): the cascade's absolute reach level */
+  logMeanReach: number;
 }
 
 const known = (f: number | null | undefined): f is number => typeof f === 'number' && Number.isFinite(f) && f >= 0;
@@ -41,13 +44,17 @@ export function buildCascade(input: {
   reposts: readonly RepostSeen[];
   snapshots?: readonly CountSnapshot[];
   observedCount?: number;
+  /** reach of a node = (followers + 1)^followerExponent (1 = SEISMIC's linear reach); default 1 */
+  followerExponent?: number;
 }): BuiltCascade {
   const { publishedAt, now } = input;
+  const beta = input.followerExponent ?? 1;
+  const reach = (f: number) => (beta === 1 ? f + 1 : Math.pow(f + 1, beta));
   const nowS = (now - publishedAt) / 1000;
   let sum = 0;
   let n = 0;
   for (const r of input.reposts) {
-    if (known(r.followers)) { sum += r.followers + 1; n++; }
+    if (known(r.followers)) { sum += reach(r.followers); n++; }
   }
   const mean = n > 0 ? sum / n : 0;
   const events: CascadeEvent[] = [];
@@ -55,7 +62,7 @@ export function buildCascade(input: {
   for (const r of input.reposts) {
     const t = Math.max(0, (r.at - publishedAt) / 1000);
     if (!(t <= nowS)) continue;
-    events.push({ t, w: n > 0 && known(r.followers) ? (r.followers + 1) / mean : 1, m: 1 });
+    events.push({ t, w: n > 0 && known(r.followers) ? reach(r.followers) / mean : 1, m: 1 });
     times.push(t);
   }
   let total = events.length;
@@ -95,6 +102,6 @@ export function buildCascade(input: {
     }
     total += surplus;
   }
-  const rootWeight = n > 0 && known(input.rootFollowers) ? (input.rootFollowers + 1) / mean : null;
-  return { events, rootWeight, hasFollowers: n > 0, total, meanFollowers: mean };
+  const rootWeight = n > 0 && known(input.rootFollowers) ? reach(input.rootFollowers) / mean : null;
+  return { events, rootWeight, hasFollowers: n > 0, total, meanFollowers: mean, logMeanReach: n > 0 ? Math.log10(mean) : 0 };
 }

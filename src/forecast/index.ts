@@ -1,12 +1,13 @@
 // Public API of repost forecasting: forecastReposts() predicts a root post's cumulative reposts at
 // publishedAt + horizon, with an 80% interval, from the reposts and count snapshots seen so far
-// (SEISMIC self-exciting model, constants calibrated per platform). Pure: the clock is an argument.
+// (SEISMIC self-exciting model with a learned log-linear alpha, constants calibrated per platform by
+// cross-validation in scripts/calibrate-forecast.mjs). Pure: the clock is an argument.
 import { buildCascade, type CountSnapshot, type RepostSeen } from './cascade-events.js';
 import { pickProfile, PROFILES, type ProfileName } from './profiles.js';
 import { seismicPredict, type SeismicParams } from './seismic.js';
 
 export type { CountSnapshot, RepostSeen } from './cascade-events.js';
-export type { SeismicParams } from './seismic.js';
+export { ALPHA_FEATURES, type SeismicParams } from './seismic.js';
 export { PROFILES, pickProfile, type ProfileName } from './profiles.js';
 export { parseDuration } from './duration.js';
 
@@ -36,21 +37,29 @@ export interface ForecastResult {
   infectiousness?: number;
   /** estimated branching number (capped) */
   branching?: number;
+  /** the learned correction applied to the model's future reposts */
+  alpha?: number;
   profile?: ProfileName;
 }
 
 /** Forecast with explicit constants (calibration and tests); forecastReposts picks them for you. */
 export function forecastWithParams(input: ForecastInput, params: SeismicParams, profile?: ProfileName): ForecastResult {
   const now = Math.max(input.now, input.publishedAt);
-  const c = buildCascade({ ...input, now });
+  const c = buildCascade({ ...input, now, followerExponent: params.followerExponent });
   const nowS = (now - input.publishedAt) / 1000;
   const horizonS = Math.max(0, input.horizonMs / 1000);
   const root = c.rootWeight ?? params.rootWeight;
-  const r = seismicPredict(root, c.events, nowS, horizonS, params);
+  const r = seismicPredict(root, c.events, nowS, horizonS, params, c.logMeanReach, utcDayFraction(input.publishedAt));
   return {
     reposts: r.reposts, low: r.low, high: r.high,
-    infectiousness: r.infectiousness, branching: r.branching, profile,
+    infectiousness: r.infectiousness, branching: r.branching, alpha: r.alpha, profile,
   };
+}
+
+/** UTC time of day of a moment (ms), as a fraction of a day in [0, 1). */
+export function utcDayFraction(ms: number): number {
+  const d = (ms / 86_400_000) % 1;
+  return d < 0 ? d + 1 : d;
 }
 
 /**

@@ -42,3 +42,27 @@ export function kernelQuantile(u: number, k: KernelParams): number {
   if (rest <= 0) return Number.POSITIVE_INFINITY;
   return k.s0 * Math.pow(rest, -1 / k.theta);
 }
+
+/** First moment M(s) = integral_0^s x phi(x) dx (seconds); used by the triangular-window exposure. */
+export function kernelFirstMoment(s: number, k: KernelParams): number {
+  if (s <= 0) return 0;
+  const c = kernelHeight(k);
+  if (s <= k.s0) return (c * s * s) / 2;
+  const head = (c * k.s0 * k.s0) / 2;
+  const a = c * Math.pow(k.s0, 1 + k.theta);
+  if (Math.abs(1 - k.theta) < 1e-9) return head + a * Math.log(s / k.s0);
+  return head + (a * (Math.pow(s, 1 - k.theta) - Math.pow(k.s0, 1 - k.theta))) / (1 - k.theta);
+}
+
+/**
+ * SEISMIC's locally weighted exposure of one node published at `ti`, seen at `t`, over the window
+ * (t - w, t] with the triangular weight K(t - s) = 1 - (t - s)/w:
+ *   integral_{t-w}^{t} (1 - (t - s)/w) phi(s - ti) ds
+ * in closed form from the kernel CDF and first moment.
+ */
+export function triangularExposure(ti: number, t: number, w: number, k: KernelParams): number {
+  const b = t - ti;
+  if (b <= 0) return 0;
+  const a = Math.max(0, t - w - ti);
+  return (1 - b / w) * (kernelCdf(b, k) - kernelCdf(a, k)) + (kernelFirstMoment(b, k) - kernelFirstMoment(a, k)) / w;
+}

@@ -11,7 +11,8 @@ const OBS = 3600;
 
 function run(p: number, rootWeight: number, withFollowers: boolean) {
   const params: SeismicParams = {
-    kernel, alpha: 1, gamma: 1, maxBranching: 0.95, rootWeight, priorEvents: 0.5, priorInfectiousness: p, sigma: 0, windowFraction: 1,
+    kernel, followerExponent: 1, minWindow: 300, maxWindow: 7200, gamma: 1, maxBranching: 0.95, rootWeight,
+    priorEvents: 0.5, priorInfectiousness: p, alphaCoef: [0, 0, 0, 0, 0, 0], sigma: 0,
   };
   const ape: number[] = [];
   let inside = 0;
