@@ -50,11 +50,12 @@ export function recoverInFlight(db: Db): number {
   return db.prepare("UPDATE deliveries SET status = 'pending' WHERE status = 'sending'").run().changes;
 }
 
-/** Claim up to `limit` due deliveries (status → sending, attempts + 1) atomically. */
-export function claimDue(db: Db, now: Date, limit: number): DeliveryRow[] {
+/** Claim up to `limit` due deliveries (status → sending, attempts + 1) atomically, optionally of one channel. */
+export function claimDue(db: Db, now: Date, limit: number, channel?: string): DeliveryRow[] {
   return db.transaction(() => {
-    const rows = db.prepare("SELECT * FROM deliveries WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?")
-      .all(now.toISOString(), limit) as DeliveryRow[];
+    const rows = (channel === undefined
+      ? db.prepare("SELECT * FROM deliveries WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?").all(now.toISOString(), limit)
+      : db.prepare("SELECT * FROM deliveries WHERE status = 'pending' AND next_attempt_at <= ? AND channel = ? ORDER BY next_attempt_at, id LIMIT ?").all(now.toISOString(), channel, limit)) as DeliveryRow[];
     const upd = db.prepare("UPDATE deliveries SET status = 'sending', attempts = attempts + 1 WHERE id = ? AND status = 'pending'");
     return rows.filter((r) => upd.run(r.id).changes === 1).map((r) => ({ ...r, status: 'sending' as const, attempts: r.attempts + 1 }));
   })();
@@ -104,6 +105,11 @@ export function markFailed(db: Db, d: DeliveryRow, at: Date, r: AttemptReceipt):
 export function rebasePending(db: Db, now: Date, maxAgeMs: number): number {
   return db.prepare("UPDATE deliveries SET next_attempt_at = ?, expires_at = ? WHERE status = 'pending'")
     .run(now.toISOString(), new Date(now.getTime() + maxAgeMs).toISOString()).changes;
+}
+
+/** Channels with deliveries due at `now`. */
+export function dueChannels(db: Db, now: Date): string[] {
+  return db.prepare("SELECT DISTINCT channel FROM deliveries WHERE status = 'pending' AND next_attempt_at <= ?").pluck().all(now.toISOString()) as string[];
 }
 
 export function countByStatus(db: Db): Record<string, number> {

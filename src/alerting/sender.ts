@@ -9,7 +9,7 @@ import type { AlertingConfig } from '../config/alerting-config.js';
 import type { Notification } from './message.js';
 import { getChannel } from './channels/registry.js';
 import { DeliveryError, PermanentDeliveryError, TransientDeliveryError } from './errors.js';
-import { addWarning, claimDue, isLogged, markAlreadySent, markFailed, markRetry, markSent, type DeliveryRow } from './outbox.js';
+import { addWarning, claimDue, dueChannels, isLogged, markAlreadySent, markFailed, markRetry, markSent, type DeliveryRow } from './outbox.js';
 import { backoffDelay } from './backoff.js';
 import { writeAudit } from '../desk/audit.js';
 
@@ -24,18 +24,22 @@ export interface SenderDeps {
 
 export interface PassResult { sent: number; retried: number; failed: number; claimed: number }
 
-/** Send everything due at `now`. Each worker claims one delivery at a time, so 'sending' means in flight. */
-export async function sendDue(deps: SenderDeps, now: Date, limit = 200): Promise<PassResult> {
+/**
+ * Send everything due at `now`. Each channel gets its own workers (a slow SMTP server does not hold
+ * up the IM robots) and each worker claims one delivery at a time, so 'sending' means in flight.
+ */
+export async function sendDue(deps: SenderDeps, now: Date, limit = 500): Promise<PassResult> {
   const res: PassResult = { sent: 0, retried: 0, failed: 0, claimed: 0 };
-  const worker = async () => {
+  const worker = async (channel: string) => {
     while (res.claimed < limit) {
-      const [d] = claimDue(deps.db, now, 1);
+      const [d] = claimDue(deps.db, now, 1, channel);
       if (!d) return;
       res.claimed++;
       res[await sendOne(deps, d, now)]++;
     }
   };
-  await Promise.all(Array.from({ length: deps.config.delivery.concurrency }, worker));
+  const channels = dueChannels(deps.db, now);
+  await Promise.all(channels.flatMap((c) => Array.from({ length: deps.config.delivery.concurrency }, () => worker(c))));
   return res;
 }
 

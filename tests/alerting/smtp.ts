@@ -9,7 +9,7 @@ export async function startSmtp(): Promise<LocalSmtp> {
   const mails: Mail[] = [];
   const box: LocalSmtp = { url: '', mails, failNext: 0, close: async () => {} };
   const server = new SMTPServer({
-    authOptional: true, disabledCommands: ['STARTTLS'], logger: false,
+    authOptional: true, disabledCommands: ['STARTTLS'], logger: false, disableReverseLookup: true,
     onData(stream, session, cb) {
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
