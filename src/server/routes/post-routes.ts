@@ -7,6 +7,7 @@ import { searchPosts } from '../post-search.js';
 import { csvLine } from '../csv.js';
 import { audit, int, sendError, str } from '../route-helpers.js';
 import { UserError } from '../../core/errors.js';
+import { invalidateDetails } from '../detail-cache.js';
 
 const LABELS = ['negative', 'neutral', 'positive'];
 
@@ -22,6 +23,7 @@ export function postRoutes(deps: AppDeps): Router {
       const row = Number.isInteger(pk) ? db.prepare('SELECT pk, source, ext_id, sentiment_label, sentiment_corrected FROM posts WHERE pk = ?').get(pk) as Record<string, unknown> | undefined : undefined;
       if (!row) return void res.status(404).json({ error: `no such post ${String(req.params.pk)}` });
       db.prepare('UPDATE posts SET sentiment_corrected = ? WHERE pk = ?').run(label, pk);
+      invalidateDetails(db);
       audit(db, deps.now(), req.user!.username, 'post.sentiment', `post:${String(row.source)}:${String(row.ext_id)}`, { model: row.sentiment_label, from: row.sentiment_corrected, to: label });
       res.json({ ok: true, pk, label: label ?? row.sentiment_label, corrected: label !== null });
     } catch (e) { sendError(res, e); }

@@ -7,6 +7,7 @@ import { toContractAlert } from '../../core/alert.js';
 import { requireRole } from '../security.js';
 import { searchPosts } from '../post-search.js';
 import { sendError } from '../route-helpers.js';
+import { detailCache, rememberDetail } from '../detail-cache.js';
 
 const int = (v: unknown, d: number, max: number) => {
   const n = Number(v);
@@ -52,18 +53,30 @@ export function readRoutes(deps: AppDeps): Router {
     res.json({ incidents: rows.map(incidentRow) });
   });
 
+  // The heavy part of an incident (its top posts and volume series) is cached per incident
+  // version (updated_at, post_count): a 20k-post incident costs ~25 ms to aggregate, and the
+  // desk re-reads it far more often than the pipeline changes it.
   r.get('/incidents/:id', (req, res) => {
     const row = db.prepare('SELECT * FROM incidents WHERE id = ?').get(req.params.id) as Record<string, unknown> | undefined;
     if (!row) return void res.status(404).json({ error: 'no such incident' });
-    const posts = db.prepare(`SELECT p.pk, p.source, p.ext_id, p.kind, p.url, p.author_name, p.author_followers, p.author_verified, p.title, p.text,
-        p.published_at, p.reposts, p.comments, p.likes, p.sentiment_label, p.sentiment_score, p.severity_score, p.severity_terms
-      FROM incident_posts ip JOIN posts p ON p.pk = ip.post_pk WHERE ip.incident_id = ? ORDER BY p.reposts DESC, p.author_followers DESC LIMIT ?`)
-      .all(req.params.id, int(req.query.limit, 200, 2000)) as Record<string, unknown>[];
-    const risk = db.prepare('SELECT at, risk, level FROM risk_history WHERE incident_id = ? ORDER BY at').all(req.params.id);
-    const volume = db.prepare(`SELECT substr(p.first_seen_at, 1, 15) || '0' AS bucket, count(*) AS posts, sum(p.reposts) AS reposts
-      FROM incident_posts ip JOIN posts p ON p.pk = ip.post_pk WHERE ip.incident_id = ? GROUP BY bucket ORDER BY bucket`).all(req.params.id);
-    const alertRows = db.prepare('SELECT id, at, level, state, risk FROM alerts WHERE incident_id = ? ORDER BY id').all(req.params.id);
-    res.json({ incident: incidentRow(row), posts: posts.map(postRow), risk, volume, alerts: alertRows });
+    const limit = int(req.query.limit, 200, 2000);
+    const id = String(req.params.id);
+    const version = `${String(row.updated_at)}|${String(row.post_count)}|${limit}`;
+    let heavy = detailCache(db).get(id);
+    if (!heavy || heavy.version !== version) {
+      const posts = db.prepare(`SELECT p.pk, p.source, p.ext_id, p.kind, p.url, p.author_name, p.author_followers, p.author_verified, p.title, p.text,
+          p.published_at, p.first_seen_at, p.reposts, p.comments, p.likes, p.sentiment_label, p.sentiment_corrected, p.sentiment_score, p.severity_score, p.severity_terms
+        FROM posts p WHERE p.pk IN (SELECT p2.pk FROM incident_posts ip JOIN posts p2 ON p2.pk = ip.post_pk WHERE ip.incident_id = ?
+          ORDER BY p2.reposts DESC, p2.author_followers DESC LIMIT ?) ORDER BY p.reposts DESC, p.author_followers DESC`)
+        .all(id, limit) as Record<string, unknown>[];
+      const volume = db.prepare(`SELECT substr(p.first_seen_at, 1, 15) || '0' AS bucket, count(*) AS posts, sum(p.reposts) AS reposts
+        FROM incident_posts ip JOIN posts p ON p.pk = ip.post_pk WHERE ip.incident_id = ? GROUP BY bucket ORDER BY bucket`).all(id);
+      heavy = { version, posts: posts.map(postRow), volume };
+      rememberDetail(db, id, heavy);
+    }
+    const risk = db.prepare('SELECT at, risk, level FROM risk_history WHERE incident_id = ? ORDER BY at').all(id);
+    const alertRows = db.prepare('SELECT id, at, level, state, risk FROM alerts WHERE incident_id = ? ORDER BY id').all(id);
+    res.json({ incident: incidentRow(row), posts: heavy.posts, risk, volume: heavy.volume, alerts: alertRows });
   });
 
   r.get('/posts', (req, res) => {
@@ -90,18 +103,18 @@ export function readRoutes(deps: AppDeps): Router {
   r.get('/overview', (req, res) => {
     const hours = int(req.query.hours, 24, 24 * 31);
     const now = deps.now();
-    const since = new Date(now.getTime() - hours * 3_600_000).toISOString();
+    // whole hours: counts come from post_hourly (migration 004), kept current by triggers
+    const since = new Date(Math.floor((now.getTime() - hours * 3_600_000) / 3_600_000) * 3_600_000).toISOString();
     const bucketLen = hours <= 48 ? 13 : 10; // hour or day buckets of the ISO string
-    const volume = db.prepare(`SELECT substr(first_seen_at, 1, ${bucketLen}) AS bucket, source, count(*) AS n FROM posts
-      WHERE first_seen_at >= ? AND kind != 'trend' GROUP BY bucket, source ORDER BY bucket`).all(since);
-    const sentiment = db.prepare(`SELECT coalesce(sentiment_corrected, sentiment_label, 'unknown') AS label, count(*) AS n FROM posts
-      WHERE first_seen_at >= ? AND kind != 'trend' GROUP BY label`).all(since);
+    const sinceHour = since.slice(0, 13);
+    const volume = db.prepare(`SELECT substr(bucket, 1, ${bucketLen}) AS bucket, source, sum(n) AS n FROM post_hourly
+      WHERE bucket >= ? GROUP BY 1, source HAVING sum(n) > 0 ORDER BY 1`).all(sinceHour);
+    const sentiment = db.prepare('SELECT label, sum(n) AS n FROM post_hourly WHERE bucket >= ? GROUP BY label HAVING sum(n) > 0').all(sinceHour) as { label: string; n: number }[];
     const risk = db.prepare(`SELECT topic_id AS topic, substr(at, 1, ${bucketLen}) AS bucket, max(risk) AS risk FROM risk_history
       WHERE at >= ? GROUP BY topic_id, bucket ORDER BY bucket`).all(since);
     const topIncidents = db.prepare(`SELECT * FROM incidents WHERE status NOT IN ('resolved', 'false_alarm') AND level IS NOT NULL
       ORDER BY risk DESC LIMIT 10`).all() as Record<string, unknown>[];
-    const totals = db.prepare(`SELECT count(*) AS posts, sum(CASE WHEN coalesce(sentiment_corrected, sentiment_label) = 'negative' THEN 1 ELSE 0 END) AS negative
-      FROM posts WHERE first_seen_at >= ?`).get(since);
+    const totals = { posts: sentiment.reduce((a, x) => a + x.n, 0), negative: sentiment.find((x) => x.label === 'negative')?.n ?? 0 };
     res.json({ since, hours, bucket: bucketLen === 13 ? 'hour' : 'day', volume, sentiment, risk, topIncidents: topIncidents.map(incidentRow), totals });
   });
 
