@@ -16,6 +16,9 @@ import { listAudit } from '../desk/audit.js';
 import { ConflictError, NotFoundError } from '../desk/errors.js';
 import { acknowledgeIncident, addIncidentNote, assignOwner, getDeskIncident, listFeedback, listIncidentNotes, setIncidentStatus } from '../desk/incident-desk.js';
 
+/** User agents of link unfurlers and scanners: they fetch links without a human clicking. */
+export const LINK_PREVIEW_UA = /bot\b|bot\/|crawler|spider|preview|slack|facebookexternalhit|linkexpand|embedly|skypeuripreview|whatsapp|telegram|discord|lark|feishu|dingtalk|wecom|wxwork|mimecast|proofpoint|barracuda|safelinks/i;
+
 export interface AlertingRouterDeps { db: Db; notifier: Notifier; secret: string; now: () => Date }
 
 interface User { id?: number; username?: string; role?: string }
@@ -50,11 +53,16 @@ export function createAlertingRouter(deps: AlertingRouterDeps): Router {
   const body = (req: Request): Record<string, unknown> => (req.body && typeof req.body === 'object' ? req.body as Record<string, unknown> : {});
   const idParam = (req: Request): string => String(req.params.id);
 
-  // One-click acknowledge from a notification. The token is the authority (no session).
+  // One-click acknowledge from a notification. The token is the authority (no session). Link
+  // previewers (Slack/Lark/DingTalk unfurlers, mail scanners) and HEAD requests must not acknowledge.
   r.get('/ack/:token', (req, res) => {
-    res.set('cache-control', 'no-store').set('referrer-policy', 'no-referrer').type('html');
+    res.set('cache-control', 'no-store').set('referrer-policy', 'no-referrer').set('x-robots-tag', 'noindex').type('html');
     try {
       const { incidentId } = verifyAckToken(String(req.params.token), deps.secret, deps.now());
+      if (req.method === 'HEAD' || LINK_PREVIEW_UA.test(req.get('user-agent') ?? '')) {
+        res.status(200).send(page('确认链接 Acknowledge link', `<p>事件 Incident ${escapeHtml(incidentId)}</p><p>请在浏览器中打开以确认 / open in a browser to acknowledge.</p>`, '#455a64'));
+        return;
+      }
       const { incident, already } = acknowledgeIncident(db, incidentId, `ack-link:${incidentId}`, deps.now(), 'link');
       res.status(200).send(page(already ? '已确认 Already acknowledged' : '已确认 Acknowledged',
         `<p>事件 Incident <b>${escapeHtml(incident.id)}</b>: ${escapeHtml(incident.title)}</p>
@@ -72,7 +80,10 @@ export function createAlertingRouter(deps: AlertingRouterDeps): Router {
       const alert = req.query.alert !== undefined ? Number(req.query.alert) : undefined;
       if (alert !== undefined && !Number.isInteger(alert)) throw new UserError('alert must be an integer id', 'e.g. /deliveries?alert=12');
       const incident = typeof req.query.incident === 'string' ? req.query.incident : undefined;
-      res.json({ deliveries: listDeliveries(db, { alertId: alert, incidentId: incident, limit: 200 }) });
+      const decisions = alert !== undefined
+        ? db.prepare('SELECT at, outcome, detail FROM alert_decisions WHERE alert_id = ? ORDER BY rowid').all(alert)
+        : [];
+      res.json({ deliveries: listDeliveries(db, { alertId: alert, incidentId: incident, limit: 200 }), decisions });
     } catch (e) { fail(res, e); }
   });
 

@@ -38,6 +38,14 @@ const call = (method: string, path: string, role?: string, body?: unknown) => fe
 });
 
 describe('alerting HTTP routes', () => {
+  it('link previewers and HEAD requests do not acknowledge', async () => {
+    const tok = signAckToken('inc-2', new Date(NOW.getTime() + 3600_000), 'route-secret');
+    expect((await fetch(`${base}/ack/${tok}`, { headers: { 'user-agent': 'Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)' } })).status).toBe(200);
+    expect((await fetch(`${base}/ack/${tok}`, { method: 'HEAD' })).status).toBe(200);
+    const inc = await (await call('GET', '/api/v1/incidents/inc-2/desk', 'viewer')).json();
+    expect(inc.incident.status).toBe('new');
+  });
+
   it('one-click ack link acknowledges without a session; expired or forged links are refused', async () => {
     const ok = await call('GET', `/ack/${signAckToken('inc-2', new Date(NOW.getTime() + 3600_000), 'route-secret')}`);
     expect(ok.status).toBe(200);
@@ -76,6 +84,7 @@ describe('alerting HTTP routes', () => {
   it('delivery receipts per alert, silences CRUD, channel test with a visible failure', async () => {
     const d = await (await call('GET', '/api/v1/deliveries?alert=1', 'viewer')).json();
     expect(d.deliveries).toHaveLength(1);
+    expect(d.decisions).toEqual([expect.objectContaining({ outcome: 'routed' })]);
     expect(d.deliveries[0]).toMatchObject({ receiver: 'desk', channel: 'webhook', status: 'sent', attempts: 1 });
     expect(d.deliveries[0].attemptLog[0]).toMatchObject({ ok: true, statusCode: 200 });
     expect((await call('GET', '/api/v1/deliveries?alert=x', 'viewer')).status).toBe(400);
