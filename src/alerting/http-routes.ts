@@ -16,8 +16,11 @@ import { listAudit } from '../desk/audit.js';
 import { ConflictError, NotFoundError } from '../desk/errors.js';
 import { acknowledgeIncident, addIncidentNote, assignOwner, getDeskIncident, listFeedback, listIncidentNotes, setIncidentStatus } from '../desk/incident-desk.js';
 
-/** User agents of link unfurlers and scanners: they fetch links without a human clicking. */
-export const LINK_PREVIEW_UA = /bot\b|bot\/|crawler|spider|preview|slack|facebookexternalhit|linkexpand|embedly|skypeuripreview|whatsapp|telegram|discord|lark|feishu|dingtalk|wecom|wxwork|mimecast|proofpoint|barracuda|safelinks/i;
+/**
+ * User agents of link unfurlers and mail scanners: they fetch links without a human clicking.
+ * The IM apps' own in-app browsers (DingTalk, wxwork, Lark/Feishu) are people and must match nothing here.
+ */
+export const LINK_PREVIEW_UA = /bot\b|bot\/|crawler|spider|preview|facebookexternalhit|linkexpand|embedly|mimecast|proofpoint|barracuda|safelinks/i;
 
 export interface AlertingRouterDeps { db: Db; notifier: Notifier; secret: string; now: () => Date }
 

@@ -44,6 +44,9 @@ describe('alerting HTTP routes', () => {
     expect((await fetch(`${base}/ack/${tok}`, { method: 'HEAD' })).status).toBe(200);
     const inc = await (await call('GET', '/api/v1/incidents/inc-2/desk', 'viewer')).json();
     expect(inc.incident.status).toBe('new');
+    const { LINK_PREVIEW_UA } = await import('../../src/alerting/http-routes.js');
+    for (const human of ['Mozilla/5.0 (iPhone) AppleWebKit/605 Mobile DingTalk/7.0.40', 'Mozilla/5.0 (Windows NT 10.0) wxwork/4.1.0 MicroMessenger/7.0.1',
+      'Mozilla/5.0 (Macintosh) Lark/7.1.0 LarkLocale/zh_CN', 'Mozilla/5.0 (X11; Linux x86_64) Chrome/120 Safari/537.36']) expect(LINK_PREVIEW_UA.test(human)).toBe(false);
   });
 
   it('one-click ack link acknowledges without a session; expired or forged links are refused', async () => {
