@@ -115,11 +115,16 @@ export function createNotifier(db: Db, config: AlertingConfig, deps: NotifierDep
   let timer: NodeJS.Timeout | null = null;
   let running: Promise<void> | null = null;
 
-  async function tickOnce(now: Date): Promise<void> {
+  /** Queue the groups whose timers expired by `now` (synchronous: database only, no sending). */
+  function flushDue(now: Date): void {
     const enqueue = enqueueFor(now);
     for (const { group, repeat } of dueGroups(db, now)) {
       try { flushGroup(db, config, group, now, enqueue, { repeat }); } catch (e) { log('error', 'alerting: group flush failed', { group: group.id, error: (e as Error).message }); }
     }
+  }
+
+  async function tickOnce(now: Date): Promise<void> {
+    flushDue(now);
     const q = queueFor(now);
     for (const [name, fn] of [['escalation', runEscalations], ['follow-up', runReminders], ['digest', runDigest]] as const) {
       try { fn(db, config, now, q); } catch (e) { log('error', `alerting: ${name} failed`, { error: (e as Error).message }); }
@@ -130,7 +135,9 @@ export function createNotifier(db: Db, config: AlertingConfig, deps: NotifierDep
   const notifier: Notifier = {
     config,
     onAlert(alert, now) {
-      try { onAlertTx(alert, now); } catch (e) {
+      // Timers that expired before this alert's time flush first, so a replay driven only by
+      // onAlert + drain queues the same notifications (level changes, resolutions) as the live loop.
+      try { flushDue(now); onAlertTx(alert, now); } catch (e) {
         log('error', 'alerting: could not record alert for delivery', { alert: alert.id, error: (e as Error).message });
       }
     },
