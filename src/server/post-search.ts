@@ -32,13 +32,14 @@ function segmenterFor(db: Db): Segmenter {
   return seg;
 }
 
-const phrase = (tokens: string[]) => `"${tokens.map((t) => t.replace(/"/g, '""')).join(' ')}"*`;
+const phrase = (tokens: string[]) => `"${tokens.map((t) => t.replace(/"/g, '""')).join(' ')}"`;
 
 /**
  * An FTS5 expression whose matches are a superset of the query's (as far as segmentation agrees),
  * or null when the query can match without any text term (`-x`, `source:weibo`, `a OR -b`).
- * NOT branches and metadata filters become "true" (no narrowing); a prefix star on every phrase
- * keeps a term that is the start of a longer indexed word.
+ * NOT branches and metadata filters become "true" (no narrowing). Phrases match whole jieba
+ * tokens (no prefix star: prefix queries cost 100x on a large index), so a term that jieba keeps
+ * inside a longer word is only found where it is segmented on its own.
  */
 export function ftsExpression(node: QueryNode, cut: (s: string) => string[]): string | null {
   switch (node.kind) {
@@ -71,7 +72,6 @@ function filters(s: PostSearch): { where: string[]; args: unknown[] } {
   };
   if (s.source) { where.push('p.source = ?'); args.push(s.source); }
   if (s.sentiment) { where.push('coalesce(p.sentiment_corrected, p.sentiment_label) = ?'); args.push(s.sentiment); }
-  if (s.topic) { where.push('EXISTS (SELECT 1 FROM topic_matches tm WHERE tm.post_pk = p.pk AND tm.topic_id = ?)'); args.push(s.topic); }
   if (s.from) { where.push('p.first_seen_at >= ?'); args.push(iso(s.from, 'from')); }
   if (s.to) { where.push('p.first_seen_at < ?'); args.push(iso(s.to, 'to')); }
   if (s.beforePk) { where.push('p.pk < ?'); args.push(s.beforePk); }
@@ -84,25 +84,31 @@ export class SearchInputError extends Error {
   constructor(message: string, readonly hint: string) { super(message); }
 }
 
+/** Newest-first candidate rows: driven by the topic's match list when filtering by topic. */
+function candidates(db: Db, s: PostSearch, where: string[], args: unknown[], cap: number): Iterable<Record<string, unknown>> {
+  if (s.topic) {
+    return db.prepare(`SELECT p.* FROM topic_matches tm JOIN posts p ON p.pk = tm.post_pk WHERE tm.topic_id = ? AND ${where.join(' AND ')}
+      ORDER BY tm.post_pk DESC LIMIT ?`).iterate(s.topic, ...args, cap) as Iterable<Record<string, unknown>>;
+  }
+  return db.prepare(`SELECT p.* FROM posts p WHERE ${where.join(' AND ')} ORDER BY p.pk DESC LIMIT ?`).iterate(...args, cap) as Iterable<Record<string, unknown>>;
+}
+
+/** FTS matches newest first (FTS5 walks a doclist backwards without sorting), joined to their rows. */
+function ftsCandidates(db: Db, s: PostSearch, fts: string, where: string[], args: unknown[]): Iterable<Record<string, unknown>> {
+  const topic = s.topic ? ' AND EXISTS (SELECT 1 FROM topic_matches tm WHERE tm.post_pk = p.pk AND tm.topic_id = ?)' : '';
+  return db.prepare(`SELECT p.* FROM posts_fts f JOIN posts p ON p.pk = f.rowid
+    WHERE posts_fts MATCH ? AND ${where.join(' AND ')}${topic} ORDER BY f.rowid DESC`).iterate(fts, ...args, ...(s.topic ? [s.topic] : [])) as Iterable<Record<string, unknown>>;
+}
+
 export function searchPosts(db: Db, s: PostSearch): PostSearchResult {
   const { where, args } = filters(s);
-  const base = `SELECT p.* FROM posts p WHERE ${where.join(' AND ')} ORDER BY p.pk DESC LIMIT ?`;
   if (!s.q?.trim()) {
-    return { posts: db.prepare(base).all(...args, s.limit) as Record<string, unknown>[], scanned: 0, truncated: false, usedIndex: false };
+    return { posts: [...candidates(db, s, where, args, s.limit)], scanned: 0, truncated: false, usedIndex: false };
   }
   const q = compileQuery(s.q);
   const seg = segmenterFor(db);
   const fts = ftsExpression(q.ast, (t) => seg.cut(t));
-  let rows: Iterable<Record<string, unknown>>;
-  let cap = SCAN_CAP;
-  if (fts) {
-    // FTS5 yields rowids in descending order, so the join streams newest first without sorting.
-    rows = db.prepare(`SELECT p.* FROM posts_fts f JOIN posts p ON p.pk = f.rowid
-      WHERE posts_fts MATCH ? AND ${where.join(' AND ')} ORDER BY f.rowid DESC`).iterate(fts, ...args) as Iterable<Record<string, unknown>>;
-    cap = Number.MAX_SAFE_INTEGER;
-  } else {
-    rows = db.prepare(base).iterate(...args, SCAN_CAP) as Iterable<Record<string, unknown>>;
-  }
+  const rows = fts ? ftsCandidates(db, s, fts, where, args) : candidates(db, s, where, args, SCAN_CAP);
   const out: Record<string, unknown>[] = [];
   let scanned = 0;
   for (const row of rows) {
@@ -113,7 +119,6 @@ export function searchPosts(db: Db, s: PostSearch): PostSearchResult {
       out.push(row);
       if (out.length >= s.limit) break;
     }
-    if (scanned >= cap) break;
   }
   return { posts: out, scanned, truncated: !fts && scanned >= SCAN_CAP, usedIndex: fts !== null };
 }

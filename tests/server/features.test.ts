@@ -61,7 +61,7 @@ describe('posts search', () => {
     expect(searchPosts(app.db, { q: '-召回', limit: 5 }).usedIndex).toBe(false);
     const cut = (s: string) => s.split(/\s+/);
     expect(ftsExpression(compileQuery('a OR -b').ast, cut)).toBeNull();
-    expect(ftsExpression(compileQuery('a -b').ast, cut)).toBe('("a"*)');
+    expect(ftsExpression(compileQuery('a -b').ast, cut)).toBe('("a")');
   });
   it('finds every seeded post that the compiled query matches', () => {
     const q = compileQuery('召回 OR 投诉');
