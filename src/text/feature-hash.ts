@@ -4,7 +4,7 @@
 /** Feature kinds: each gets its own seed so that, e.g., a negated bigram never shares a bucket with a plain one. */
 export const Kind = {
   Uni: 1, Bi: 2, Tri: 3, NegUni: 4, NegBi: 5, DegUni: 6, DegBi: 7, AfterUni: 8, AfterBi: 9,
-  Emoticon: 10, Emoji: 11, Cue: 12, Bucket: 13, Lexicon: 14, Bias: 15, QuadChar: 16, RepostUni: 17, Word: 18, WordBi: 19,
+  Emoticon: 10, Emoji: 11, Cue: 12, Bucket: 13, Lexicon: 14, Bias: 15, QuadChar: 16, RepostUni: 17, Word: 18, WordBi: 19, Domain: 20,
 } as const;
 
 /** Mix up to three integers with a kind into a 32-bit hash (murmur3-style finalizer). */
@@ -49,6 +49,13 @@ export class FeatureSink {
     val.set(this.val);
     this.idx = idx;
     this.val = val;
+  }
+  /**
+   * Append a domain-specific copy of the first `n` entries (feature augmentation for multi-domain
+   * learning: the shared weights learn what holds everywhere, the copies what differs per domain).
+   */
+  addDomainCopies(domain: number, n = this.n, scale = 1): void {
+    for (let i = 0; i < n; i++) this.add(mix(Kind.Domain, this.idx[i], domain), this.val[i] * scale);
   }
   /** Scale the values so the vector has unit L2 norm (counting duplicates as separate entries). */
   normalize(): void {

@@ -28,6 +28,14 @@ export interface ModelHeader {
   scale: number;
   storage: 'dense' | 'sparse';
   nnz: number;
+  /**
+   * Multi-domain models: the domain names (exactly two, e.g. ['review', 'weibo']). The file then
+   * holds one more weight vector, a logistic domain detector over 2^domainBits buckets (feature
+   * bucket & mask), and the sentiment vector has domain-specific feature copies
+   * (FeatureSink.addDomainCopies with the detected domain's 1-based index).
+   */
+  domains?: string[];
+  domainBits?: number;
   provenance: Record<string, unknown>;
 }
 
@@ -45,8 +53,22 @@ export class LinearModel {
    * @param weights one vector per class (one for binary models), real weight = value * weightScale;
    *   a loaded model keeps the int16 vectors as they are in the file (no conversion on load)
    */
-  constructor(readonly header: ModelHeader, readonly weights: Weights[], readonly weightScale = 1) {
+  /** the domain detector's weights (multi-domain models), real weight = value * weightScale */
+  readonly domainWeights: Weights | null;
+  constructor(readonly header: ModelHeader, readonly weights: Weights[], readonly weightScale = 1, domainWeights: Weights | null = null) {
     this.dim = 1 << header.bits;
+    this.domainWeights = domainWeights;
+  }
+
+  /** 1-based index into header.domains of the detected domain (0 for single-domain models). */
+  detectDomain(sink: FeatureSink): number {
+    const w = this.domainWeights;
+    if (!w) return 0;
+    const mask = w.length - 1;
+    const idx = sink.idx, val = sink.val, n = sink.n;
+    let m = 0;
+    for (let i = 0; i < n; i++) m += w[idx[i] & mask] * val[i];
+    return this.header.bias[this.weights.length] + m * this.weightScale > 0 ? 2 : 1;
   }
 
   /** Real value of weight j of class vector c. */
@@ -95,17 +117,25 @@ export class LinearModel {
     const k = header.classes.length === 2 ? 1 : header.classes.length;
     let off = hstart + hlen;
     off += (4 - (off % 4)) % 4;
-    const data = buf.buffer.slice(buf.byteOffset + off, buf.byteOffset + buf.length);
+    // Views into the file's bytes when they are 4-aligned (readFileSync of a large file is), else one copy.
+    const aligned = (buf.byteOffset + off) % 4 === 0;
+    const data = aligned ? buf.buffer : buf.buffer.slice(buf.byteOffset + off, buf.byteOffset + buf.length);
+    const base = aligned ? buf.byteOffset + off : 0;
     let weights: Int16Array[];
+    let domainWeights: Int16Array | null = null;
+    if (header.domains) {
+      if (header.storage !== 'dense' || !header.domainBits) throw new ModelFileError(`${file}: a multi-domain model must be stored dense`, 'retrain it');
+      domainWeights = new Int16Array(data, base + k * dim * 2, 1 << header.domainBits);
+    }
     if (header.storage === 'dense') {
-      weights = Array.from({ length: k }, (_, c) => new Int16Array(data, c * dim * 2, dim));
+      weights = Array.from({ length: k }, (_, c) => new Int16Array(data, base + c * dim * 2, dim));
     } else {
       weights = Array.from({ length: k }, () => new Int16Array(dim));
-      const idx = new Uint32Array(data, 0, header.nnz);
-      const q = new Int16Array(data, header.nnz * 4, header.nnz);
+      const idx = new Uint32Array(data, base, header.nnz);
+      const q = new Int16Array(data, base + header.nnz * 4, header.nnz);
       for (let i = 0; i < header.nnz; i++) weights[Math.floor(idx[i] / dim)][idx[i] % dim] = q[i];
     }
-    return new LinearModel(header, weights, header.scale);
+    return new LinearModel(header, weights, header.scale, domainWeights);
   }
 
   /** Serialize: int16 quantization; weights under `prune` in absolute value are dropped. */
@@ -113,6 +143,8 @@ export class LinearModel {
     const dim = this.dim;
     let max = 0;
     for (const w of this.weights) for (let i = 0; i < dim; i++) max = Math.max(max, Math.abs(w[i] * this.weightScale));
+    const dw = this.domainWeights;
+    if (dw) for (let i = 0; i < dw.length; i++) max = Math.max(max, Math.abs(dw[i] * this.weightScale));
     const scale = max > 0 ? max / 32767 : 1;
     const ids: number[] = [];
     for (let c = 0; c < this.weights.length; c++) {
@@ -122,7 +154,7 @@ export class LinearModel {
         if (Math.abs(v) > prune && Math.round(v / scale) !== 0) ids.push(c * dim + i);
       }
     }
-    const sparse = ids.length * 6 < this.weights.length * dim * 2;
+    const sparse = !dw && ids.length * 6 < this.weights.length * dim * 2;
     let data: Buffer;
     if (sparse) {
       data = Buffer.alloc(ids.length * 6);
@@ -133,12 +165,14 @@ export class LinearModel {
         q[i] = Math.round(this.weight(Math.floor(id / dim), id % dim) / scale);
       });
     } else {
-      data = Buffer.alloc(this.weights.length * dim * 2);
-      const q = new Int16Array(data.buffer, data.byteOffset, this.weights.length * dim);
+      const total = this.weights.length * dim + (dw ? dw.length : 0);
+      data = Buffer.alloc(total * 2);
+      const q = new Int16Array(data.buffer, data.byteOffset, total);
       for (let c = 0; c < this.weights.length; c++) for (let i = 0; i < dim; i++) {
         const v = this.weight(c, i);
         q[c * dim + i] = Math.abs(v) > prune ? Math.round(v / scale) : 0;
       }
+      if (dw) for (let i = 0; i < dw.length; i++) q[this.weights.length * dim + i] = Math.round((dw[i] * this.weightScale) / scale);
     }
     const header: ModelHeader = { ...this.header, scale, storage: sparse ? 'sparse' : 'dense', nnz: sparse ? ids.length : 0 };
     const hbuf = Buffer.from(JSON.stringify(header), 'utf8');

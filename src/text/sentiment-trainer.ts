@@ -7,7 +7,7 @@ import { LinearModel, type ModelHeader, type SentimentLabel } from './linear-mod
 import { featurize, SentimentModel } from './sentiment.js';
 import type { Lexicon } from './en-features.js';
 
-export interface TrainRow { text: string; label: SentimentLabel; weight?: number }
+export interface TrainRow { text: string; label: SentimentLabel; weight?: number; /** 1-based domain index (feature augmentation), 0/absent: none */ domain?: number }
 
 export interface TrainOptions {
   lang: 'zh' | 'en';
@@ -20,6 +20,10 @@ export interface TrainOptions {
   /** NB-SVM style: scale features by their naive-Bayes log-count ratio (binary models), folded into the saved weights */
   nbScale?: boolean;
   lexicon?: Record<string, number>;
+  /** multi-domain model: names of domains 1 and 2 (rows carry `domain`); adds a domain detector head */
+  domains?: [string, string];
+  /** hashed space of the domain detector, default 16 */
+  domainBits?: number;
   provenance?: Record<string, unknown>;
   log?: (msg: string) => void;
 }
@@ -38,6 +42,7 @@ export function featurizeRows(rows: TrainRow[], lang: 'zh' | 'en', bits: number,
   let p = 0;
   rows.forEach((r, i) => {
     featurize(lang, r.text, sink, lexicon);
+    if (r.domain) sink.addDomainCopies(r.domain);
     if (p + sink.n > idx.length) {
       const ni = new Int32Array((p + sink.n) * 2); ni.set(idx.subarray(0, p)); idx = ni;
       const nv = new Float32Array((p + sink.n) * 2); nv.set(val.subarray(0, p)); val = nv;
@@ -132,7 +137,14 @@ export function trainModel(rows: TrainRow[], opts: TrainOptions): LinearModel {
     bias: Array.from(bias), neutral: { lo: 0, hi: 0 }, offsets: classes === 3 ? [0, 0, 0] : undefined,
     lexicon: opts.lexicon, scale: 1, storage: 'dense', nnz: 0, provenance: opts.provenance ?? {},
   };
-  return new LinearModel(header, W);
+  if (!opts.domains) return new LinearModel(header, W);
+  // Domain detector: logistic regression on the plain (not augmented) features, domain 2 vs 1.
+  const domainBits = opts.domainBits ?? 16;
+  const labelled = rows.filter((x) => x.domain === 1 || x.domain === 2)
+    .map((x): TrainRow => ({ text: x.text, label: x.domain === 2 ? 'positive' : 'negative' }));
+  const det = trainModel(labelled, { lang, bits: domainBits, epochs: 3, lr: opts.lr, l2: 1e-6, seed: opts.seed, lexicon: opts.lexicon });
+  return new LinearModel({ ...header, bias: [...header.bias, det.header.bias[0]], domains: opts.domains, domainBits },
+    W, 1, det.weights[0]);
 }
 
 /** Naive-Bayes log-count ratios per bucket (smoothed, clipped), as in NB-SVM (Wang & Manning 2012). */

@@ -39,6 +39,7 @@ export class SentimentModel {
   score(text: string, normalized?: string): Sentiment {
     featurize(this.lang, text, this.sink, this.lexicon, normalized);
     if (this.sink.n === 0) return { label: 'neutral', score: 0 };
+    if (this.model.domainWeights) this.sink.addDomainCopies(this.model.detectDomain(this.sink));
     return this.decide(this.sink);
   }
 

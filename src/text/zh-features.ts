@@ -16,10 +16,34 @@ const NOT_NEGATING = ['不错', '不过', '不少', '不仅', '不但', '不管'
   '无论', '无聊', '无语', '未来', '别人', '别的', '别说', '没想到', '没事', '没错', '不得不', '无比', '莫名'];
 const DEGREE = new Set([...'很太超极挺最巨贼蛮真好更越']);
 const CONTRAST = ['但是', '不过', '然而', '可是', '只是', '但', '却', '可惜'];
+const CONTRAST_LIST = CONTRAST.map((w, k) => ({ w, k }));
 const RHETORICAL = ['难道', '凭什么', '怎么能', '怎么可以', '有脸', '好意思', '何必', '谁让', '算什么', '有没有搞错', '还有没有', '什么玩意', '搞什么'];
 const SARCASM = ['呵呵', '服了', '好棒棒', '厉害了', '真行', '真是好', '谢谢你全家', '高级黑', '[微笑]', '[doge]', '[允悲]', '[吃瓜]', '醉了', '就这', '真会玩', '佩服佩服', '666'];
 
-const CONTRAST_CODES = new Set(CONTRAST.map((w) => w.charCodeAt(0)));
+// Per-character flags, so the scan does table lookups instead of string sets and substring searches.
+const F_NEG = 1, F_DEG = 2, F_CONTRAST = 4, F_CUE = 8;
+const CHAR_FLAGS = new Uint8Array(65536);
+for (const c of NEGATORS) CHAR_FLAGS[c.charCodeAt(0)] |= F_NEG;
+for (const c of DEGREE) CHAR_FLAGS[c.charCodeAt(0)] |= F_DEG;
+for (const w of CONTRAST) CHAR_FLAGS[w.charCodeAt(0)] |= F_CONTRAST;
+for (const w of [...RHETORICAL, ...SARCASM]) CHAR_FLAGS[w.charCodeAt(0)] |= F_CUE;
+function byFirst(words: readonly string[]): Map<number, { w: string; k: number }[]> {
+  const m = new Map<number, { w: string; k: number }[]>();
+  words.forEach((w, k) => {
+    const list = m.get(w.charCodeAt(0)) ?? [];
+    list.push({ w, k });
+    m.set(w.charCodeAt(0), list);
+  });
+  return m;
+}
+const NOT_NEGATING_BY_FIRST = byFirst(NOT_NEGATING);
+const RHETORICAL_BY_FIRST = byFirst(RHETORICAL);
+const SARCASM_BY_FIRST = byFirst(SARCASM);
+
+function startsWithAny(s: string, i: number, list: { w: string }[] | undefined): boolean {
+  if (list) for (const x of list) if (s.startsWith(x.w, i)) return true;
+  return false;
+}
 
 // Reused unit buffers (feature extraction is single-threaded and not re-entrant).
 let units = new Int32Array(512);
@@ -38,10 +62,6 @@ function isClauseEnd(c: number): boolean {
   return c === 44 || c === 46 || c === 33 || c === 63 || c === 59 || c === 58 || c === 0xff0c || c === 0x3002 || c === 0x3001 || c === 0xff1b || c === 126 || c === 0x2026;
 }
 
-function startsWithAt(s: string, i: number, words: readonly string[]): number {
-  for (const w of words) if (s.startsWith(w, i)) return w.length;
-  return 0;
-}
 
 function bucket(n: number): number {
   return n <= 0 ? 0 : n === 1 ? 1 : n <= 3 ? 2 : n <= 7 ? 3 : n <= 15 ? 4 : n <= 31 ? 5 : n <= 63 ? 6 : n <= 127 ? 7 : 8;
@@ -59,15 +79,26 @@ export function zhFeatures(norm: string, sink: FeatureSink): void {
   let neg = 0; // remaining units in negation scope
   let after = 0;
   let excl = 0, quest = 0, emo = 0;
+  let rhetorical = 0, sarcasm = 0; // bit k: cue k occurs in the text
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (CHAR_FLAGS[c] & F_CUE) {
+      const r = RHETORICAL_BY_FIRST.get(c);
+      if (r) for (const x of r) if (s.startsWith(x.w, i)) rhetorical |= 1 << x.k;
+      const q = SARCASM_BY_FIRST.get(c);
+      if (q) for (const x of q) if (s.startsWith(x.w, i)) sarcasm |= 1 << x.k;
+    }
+  }
   for (let i = 0; i < s.length;) {
     const c = s.charCodeAt(i);
     let f = after;
+    const cf = CHAR_FLAGS[c];
     if (isHan(c)) {
-      if (NEGATORS.has(s[i])) {
-        if (startsWithAt(s, i, NOT_NEGATING) === 0) { f |= 1; neg = 4; units[n] = c; flags[n++] = f; i++; continue; }
+      if (cf & F_NEG) {
+        if (!startsWithAny(s, i, NOT_NEGATING_BY_FIRST.get(c))) { f |= 1; neg = 4; units[n] = c; flags[n++] = f; i++; continue; }
       }
-      if (CONTRAST_CODES.has(c)) {
-        if (startsWithAt(s, i, CONTRAST)) { after = 4; f = 4; neg = 0; }
+      if (cf & F_CONTRAST) {
+        if (startsWithAny(s, i, CONTRAST_LIST)) { after = 4; f = 4; neg = 0; }
       }
       if (neg > 0) { f |= 2; neg--; }
       units[n] = c; flags[n++] = f; i++;
@@ -130,14 +161,14 @@ export function zhFeatures(norm: string, sink: FeatureSink): void {
       sink.add(mix(Kind.AfterUni, u), 0.7);
       if (u1 !== -1) sink.add(mix(Kind.AfterBi, u, u1), 0.7);
     }
-    if (u1 !== -1 && u < 0x10000 && DEGREE.has(String.fromCharCode(u)) && !(flags[i + 1] & 8)) {
+    if (u1 !== -1 && u < 0x10000 && CHAR_FLAGS[u] & F_DEG && !(flags[i + 1] & 8)) {
       sink.add(mix(Kind.DegUni, u1));
       if (i + 2 < n && !(flags[i + 2] & 8)) sink.add(mix(Kind.DegBi, u1, units[i + 2]));
     }
   }
 
-  for (let k = 0; k < RHETORICAL.length; k++) if (s.includes(RHETORICAL[k])) sink.add(mix(Kind.Cue, 1, k, quest > 0 ? 1 : 0));
-  for (let k = 0; k < SARCASM.length; k++) if (s.includes(SARCASM[k])) sink.add(mix(Kind.Cue, 2, k));
+  for (let k = 0; rhetorical !== 0 && k < RHETORICAL.length; k++) if (rhetorical & (1 << k)) sink.add(mix(Kind.Cue, 1, k, quest > 0 ? 1 : 0));
+  for (let k = 0; sarcasm !== 0 && k < SARCASM.length; k++) if (sarcasm & (1 << k)) sink.add(mix(Kind.Cue, 2, k));
   sink.add(mix(Kind.Bucket, 1, bucket(n)), 0.5);
   sink.add(mix(Kind.Bucket, 2, bucket(excl)), 0.5);
   sink.add(mix(Kind.Bucket, 3, bucket(quest)), 0.5);

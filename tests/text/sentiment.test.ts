@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { defaultModelDir, loadSentimentModel, SentimentModel } from '../../src/text/sentiment.js';
+import { defaultModelDir, featurize, loadSentimentModel, SentimentModel } from '../../src/text/sentiment.js';
+import { FeatureSink } from '../../src/text/feature-hash.js';
 import { LinearModel, ModelFileError } from '../../src/text/linear-model.js';
 import { blendModels, calibrateNeutralBand, trainModel, type TrainRow } from '../../src/text/sentiment-trainer.js';
 
@@ -73,5 +74,31 @@ describe('training', () => {
     expect(band.lo).toBeLessThanOrEqual(0);
     expect(band.hi).toBeGreaterThanOrEqual(0.1);
     expect(band.accuracy).toBe(1);
+  });
+});
+
+describe('multi-domain models (feature copies per domain + domain detector)', () => {
+  const review = ['质量很好，物流快', '包装破损，差评', '味道不错，送餐准时', '太难吃了，退款', '很满意，会回购', '做工粗糙，不值这个价'];
+  const weibo = ['今天好开心[哈哈] #周末#', '气死了[怒] 什么破天气', '哈哈哈笑死我了[doge]', '心情好差[泪][泪]', '爱你们[心] @小明', '无语了[允悲] 又加班'];
+  const rows: TrainRow[] = [];
+  for (let r = 0; r < 20; r++) {
+    review.forEach((text, i) => rows.push({ text: `${text}${r}`, label: i % 2 ? 'negative' : 'positive', domain: 1 }));
+    weibo.forEach((text, i) => rows.push({ text: `${text}${r}`, label: i % 2 ? 'negative' : 'positive', domain: 2 }));
+  }
+  it('round-trips through the file format, detects the domain and scores both domains', () => {
+    const m = trainModel(rows, { lang: 'zh', bits: 14, epochs: 4, domains: ['review', 'weibo'], domainBits: 10 });
+    const file = join(mkdtempSync(join(tmpdir(), 'fw-dom-')), 'zh.bin');
+    m.save(file);
+    const loaded = LinearModel.load(file);
+    expect(loaded.header.domains).toEqual(['review', 'weibo']);
+    expect(loaded.domainWeights?.length).toBe(1 << 10);
+    const s = new SentimentModel(loaded);
+    expect(s.score('质量很好，会回购').score).toBeGreaterThan(0);
+    expect(s.score('气死了[怒][泪]').score).toBeLessThan(0);
+    const sink = new FeatureSink(14);
+    featurize('zh', '味道不错，送餐准时，满意', sink, new Map());
+    expect(loaded.detectDomain(sink)).toBe(1);
+    featurize('zh', '哈哈哈[doge] 今天好开心[哈哈] @小明', sink, new Map());
+    expect(loaded.detectDomain(sink)).toBe(2);
   });
 });

@@ -32,6 +32,18 @@ describe('severity rules', () => {
     expect(score('没想到喝出异物').terms).toContain('异物');
     expect(score('不给退款，客服推诿').terms).toEqual(expect.arrayContaining(['推诿']));
   });
+  it('knows hospital and emergency terms, and still honours negation', () => {
+    const s = score('吃完上吐下泻，连夜送医，孩子住进医院还进了ICU抢救');
+    expect(s.terms).toEqual(expect.arrayContaining(['上吐下泻', '送医', '住进医院', 'icu', '抢救']));
+    expect(s.terms).not.toContain('进医院'); // the longer 住进医院 wins, no double count
+    expect(s.categories).toEqual(['safety']);
+    expect(s.score).toBeGreaterThan(0.99);
+    expect(score('呕吐腹泻去了急诊').terms).toEqual(['呕吐', '腹泻', '急诊']);
+    expect(score('一名员工不幸身亡').terms).toEqual(['身亡']);
+    expect(score('还好没有进医院').terms).toEqual([]);
+    expect(score('并未送医，休息一下就好了').terms).toEqual([]);
+    expect(score('the picu and icu wards').terms).toEqual(['icu']);
+  });
   it('matches English terms as whole words only', () => {
     expect(score('There is an issue with my order').terms).toEqual([]);
     expect(score('I will sue them, this is fraud').categories).toEqual(expect.arrayContaining(['legal', 'fraud']));

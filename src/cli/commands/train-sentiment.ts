@@ -49,6 +49,8 @@ const command: Command = {
     db: { type: 'string', valueName: 'FILE', description: 'also train on posts whose sentiment an analyst corrected in this database' },
     holdout: { type: 'string', valueName: 'F', default: '0.1', description: 'fraction of each file held out (by text hash) to report accuracy' },
     calibrate: { type: 'string', valueName: 'FILE', description: '3-class labelled file: half calibrates the neutral band, the other half reports' },
+    domain: { type: 'string', multiple: true, valueName: 'NAME=DOMAIN', description: 'multi-domain model: rows of files whose name contains NAME belong to DOMAIN (exactly two domains, e.g. --domain weibo=weibo --domain shopping=review --domain waimai=review); adds domain-specific feature copies and a domain detector' },
+    'domain-bits': { type: 'string', valueName: 'N', default: '16', description: 'hashed space of the domain detector 2^N' },
     ensemble: { type: 'string', valueName: 'NAME=A', description: 'also train on the files whose name contains NAME alone and blend that model in with share A (0..1), e.g. weibo=0.3' },
     'no-nb': { type: 'boolean', description: 'turn off NB-SVM feature scaling (binary models)' },
     weight: { type: 'string', multiple: true, valueName: 'NAME=W', description: 'weight rows of input files whose name contains NAME by W' },
@@ -72,6 +74,18 @@ const command: Command = {
     });
     const say = (s: string) => io.stderr.write(s + '\n');
 
+    const domainSpecs = ((opts.domain as string[] | undefined) ?? []).map((d) => {
+      const m = /^(.+)=([A-Za-z][\w-]*)$/.exec(d);
+      if (!m) throw new UserError(`train-sentiment: --domain ${d} must look like FILEPART=DOMAIN, e.g. weibo=weibo`);
+      return { part: m[1], name: m[2] };
+    });
+    const domainNames = [...new Set(domainSpecs.map((d) => d.name))].sort();
+    if (domainSpecs.length && domainNames.length !== 2) throw new UserError(`train-sentiment: --domain needs exactly two domain names, got ${domainNames.join(', ')}`);
+    if (domainSpecs.length && opts.ensemble) throw new UserError('train-sentiment: use either --domain or --ensemble, not both');
+    const domainOf = (file: string): number => {
+      const spec = domainSpecs.find((d) => basename(file).includes(d.part));
+      return spec ? domainNames.indexOf(spec.name) + 1 : 0;
+    };
     const ens = opts.ensemble ? /^(.+)=([\d.]+)$/.exec(opts.ensemble as string) : null;
     if (opts.ensemble && (!ens || Number(ens[2]) > 1)) throw new UserError(`train-sentiment: --ensemble ${opts.ensemble as string} must look like NAME=0.3`);
     const special: TrainRow[] = [];
@@ -84,16 +98,18 @@ const command: Command = {
       if (skipped.length > 5) say(`skipped ${skipped.length - 5} more lines of ${file}`);
       if (!rows.length) throw new UserError(`train-sentiment: ${file} has no usable labelled rows`);
       const w = weights.filter((x) => basename(file).includes(x.name)).reduce((a, x) => a * x.w, 1);
+      const domain = domainOf(file);
+      if (domainSpecs.length && !domain) throw new UserError(`train-sentiment: ${basename(file)} matches no --domain FILEPART`, 'give every input file a domain');
       const h: TrainRow[] = [];
       for (const r of rows) {
         if (isHeldOut(r.text, holdout)) h.push(r);
         else {
-          train.push(w === 1 ? r : { ...r, weight: w });
+          train.push(w === 1 && !domain ? r : { ...r, weight: w, domain });
           if (ens && basename(file).includes(ens[1])) special.push(r);
         }
       }
       held.push({ file: basename(file), rows: h });
-      sources.push({ file: basename(file), rows: rows.length, trained: rows.length - h.length, heldOut: h.length, weight: w });
+      sources.push({ file: basename(file), rows: rows.length, trained: rows.length - h.length, heldOut: h.length, weight: w, ...(domain ? { domain: domainNames[domain - 1] } : {}) });
     }
     if (opts.db) {
       const corrected = await readCorrectedPosts(opts.db as string);
@@ -112,6 +128,7 @@ const command: Command = {
       lang, lexicon, nbScale: opts['no-nb'] !== true,
       bits: opts.bits !== undefined ? num(opts.bits, 'bits', 20) : undefined,
       epochs: num(opts.epochs, 'epochs', 6), lr: num(opts.lr, 'lr', 0.2), l2: num(opts.l2, 'l2', 1e-6), seed: num(opts.seed, 'seed', 1),
+      domains: domainSpecs.length ? (domainNames as [string, string]) : undefined, domainBits: num(opts['domain-bits'], 'domain-bits', 16),
       log: say,
     } as const;
     let model = trainModel(train, trainOpts);
@@ -155,7 +172,7 @@ const command: Command = {
         trainedAt: io.now().toISOString(), sources, holdout, evaluation,
         command: `flarewatch train-sentiment ${process.argv.slice(3).join(' ')}`.trim(),
       },
-    }, saved.weights, saved.weightScale);
+    }, saved.weights, saved.weightScale, saved.domainWeights);
     const bytes = saved.save(out);
     io.stdout.write(`wrote ${out} (${(bytes / 1024 / 1024).toFixed(2)} MB, ${saved.header.classes.length === 2 ? 'binary' : '3-class'} ${lang})\n`);
     return 0;
