@@ -62,9 +62,9 @@ export const riskConfigSchema = z.object({
     resolve_after: duration.default(6 * 3_600_000),
     /** posts further apart than this do not join the same incident */
     incident_window: duration.default(48 * 3_600_000),
-    /** how often the topic surge detector runs */
-    evaluate_every: duration.default(300_000),
-  }).strict().default({ pending: 300_000, keep_firing: 1_800_000, resolve_after: 21_600_000, incident_window: 172_800_000, evaluate_every: 300_000 }),
+    /** the least time between two scorings of one incident (and between topic surge checks) */
+    evaluate_every: duration.default(60_000),
+  }).strict().default({ pending: 300_000, keep_firing: 1_800_000, resolve_after: 21_600_000, incident_window: 172_800_000, evaluate_every: 60_000 }),
   forecast_horizon: duration.default(24 * 3_600_000),
 }).strict();
 

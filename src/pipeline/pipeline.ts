@@ -55,6 +55,10 @@ export class Pipeline {
   /** post key -> topic ids it matched */
   private readonly postTopics = new Map<string, string[]>();
   private lastSweep = 0;
+  private lastSurgeCheck = -Infinity;
+  private readonly dirtyIds = new Set<string>();
+  private readonly activeIds = new Set<string>();
+  private readonly lastScored = new Map<string, number>();
   private seriesReady = false;
 
   constructor(private readonly db: Db, topics: TopicConfig[], private readonly risk: RiskConfig, private readonly deps: PipelineDeps, private readonly opts: PipelineOptions = {}) {
@@ -69,6 +73,11 @@ export class Pipeline {
     this.restore();
   }
 
+  private markDirty(s: IncidentState): void {
+    s.dirty = true;
+    this.dirtyIds.add(s.id);
+  }
+
   /** Run in a transaction, or inside the caller's (replay batches many steps into one). */
   private tx(fn: () => void): void {
     if (this.db.inTransaction) fn();
@@ -80,6 +89,7 @@ export class Pipeline {
     for (const s of this.incidents.loadOpenStates()) {
       if (!this.topics.has(s.topicId)) continue;
       this.open.set(s.id, s);
+      this.markDirty(s);
       const rt = this.topics.get(s.topicId)!;
       if (s.kind === 'surge') rt.surge = s;
       else rt.stories.push(s);
@@ -120,7 +130,7 @@ export class Pipeline {
       for (const id of this.membership.get(key) ?? []) {
         const s = this.open.get(id);
         const m = s?.members.find((x) => x.pk === post.pk);
-        if (s && m) { pushHistory(m, at, post.reposts, post.comments); s.dirty = true; }
+        if (s && m) { pushHistory(m, at, post.reposts, post.comments); this.markDirty(s); }
       }
       return false;
     }
@@ -183,6 +193,7 @@ export class Pipeline {
     const s = this.incidents.create(topicId, kind, title, at);
     const state: IncidentState = { ...s, members: [], docs: docs.filter((d) => d.length), terms: {}, level: initialLevelState(), risk: 0, peakRisk: 0, reasons: [], forecast: null, dirty: true, closed: false };
     this.open.set(state.id, state);
+    this.markDirty(state);
     if (kind === 'story') rt.stories.push(state);
     return state;
   }
@@ -193,6 +204,7 @@ export class Pipeline {
     if (s.docs.length < 30 && tokens.length) s.docs.push(tokens);
     s.lastPostAt = Math.max(s.lastPostAt, at);
     absorbTerms(s, tokens);
+    this.markDirty(s);
     if (s.kind === 'story') {
       const idx = this.topics.get(s.topicId)!.termIndex;
       for (const t of tokens) {
@@ -217,14 +229,23 @@ export class Pipeline {
   evaluate(nowDate: Date): AlertRecord[] {
     const now = nowDate.getTime();
     const out: AlertRecord[] = [];
+    const every = this.risk.timing.evaluate_every;
     this.ensureSeries(now);
     this.tx(() => {
-      for (const rt of this.topics.values()) this.checkSurge(rt, now);
-      for (const s of this.open.values()) {
-        if (s.closed) continue;
-        const active = s.level.state === 'firing' || s.level.pendingLevel !== null;
-        if (!s.dirty && !active) continue;
+      if (now - this.lastSurgeCheck >= every) {
+        this.lastSurgeCheck = now;
+        for (const rt of this.topics.values()) this.checkSurge(rt, now);
+      }
+      // score what changed and what is firing or pending, each at most once per `evaluate_every`
+      for (const id of [...this.dirtyIds, ...this.activeIds]) {
+        const s = this.open.get(id);
+        if (!s || s.closed) { this.dirtyIds.delete(id); this.activeIds.delete(id); continue; }
+        if (now - (this.lastScored.get(id) ?? -Infinity) < every) continue;
+        this.lastScored.set(id, now);
+        this.dirtyIds.delete(id);
         const alert = this.scoreOne(s, now);
+        if (s.level.state === 'firing' || s.level.pendingLevel !== null) this.activeIds.add(id);
+        else this.activeIds.delete(id);
         if (alert) out.push(alert);
       }
       if (now - this.lastSweep >= HOUR) this.sweep(now);
@@ -350,6 +371,8 @@ export class Pipeline {
       const quiet = s.level.state !== 'firing' && s.level.pendingLevel === null;
       if ((s.closed || quiet) && now - s.lastPostAt > this.risk.timing.incident_window) {
         this.open.delete(id);
+        this.lastScored.delete(id);
+        this.activeIds.delete(id);
         const rt = this.topics.get(s.topicId);
         if (rt) rt.stories = rt.stories.filter((x) => x !== s);
         this.incidents.saveState({ ...s, closed: true }, new Date(now).toISOString());

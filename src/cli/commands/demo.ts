@@ -22,7 +22,7 @@ export function demoRules(site: string): Record<string, string> {
       `  - {id: demo-heimao, adapter: heimao, url: "${site}/api/index/s?keywords=${encodeURIComponent(DEMO_BRAND)}&page=1", schedule: "*/15 * * * * *", maxPages: 1, minIntervalMs: 0, reobserve: {enabled: false}}`,
       '',
     ].join('\n'),
-    'risk.yaml': 'timing:\n  pending: 20s\n  keep_firing: 2m\n  resolve_after: 20m\n',
+    'risk.yaml': 'timing:\n  pending: 20s\n  keep_firing: 2m\n  resolve_after: 20m\n  evaluate_every: 5s\n',
     'alerting.yaml': [
       'receivers:',
       '  - name: demo-hook',
