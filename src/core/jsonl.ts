@@ -18,10 +18,10 @@ export async function* readLines(path: string): AsyncGenerator<{ line: number; t
 export interface JsonlWriter { write(obj: unknown): void; close(): Promise<void> }
 
 export function jsonlWriter(path: string | undefined, stdout: NodeJS.WritableStream): JsonlWriter {
-  const out = !path || path === '-' ? stdout : createWriteStream(path, { encoding: 'utf8' });
+  const out = (!path || path === '-' ? stdout : createWriteStream(path, { encoding: 'utf8' })) as import('node:stream').Writable;
   let buf = '';
   return {
-    write(obj) {
+    write(obj: unknown) {
       buf += JSON.stringify(obj) + '\n';
       if (buf.length > 1 << 16) { out.write(buf); buf = ''; }
     },
@@ -29,9 +29,9 @@ export function jsonlWriter(path: string | undefined, stdout: NodeJS.WritableStr
       return new Promise((resolve, reject) => {
         if (buf) out.write(buf);
         buf = '';
-        if (out === stdout) return resolve();
+        if (out === (stdout as unknown)) return resolve();
         out.on('error', reject);
-        (out as NodeJS.WritableStream & { end(cb: () => void): void }).end(() => resolve());
+        (out as import('node:stream').Writable).end(() => resolve());
       });
     },
   };
