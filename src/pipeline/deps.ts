@@ -20,6 +20,7 @@ export interface PipelineDeps {
   newVolumeSeries(start: number): { add(ts: number, weight?: number): void; score(now: number): { windowMin: number; observed: number; expected: number; surprise: number }[] };
   title(docs: string[][], exclude: string[]): string;
   coordinatedShare(posts: { hash: string | null; authorId: string | null; at: number }[]): number;
+  virality(input: { snapshots: { at: number; reposts: number; comments: number; likes: number }[]; author: { followers?: number | null }; platform: string; now: number; publishedAt?: number | null; windowMs?: number }): { reachScore: number; reachNormalized: number };
   newHashIndex(): { add(hash: string, item: string): void; near(hash: string, maxDistance?: number): { item: string; distance: number }[] };
 }
 
@@ -33,6 +34,7 @@ export async function createDefaultDeps(topics: TopicConfig[], rulesDir: string)
     import('../signals/volume-baseline.js'),
     import('../text/normalize.js'),
   ]);
+  const { viralitySignals } = await import('../signals/virality.js');
   const matcher = query.createTopicMatcher(topics.filter((t) => t.enabled).map((t) => ({ id: t.id, query: t.query })));
   const userWords = [...new Set([...matcher.terms(), ...topics.flatMap((t) => t.keywords)])].filter((w) => w.length >= 2);
   const analyzer = createTextAnalyzer({ rulesDir, userWords });
@@ -57,6 +59,7 @@ export async function createDefaultDeps(topics: TopicConfig[], rulesDir: string)
       for (const b of simhash.detectCoordinatedBurst(usable)) for (const p of b.posts) flagged.add(p);
       return Math.min(1, flagged.size / posts.length);
     },
+    virality: (i) => viralitySignals(i),
     newHashIndex: () => new simhash.SimhashIndex<string>({ maxDistance: 3 }),
   };
 }

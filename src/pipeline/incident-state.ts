@@ -22,6 +22,8 @@ export interface MemberPost {
   authorId: string | null;
   /** [atMs, reposts, comments] snapshots, oldest first, capped */
   history: [number, number, number][];
+  /** hot-search items: [atMs, rank (0 = off the list), heat] snapshots, oldest first, capped */
+  trend?: [number, number, number][];
 }
 
 export interface IncidentState {
@@ -59,6 +61,33 @@ export function pushHistory(m: MemberPost, at: number, reposts: number, comments
   if (h.length > HISTORY_CAP) h.splice(0, h.length - HISTORY_CAP);
 }
 
+export function pushTrend(m: MemberPost, at: number, rank: number | null, heat: number): void {
+  const h = (m.trend ??= []);
+  const last = h[h.length - 1];
+  if (last && at <= last[0]) return;
+  h.push([at, rank ?? 0, heat]);
+  if (h.length > HISTORY_CAP) h.splice(0, h.length - HISTORY_CAP);
+}
+
+/** The incident's best hot-search position now, and how it moved over the last hour. */
+export function trendState(members: MemberPost[], now: number): IncidentFeatures['trend'] {
+  let best: IncidentFeatures['trend'] = null;
+  for (const m of members) {
+    const h = m.trend;
+    if (!h?.length) continue;
+    const last = h[h.length - 1];
+    if (now - last[0] > 90 * 60_000 || last[1] <= 0) continue; // off the list, or not seen lately
+    let before: [number, number, number] | null = null;
+    for (const x of h) { if (x[0] <= now - 3_600_000) before = x; else break; }
+    const first = before ?? h[0];
+    const rankGain = first[1] > 0 ? first[1] - last[1] : 51 - last[1];
+    const dtH = Math.max((last[0] - first[0]) / 3_600_000, 1 / 12);
+    const heatPerHour = Math.max(0, (last[2] - first[2]) / dtH);
+    if (!best || last[1] < best.rank) best = { term: m.key.slice(m.key.indexOf(':') + 1), rank: last[1], heat: last[2], rankGain, heatPerHour, entered: !before };
+  }
+  return best;
+}
+
 /** Growth per hour of a metric over the window ending at `now` (from snapshots). */
 export function ratePerHour(history: [number, number, number][], idx: 1 | 2, now: number, windowMs: number, publishedAt: number): number {
   if (!history.length) return 0;
@@ -86,6 +115,8 @@ export interface FeatureContext {
   surpriseDetail?: { observed: number; expected: number; windowMin: number };
   forecast: { reposts: number; low: number; high: number } | null;
   coordinatedShare: number;
+  /** engagement of the top post against what its author's reach predicts (0..1), and the ratio */
+  virality?: { score: number; ratio: number } | null;
 }
 
 export function computeFeatures(s: IncidentState, ctx: FeatureContext): IncidentFeatures {
@@ -130,5 +161,7 @@ export function computeFeatures(s: IncidentState, ctx: FeatureContext): Incident
     surpriseDetail: ctx.surpriseDetail,
     sources: [...sources].sort(),
     coordinatedShare: ctx.coordinatedShare,
+    trend: trendState(s.members, ctx.now),
+    virality: ctx.virality,
   };
 }

@@ -9,7 +9,7 @@ import { PostStore, type StoredPost } from '../db/repos/post-store.js';
 import { IncidentRepo } from '../db/repos/incident-repo.js';
 import { AlertRepo } from '../db/repos/alert-repo.js';
 import type { PipelineDeps } from './deps.js';
-import { computeFeatures, pushHistory, type IncidentState, type MemberPost } from './incident-state.js';
+import { computeFeatures, pushHistory, pushTrend, type IncidentState, type MemberPost } from './incident-state.js';
 import { absorbTerms, chainOriginal, contentTokens, findIncident } from './incident-clusterer.js';
 import { scoreIncident } from './risk-model.js';
 import { negativeShareSurprise } from './negative-share.js';
@@ -130,7 +130,11 @@ export class Pipeline {
       for (const id of this.membership.get(key) ?? []) {
         const s = this.open.get(id);
         const m = s?.members.find((x) => x.pk === post.pk);
-        if (s && m) { pushHistory(m, at, post.reposts, post.comments); this.markDirty(s); }
+        if (s && m) {
+          if (m.trend) pushTrend(m, at, o.metrics?.rank ?? null, o.metrics?.heat ?? 0);
+          else pushHistory(m, at, post.reposts, post.comments);
+          this.markDirty(s);
+        }
       }
       return false;
     }
@@ -170,7 +174,8 @@ export class Pipeline {
       sentiment: a.sentiment.score, severity: a.severity.score, severityTerms: a.severity.terms, severityCategories: a.severity.categories,
       publishedAt: published, addedAt: at, hash, ownHash, authorId: post.authorId, history: [],
     };
-    if (member.isRoot) pushHistory(member, at, post.reposts, post.comments);
+    if (post.kind === 'trend') { member.isRoot = false; pushTrend(member, at, post.rank, post.heat); }
+    else if (member.isRoot) pushHistory(member, at, post.reposts, post.comments);
     const parentIncidents = parentKey ? (this.membership.get(parentKey) ?? []) : [];
     let id = findIncident({ parentIncidents, hash, tokens, publishedAt: published }, rt.stories, {
       windowMs: this.risk.timing.incident_window, maxHamming: 3, minSharedTerms: 3, minOverlap: 0.45,
@@ -181,7 +186,7 @@ export class Pipeline {
         return hits;
       },
     });
-    if (!id && (a.sentiment.score <= -0.2 || a.severity.score >= 0.3)) id = this.openIncident(topicId, 'story', at, [tokens]).id;
+    if (!id && (a.sentiment.score <= -0.2 || a.severity.score >= 0.3 || post.kind === 'trend')) id = this.openIncident(topicId, 'story', at, [tokens]).id;
     if (id) this.join(this.open.get(id)!, member, tokens, at);
     if (negative && rt.surge && !rt.surge.closed && rt.surge.id !== id) this.join(rt.surge, { ...member, history: [...member.history] }, tokens, at);
   }
@@ -311,7 +316,7 @@ export class Pipeline {
     const recent = s.members.filter((m) => now - m.addedAt <= 2 * HOUR);
     const coordinatedShare = recent.length >= 5 ? this.deps.coordinatedShare(recent.map((m) => ({ hash: m.ownHash, authorId: m.authorId, at: m.publishedAt }))) : 0;
     const f = computeFeatures(s, {
-      now, velocityWindowMs: 30 * 60_000, surprise: surprise?.surprise ?? 0,
+      now, velocityWindowMs: 30 * 60_000, virality: this.viralityOf(s, now), surprise: surprise?.surprise ?? 0,
       surpriseDetail: surprise ? { observed: surprise.observed, expected: surprise.expected, windowMin: surprise.windowMin } : undefined,
       forecast, coordinatedShare,
     });
@@ -350,6 +355,15 @@ export class Pipeline {
     return [...s.members]
       .sort((a, b) => (b.history.at(-1)?.[1] ?? 0) - (a.history.at(-1)?.[1] ?? 0) || b.followers - a.followers || a.addedAt - b.addedAt)
       .slice(0, 1000).map((m) => m.key);
+  }
+
+  /** How far the most-shared root post outruns what its author's reach predicts. */
+  private viralityOf(s: IncidentState, now: number): { score: number; ratio: number } | null {
+    let top: MemberPost | null = null;
+    for (const m of s.members) if (m.isRoot && m.history.length && (!top || m.history.at(-1)![1] > top.history.at(-1)![1])) top = m;
+    if (!top || top.history.length < 2) return null;
+    const v = this.deps.virality({ snapshots: top.history.map(([at, reposts, comments]) => ({ at, reposts, comments, likes: 0 })), author: { followers: top.followers }, platform: top.source, now, publishedAt: top.publishedAt, windowMs: 30 * 60_000 });
+    return { score: v.reachScore, ratio: 10 ** v.reachNormalized };
   }
 
   private forecastFor(s: IncidentState, now: number): IncidentState['forecast'] {

@@ -24,6 +24,10 @@ export interface IncidentFeatures {
   sources: string[];
   /** share of posts that belong to a coordinated copy burst, 0..1 */
   coordinatedShare: number;
+  /** the incident's best position on a hot-search list now */
+  trend?: { term: string; rank: number; heat: number; rankGain: number; heatPerHour: number; entered: boolean } | null;
+  /** engagement of the top post against what its author's reach predicts: score 0..1, ratio observed/expected */
+  virality?: { score: number; ratio: number } | null;
 }
 
 export interface RiskResult {
@@ -84,6 +88,19 @@ export function scoreIncident(f: IncidentFeatures, cfg: RiskConfig, horizonLabel
   }
 
   c.spread = w.spread * sat((f.sources.length - 1) / 2) * gate;
+
+  if (f.virality && f.virality.score > 0) {
+    c.virality = w.virality * f.virality.score * gate;
+    if (f.virality.ratio >= 10) reasons.push(`engagement ${Math.round(f.virality.ratio)}× what the author's reach predicts`);
+  } else c.virality = 0;
+
+  if (f.trend) {
+    const t = f.trend;
+    const pos = t.rank <= 10 ? 1 : t.rank <= 30 ? 0.7 : 0.45;
+    const moving = sat(t.rankGain / 20) * 0.5 + sat(t.heatPerHour / 500_000) * 0.5;
+    c.trend = w.trend * pos * (0.6 + 0.4 * moving) * Math.max(gate, 0.35);
+    reasons.push(`Weibo hot search #${t.rank}${t.entered ? ' (new)' : t.rankGain > 0 ? ` (up ${t.rankGain})` : ''}, heat ${fmtCount(t.heat)}${t.heatPerHour >= 1000 ? ` +${fmtCount(t.heatPerHour)}/h` : ''}`);
+  } else c.trend = 0;
   if (f.sources.length >= 2) reasons.push(`${f.sources.length} sources (${f.sources.join(', ')})`);
 
   let risk = Object.values(c).reduce((a, b) => a + b, 0);
@@ -97,10 +114,11 @@ export function scoreIncident(f: IncidentFeatures, cfg: RiskConfig, horizonLabel
   let candidate: Level | null = risk >= L.P1 ? 'P1' : risk >= L.P2 ? 'P2' : risk >= L.P3 ? 'P3' : risk >= L.P4 ? 'P4' : null;
   // P1/P2 need evidence that the story spreads (velocity, forecast, volume, platforms); severity
   // and negativity alone top out at P3
-  const spreadEvidence = c.velocity + c.forecast + c.novelty + c.spread + c.reach;
+  const spreadEvidence = c.velocity + c.forecast + c.novelty + c.spread + c.reach + c.trend + c.virality;
   if ((candidate === 'P1' || candidate === 'P2') && spreadEvidence < cfg.spread_evidence_min) candidate = 'P3';
-  // a severe allegation is never ignored, whatever its reach
+  // a severe allegation is never ignored, whatever its reach; nor is a watched term on the hot list
   if (!candidate && f.severity.score >= cfg.severe_alone && f.negativePosts > 0) candidate = 'P4';
+  if (!candidate && f.trend) candidate = 'P4';
   const urgent = f.severity.score >= cfg.urgent_severity && f.repostsPerHour >= cfg.urgent_velocity && gate > 0.5;
   return { risk, candidate, urgent, reasons, components: c };
 }

@@ -45,3 +45,21 @@ describe('spread evidence', () => {
     expect(['P3', 'P4']).toContain(r.candidate);
   });
 });
+
+describe('hot search and reach-normalized virality', () => {
+  it('a watched term entering the hot list is at least a notice, and climbs with negativity', () => {
+    const neutral = scoreIncident({ ...base, negativePosts: 0, negativeShare: 0, negativeIntensity: 0, trend: { term: '星河乳业回应', rank: 35, heat: 400_000, rankGain: 16, heatPerHour: 0, entered: true } }, cfg);
+    expect(neutral.candidate).toBe('P4');
+    expect(neutral.reasons.join(' ')).toMatch(/Weibo hot search #35 \(new\), heat 400k/);
+    const angry = scoreIncident({ ...base, posts: 30, trend: { term: '星河乳业奶粉异物', rank: 3, heat: 2_400_000, rankGain: 30, heatPerHour: 900_000, entered: false }, repostsPerHour: 200 }, cfg);
+    expect(angry.components.trend).toBeGreaterThan(neutral.components.trend);
+    expect(angry.reasons.join(' ')).toMatch(/#3 \(up 30\)/);
+  });
+  it('engagement far above what the author reach predicts adds risk with a reason', () => {
+    const f = { ...base, posts: 5, repostsPerHour: 300 };
+    const plain = scoreIncident(f, cfg);
+    const viral = scoreIncident({ ...f, virality: { score: 0.9, ratio: 80 } }, cfg);
+    expect(viral.risk).toBeGreaterThan(plain.risk);
+    expect(viral.reasons.join(' ')).toMatch(/engagement 80× what the author's reach predicts/);
+  });
+});
