@@ -61,15 +61,12 @@ export class Pipeline {
   private readonly lastScored = new Map<string, number>();
   private seriesReady = false;
 
-  constructor(private readonly db: Db, topics: TopicConfig[], private readonly risk: RiskConfig, private readonly deps: PipelineDeps, private readonly opts: PipelineOptions = {}) {
+  constructor(private readonly db: Db, topics: TopicConfig[], private risk: RiskConfig, private deps: PipelineDeps, private readonly opts: PipelineOptions = {}) {
     this.store = new PostStore(db);
     this.incidents = new IncidentRepo(db);
     this.alerts = new AlertRepo(db);
     this.incidents.syncTopics(topics);
-    for (const t of topics.filter((x) => x.enabled)) {
-      this.topics.set(t.id, { cfg: t, negatives: null as unknown as TopicRuntime['negatives'], recentNegatives: [], recentAll: [], olderAll: 0, olderNegative: 0, surge: null,
-        hashes: deps.newHashIndex(), termIndex: new Map(), stories: [], terms: new Set([...t.keywords, ...t.name.split(/\s+/)].map((w) => deps.normalize(w))) });
-    }
+    for (const t of topics.filter((x) => x.enabled)) this.topics.set(t.id, this.newRuntime(t));
     this.restore();
   }
 
@@ -82,6 +79,34 @@ export class Pipeline {
   private tx(fn: () => void): void {
     if (this.db.inTransaction) fn();
     else this.db.transaction(fn)();
+  }
+
+  private newRuntime(t: TopicConfig): TopicRuntime {
+    return { cfg: t, negatives: null as unknown as TopicRuntime['negatives'], recentNegatives: [], recentAll: [], olderAll: 0, olderNegative: 0, surge: null,
+      hashes: this.deps.newHashIndex(), termIndex: new Map(), stories: [], terms: this.topicTerms(t) };
+  }
+
+  private topicTerms(t: TopicConfig): Set<string> {
+    return new Set([...t.keywords, ...t.name.split(/\s+/)].map((w) => this.deps.normalize(w)));
+  }
+
+  /**
+   * Apply edited rules without a restart: new topics start watching, removed or disabled ones
+   * stop, changed queries take effect for new posts; open incidents and baselines are kept.
+   */
+  reconfigure(topics: TopicConfig[], risk: RiskConfig, deps: PipelineDeps, now: Date): void {
+    this.deps = deps;
+    this.risk = risk;
+    this.incidents.syncTopics(topics);
+    const enabled = new Map(topics.filter((t) => t.enabled).map((t) => [t.id, t]));
+    for (const id of [...this.topics.keys()]) if (!enabled.has(id)) this.topics.delete(id);
+    for (const t of enabled.values()) {
+      const rt = this.topics.get(t.id);
+      if (rt) { rt.cfg = t; rt.terms = this.topicTerms(t); continue; }
+      const fresh = this.newRuntime(t);
+      if (this.seriesReady) fresh.negatives = deps.newVolumeSeries(now.getTime());
+      this.topics.set(t.id, fresh);
+    }
   }
 
   /** Reload open incidents after a restart. */

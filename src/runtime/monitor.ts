@@ -5,7 +5,8 @@ import { EventEmitter } from 'node:events';
 import type { Server } from 'node:http';
 import type { Env } from '../config/env.js';
 import { openDb, type Db } from '../db/connection.js';
-import { createPipelineFromRules } from '../pipeline/load-rules.js';
+import { createPipelineFromRules, loadPipelineRules } from '../pipeline/load-rules.js';
+import { watchRules } from './rules-watcher.js';
 import type { Pipeline } from '../pipeline/pipeline.js';
 import type { AlertRecord } from '../core/alert.js';
 import type { Observation } from '../core/observation.js';
@@ -113,6 +114,19 @@ export async function startMonitor(o: MonitorOptions): Promise<Monitor> {
     try { pipeline.evaluate(now()); } catch (e) { log('error', `evaluate failed: ${(e as Error).message}`); }
   }, o.evaluateEveryMs ?? 60_000);
   stoppers.push(() => clearInterval(tick));
+  // rules edited on disk or from the dashboard apply without a restart (topics, risk, severity)
+  const watcher = watchRules(env.rulesDir, async (changed) => {
+    try {
+      const r = await loadPipelineRules(env.rulesDir);
+      pipeline.reconfigure(r.topics, r.risk, r.deps, now());
+      log('info', `rules reloaded (${changed.join(', ')}): ${r.topics.length} topics`);
+      events.emit('rules', { ok: true, changed });
+    } catch (e) {
+      log('error', `rules not reloaded, keeping the running ones: ${(e as Error).message}`);
+      events.emit('rules', { ok: false, changed, error: (e as Error).message });
+    }
+  });
+  stoppers.push(() => watcher.stop());
   stoppers.push(() => pipeline.flush(now()));
 
   // crawlers
