@@ -27,8 +27,10 @@ export function topicCount(db: Db): number {
 function scopeSql(s: Scope, allPosts: boolean): { where: string; args: unknown[] } {
   const where = [`${POST_TIME} >= ?`, `${POST_TIME} < ?`];
   const args: unknown[] = [s.start, s.end];
-  if (s.topic) { where.push('EXISTS (SELECT 1 FROM topic_matches tm WHERE tm.post_pk = p.pk AND tm.topic_id = ?)'); args.push(s.topic); }
-  else if (!allPosts) where.push('EXISTS (SELECT 1 FROM topic_matches tm WHERE tm.post_pk = p.pk)');
+  // uncorrelated IN (...) subqueries: topic_matches has no index on post_pk alone, so a correlated
+  // EXISTS would scan it once per post
+  if (s.topic) { where.push('p.pk IN (SELECT post_pk FROM topic_matches WHERE topic_id = ?)'); args.push(s.topic); }
+  else if (!allPosts) where.push('p.pk IN (SELECT post_pk FROM topic_matches)');
   return { where: where.join(' AND '), args };
 }
 
@@ -43,9 +45,10 @@ export function* iteratePosts(db: Db, s: Scope, allPosts: boolean, order: 'time'
   const orderBy = order === 'time' ? `${POST_TIME} DESC, p.pk DESC` : '(p.reposts + p.comments + p.likes) DESC, p.severity_score DESC, p.pk';
   const stmt = db.prepare(`SELECT p.*, ${POST_TIME} AS t,
       coalesce(p.sentiment_corrected, p.sentiment_label) AS sent,
-      (SELECT group_concat(topic_id, ',') FROM topic_matches tm WHERE tm.post_pk = p.pk) AS topic_ids,
+      tmx.topic_ids AS topic_ids,
       (SELECT min(incident_id) FROM incident_posts ip WHERE ip.post_pk = p.pk) AS incident_id
-    FROM posts p WHERE ${where}${extra} ORDER BY ${orderBy}`);
+    FROM posts p LEFT JOIN (SELECT post_pk, group_concat(topic_id, ',') AS topic_ids FROM topic_matches GROUP BY post_pk) tmx ON tmx.post_pk = p.pk
+    WHERE ${where}${extra} ORDER BY ${orderBy}`);
   for (const r of stmt.iterate(...args) as Iterable<Record<string, unknown>>) yield rowToPost(r);
 }
 
