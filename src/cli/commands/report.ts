@@ -63,6 +63,7 @@ const command: Command = {
         onRows: (n) => { rows += n; progress.tick(n); },
       });
       if (format !== 'csv' && format !== 'xlsx') progress.tick();
+      else progress.total(REPORT_STEPS.length + rows); // the estimate above, made exact
       if (data.postsTruncated) io.stderr.write(`report: the posts table was cut at ${data.posts.length} rows; choose a shorter period for all of them\n`);
       progress.done(`report: ${format} for ${data.period.label} (${zone}), ${data.summary.current.volume} posts, ${data.incidents.length} incidents, ${data.alerts.length} alerts${rows ? `, ${rows} rows` : ''} -> ${out === '-' ? 'stdout' : out} (${bytes.length} bytes, generated ${formatInZone(io.now(), zone)})`);
     } finally {
