@@ -142,11 +142,11 @@ export function chartsSvg(d: ReportData, w: Words): { risk: string; volume: stri
   const labels = bucketLabels(d);
   const sentiments = (['negative', 'neutral', 'positive', 'unknown'] as const);
   return {
-    risk: lineChart({ title: w.riskTrend, labels, yLabel: w.riskAxis, yMax: 100,
+    risk: lineChart({ title: w.riskTrend, labels, yLabel: w.riskAxis, yMax: 100, emptyText: w.noData,
       series: d.riskTrend.series.map((s, i) => ({ name: s.name, color: TOPIC_COLORS[i % TOPIC_COLORS.length], values: s.values })) }),
-    volume: stackedBarChart({ title: w.volumeBySentiment, labels, yLabel: w.postsAxis,
+    volume: stackedBarChart({ title: w.volumeBySentiment, labels, yLabel: w.postsAxis, emptyText: w.noData,
       stacks: sentiments.filter((k) => k !== 'unknown' || d.volumeTrend.unknown.some((v) => v > 0)).map((k) => ({ name: w[k], color: SENTIMENT_COLOR[k], values: d.volumeTrend[k] })) }),
-    sources: stackedBarChart({ title: w.volumeBySource, labels: d.volumeBySource.map((s) => s.source), yLabel: w.postsAxis, height: 220,
+    sources: stackedBarChart({ title: w.volumeBySource, labels: d.volumeBySource.map((s) => s.source), yLabel: w.postsAxis, height: 220, emptyText: w.noData,
       stacks: sentiments.filter((k) => k !== 'unknown' || d.volumeBySource.some((s) => s.unknown > 0))
         .map((k) => ({ name: w[k], color: SENTIMENT_COLOR[k], values: d.volumeBySource.map((s) => s[k]) })) }),
   };

@@ -56,11 +56,15 @@ function legend(series: { name: string; color: string }[], x: number, y: number)
   }).join('');
 }
 
+function emptyNote(f: Frame, text = '–'): string {
+  return `<text x="${f.width / 2}" y="${f.height / 2}" text-anchor="middle" font-size="14" fill="#999">${escapeXml(text)}</text>`;
+}
+
 function svgOpen(w: number, h: number, title: string): string {
   return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${w} ${h}" width="100%" role="img" aria-label="${escapeXml(title)}" ${FONT}><title>${escapeXml(title)}</title>`;
 }
 
-export interface LineChartSpec { title: string; labels: string[]; series: Series[]; yLabel: string; yMax?: number; width?: number; height?: number }
+export interface LineChartSpec { title: string; labels: string[]; series: Series[]; yLabel: string; yMax?: number; width?: number; height?: number; emptyText?: string }
 
 export function lineChart(spec: LineChartSpec): string {
   const f: Frame = { width: spec.width ?? 760, height: spec.height ?? 260, left: 48, right: 16, top: 36, bottom: 28 };
@@ -84,11 +88,11 @@ export function lineChart(spec: LineChartSpec): string {
   }).join('');
   const empty = dataMax === 0 && !spec.series.some((s) => s.values.some((v) => v != null));
   return svgOpen(f.width, f.height, spec.title) + axes(f, ticks, spec.labels, spec.yLabel) + lines
-    + (empty ? `<text x="${f.width / 2}" y="${f.height / 2}" text-anchor="middle" font-size="13" fill="#999">–</text>` : '')
+    + (empty ? emptyNote(f, spec.emptyText) : '')
     + legend(spec.series, f.left + 120, 16) + '</svg>';
 }
 
-export interface BarChartSpec { title: string; labels: string[]; stacks: Series[]; yLabel: string; width?: number; height?: number }
+export interface BarChartSpec { title: string; labels: string[]; stacks: Series[]; yLabel: string; width?: number; height?: number; emptyText?: string }
 
 export function stackedBarChart(spec: BarChartSpec): string {
   const f: Frame = { width: spec.width ?? 760, height: spec.height ?? 260, left: 48, right: 16, top: 36, bottom: 28 };
@@ -112,7 +116,7 @@ export function stackedBarChart(spec: BarChartSpec): string {
       base += v;
     }
   }
-  return svgOpen(f.width, f.height, spec.title) + axes(f, ticks, spec.labels, spec.yLabel) + bars.join('')
+  return svgOpen(f.width, f.height, spec.title) + axes(f, ticks, spec.labels, spec.yLabel) + bars.join('') + (bars.length ? '' : emptyNote(f, spec.emptyText))
     + legend(spec.stacks, f.left + 120, 16) + '</svg>';
 }
 
