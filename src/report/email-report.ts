@@ -55,7 +55,7 @@ export async function emailReport(opts: { db: Db; env: Env; config: ReportsConfi
     content = await renderReport(data, format, { executablePath: env.puppeteerExecutablePath });
   } catch (e) {
     if (!(e instanceof ChromiumMissingError)) throw e;
-    log('warn', `report email: ${e.message.split('\n')[0]}; attaching the HTML report instead`);
+    log('warn', `report email: ${e.message.replace(/\s*\n\s*/g, ' ')}; attaching the HTML report instead`);
     format = 'html';
     note = data.lang === 'en' ? 'The PDF could not be printed on the server (no Chromium); the HTML report is attached instead.'
       : '服务器无法生成 PDF（缺少 Chromium），附件为 HTML 版报告。';

@@ -130,6 +130,20 @@ describe('report command errors', () => {
     expect(r.stderr).toMatch(/does not exist/);
   });
 
+  it('pdf without a usable Chromium fails with the install hint, not a stack trace', async () => {
+    const { runCli } = await import('../../src/cli/main.js');
+    const { readEnv } = await import('../../src/config/env.js');
+    const { PassThrough } = await import('node:stream');
+    const err = new PassThrough();
+    let text = '';
+    err.on('data', (b: Buffer) => { text += b.toString(); });
+    const code = await runCli(['report', '--from', FIXTURE_FROM, '--to', FIXTURE_TO, '--format', 'pdf', '--out', join(dir, 'x.pdf'), '--db', db],
+      { stdout: new PassThrough(), stderr: err, env: readEnv({ PUPPETEER_EXECUTABLE_PATH: '/nonexistent/chromium' }), now: () => new Date() });
+    expect(code).toBe(2);
+    expect(text).toMatch(/PUPPETEER_EXECUTABLE_PATH=\/nonexistent\/chromium does not exist/);
+    expect(text).toMatch(/apt-get install -y chromium fonts-wqy-microhei/);
+  });
+
   it('the format is taken from the --out extension when --format is missing', async () => {
     const out = join(dir, 'guess.csv');
     const r = await cli(['report', '--from', FIXTURE_FROM, '--to', FIXTURE_TO, '--out', out, '--db', db]);

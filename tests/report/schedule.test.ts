@@ -107,4 +107,14 @@ describe('the scheduled report email', () => {
     expect(smtp.mails.length).toBe(before + 1);
     expect(smtp.mails[before].raw).toMatch(/Subject:[^\n]*Flarewatch[^\n]*Weekly[ _]media[ _]monitoring/);
   });
+
+  it('without a usable Chromium the HTML report is attached instead, and the mail says so', async () => {
+    const before = smtp.mails.length;
+    const s = startReportSchedule({ db, env: readEnv({ SMTP_URL: smtp.url, PUPPETEER_EXECUTABLE_PATH: '/nonexistent/chromium' }), log, now: () => MONDAY_9, rulesDir: rules('recipients: [pr@example.com]\n') });
+    const r = await s.runNow();
+    await s.stop();
+    expect(r).toMatchObject({ sent: true, attachment: { format: 'html' } });
+    expect(smtp.mails[before].raw).toMatch(/Content-Type: text\/html; charset=utf-8;?\s+name=/);
+    expect(logs.join('\n')).toMatch(/apt-get install -y chromium fonts-wqy-microhei/);
+  });
 });
