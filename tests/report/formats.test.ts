@@ -1,8 +1,8 @@
 // Every report format from the small fixture database, through the real CLI (in-process).
-import { readFileSync, mkdtempSync } from 'node:fs';
+import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { dirname, join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import ExcelJS from 'exceljs';
 import { createFixtureDb, FIXTURE_FROM, FIXTURE_TO, HOSTILE_FORMULA } from './fixture-db.js';
 import { chromium, cli, hasPdftotext, pdfText } from './helpers.js';
@@ -22,6 +22,10 @@ const run = async (format: string, extra: string[] = []) => {
 beforeAll(() => {
   db = createFixtureDb();
   dir = mkdtempSync(join(tmpdir(), 'fw-report-out-'));
+});
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+  rmSync(dirname(db), { recursive: true, force: true });
 });
 
 const SECTION_KEYS = ['summary', 'riskTrend', 'volumeBySentiment', 'volumeBySource', 'incidents', 'topNegative', 'influentialAuthors', 'risingKeywords', 'sourceHealth'] as const;

@@ -1,9 +1,9 @@
 // Every report format from the database a replayed scenario leaves (../shared/data/scenarios/01);
 // skipped with a message where ../shared is absent (a fresh clone).
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import ExcelJS from 'exceljs';
 import { chromium, cli, hasPdftotext, pdfText } from './helpers.js';
 import { words } from '../../src/report/i18n.js';
@@ -30,6 +30,7 @@ describe.skipIf(!hasShared)('reports from a replayed scenario database', () => {
     const r = await cli(['replay', '--rules', join(SCENARIO, 'rules'), '--in', join(SCENARIO, 'observations.jsonl'), '--out', join(dir, 'alerts.jsonl'), '--db', db]);
     if (r.code !== 0) throw new Error(`replay failed: ${r.stderr}`);
   }, 120_000);
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('json carries the crisis: volume, negative share, a P1 incident with its timeline, its posts on top', async () => {
     const d = JSON.parse(readFileSync(await report('json'), 'utf8')) as ReportData;
