@@ -36,6 +36,16 @@ export interface ModelHeader {
    */
   domains?: string[];
   domainBits?: number;
+  /** feature extractor version: absent = the original one of the language, 'en2' = en-tweet-features.ts */
+  features?: 'en2';
+  /** word -> polarity in [-1, 1] (natural's senticon_en), for 'en2' dense features */
+  senticon?: Record<string, number>;
+  /**
+   * Two-head 3-class models: weight vector 0 is a polarity head (negative vs positive, trained on the
+   * polar rows), vector 1 a subjectivity head (neutral vs polar); neutral iff p(polar) < threshold.
+   */
+  heads?: ['polarity', 'subjectivity'];
+  subjectivityThreshold?: number;
   provenance: Record<string, unknown>;
 }
 
@@ -114,7 +124,7 @@ export class LinearModel {
       throw new ModelFileError(`${file}: unsupported model format`, 'retrain it with this version of flarewatch');
     }
     const dim = 1 << header.bits;
-    const k = header.classes.length === 2 ? 1 : header.classes.length;
+    const k = header.heads ? header.heads.length : header.classes.length === 2 ? 1 : header.classes.length;
     let off = hstart + hlen;
     off += (4 - (off % 4)) % 4;
     // Views into the file's bytes when they are 4-aligned (readFileSync of a large file is), else one copy.

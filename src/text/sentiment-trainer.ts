@@ -4,7 +4,7 @@
 // helpers. Pure computation: reading files and the database is the command's job.
 import { FeatureSink } from './feature-hash.js';
 import { LinearModel, type ModelHeader, type SentimentLabel } from './linear-model.js';
-import { featurize, SentimentModel } from './sentiment.js';
+import { featurize, SentimentModel, type FeatureOptions } from './sentiment.js';
 import type { Lexicon } from './en-features.js';
 
 export interface TrainRow { text: string; label: SentimentLabel; weight?: number; /** 1-based domain index (feature augmentation), 0/absent: none */ domain?: number }
@@ -24,6 +24,10 @@ export interface TrainOptions {
   domains?: [string, string];
   /** hashed space of the domain detector, default 16 */
   domainBits?: number;
+  /** English feature extractor version ('en2': en-tweet-features.ts) */
+  features?: 'en2';
+  /** word -> polarity lexicon for 'en2' (natural's senticon_en) */
+  senticon?: Record<string, number>;
   provenance?: Record<string, unknown>;
   log?: (msg: string) => void;
 }
@@ -32,7 +36,7 @@ export interface Featurized { offsets: Int32Array; idx: Int32Array; val: Float32
 
 const CLASS3: SentimentLabel[] = ['negative', 'neutral', 'positive'];
 
-export function featurizeRows(rows: TrainRow[], lang: 'zh' | 'en', bits: number, lexicon: Lexicon, classes: 2 | 3): Featurized {
+export function featurizeRows(rows: TrainRow[], lang: 'zh' | 'en', bits: number, lexicon: Lexicon, classes: 2 | 3, ext?: FeatureOptions): Featurized {
   const sink = new FeatureSink(bits);
   const offsets = new Int32Array(rows.length + 1);
   let idx = new Int32Array(rows.length * 64);
@@ -41,7 +45,7 @@ export function featurizeRows(rows: TrainRow[], lang: 'zh' | 'en', bits: number,
   const w = new Float32Array(rows.length);
   let p = 0;
   rows.forEach((r, i) => {
-    featurize(lang, r.text, sink, lexicon);
+    featurize(lang, r.text, sink, lexicon, undefined, ext);
     if (r.domain) sink.addDomainCopies(r.domain);
     if (p + sink.n > idx.length) {
       const ni = new Int32Array((p + sink.n) * 2); ni.set(idx.subarray(0, p)); idx = ni;
@@ -74,7 +78,8 @@ export function trainModel(rows: TrainRow[], opts: TrainOptions): LinearModel {
   const bits = opts.bits ?? (lang === 'zh' ? 20 : 18);
   const classes = opts.classes ?? (rows.some((r) => r.label === 'neutral') ? 3 : 2);
   const lexicon: Lexicon = new Map(Object.entries(opts.lexicon ?? {}));
-  const data = featurizeRows(rows, lang, bits, lexicon, classes);
+  const ext: FeatureOptions = { features: opts.features, senticon: opts.senticon ? new Map(Object.entries(opts.senticon)) : undefined };
+  const data = featurizeRows(rows, lang, bits, lexicon, classes, ext);
   const dim = 1 << bits;
   const k = classes === 2 ? 1 : 3;
   const W = Array.from({ length: k }, () => new Float32Array(dim));
@@ -136,6 +141,7 @@ export function trainModel(rows: TrainRow[], opts: TrainOptions): LinearModel {
     classes: classes === 2 ? ['negative', 'positive'] : CLASS3,
     bias: Array.from(bias), neutral: { lo: 0, hi: 0 }, offsets: classes === 3 ? [0, 0, 0] : undefined,
     lexicon: opts.lexicon, scale: 1, storage: 'dense', nnz: 0, provenance: opts.provenance ?? {},
+    ...(opts.features ? { features: opts.features } : {}), ...(opts.senticon ? { senticon: opts.senticon } : {}),
   };
   if (!opts.domains) return new LinearModel(header, W);
   // Domain detector: logistic regression on the plain (not augmented) features, domain 2 vs 1.
@@ -220,4 +226,104 @@ export function calibrateNeutralBand(scored: Scored[]): { lo: number; hi: number
 
 function round3(x: number): number {
   return Math.round(x * 1000) / 1000;
+}
+
+/**
+ * A two-head 3-class model: a polarity head (negative vs positive) trained on the polar rows and a
+ * subjectivity head (neutral vs polar) trained on all rows, both binary logistic (NB-scaled when
+ * opts.nbScale). The neutral threshold on p(polar) starts at 0.5; calibrate it with
+ * calibrateSubjectivity on held-out rows.
+ */
+export function trainTwoHead(rows: TrainRow[], opts: TrainOptions): LinearModel {
+  const polar = rows.filter((r) => r.label !== 'neutral');
+  const pol = trainModel(polar, { ...opts, classes: 2 });
+  const subjRows = rows.map((r): TrainRow => ({ ...r, label: r.label === 'neutral' ? 'negative' : 'positive' }));
+  const subj = trainModel(subjRows, { ...opts, classes: 2 });
+  return new LinearModel({
+    ...pol.header, classes: CLASS3, bias: [pol.header.bias[0], subj.header.bias[0]], heads: ['polarity', 'subjectivity'], subjectivityThreshold: 0.5,
+  }, [pol.weights[0], subj.weights[0]], 1);
+}
+
+export interface HeadScore { truth: SentimentLabel; pol: number; subj: number }
+
+/** The p(polar) threshold that maximizes 3-class accuracy on held-out rows (labels: neutral below it, else the sign of the polarity). */
+export function calibrateSubjectivity(scored: HeadScore[]): { threshold: number; accuracy: number } {
+  let best = { threshold: 0.5, accuracy: -1 };
+  for (let t = 0.2; t <= 0.8 + 1e-9; t += 0.01) {
+    let ok = 0;
+    for (const s of scored) {
+      const l = s.subj < t ? 'neutral' : s.pol < 0 ? 'negative' : 'positive';
+      if (l === s.truth) ok++;
+    }
+    const acc = ok / scored.length;
+    if (acc > best.accuracy + 1e-9) best = { threshold: round3(t), accuracy: acc };
+  }
+  return best;
+}
+
+/** Deterministic k-fold assignment of row i (by a hash of its text, so duplicates share a fold). */
+export function foldOf(text: string, k: number, salt = 11): number {
+  let h = 0x811c9dc5 ^ salt;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return ((h >>> 0) % 1000003) % k;
+}
+
+/**
+ * k-fold cross-validation of a trainer on rows: the out-of-fold head outputs of every row (for a
+ * two-head or binary model; binary models report subj = 1).
+ */
+export function crossValidate(rows: TrainRow[], k: number, train: (rows: TrainRow[]) => LinearModel): HeadScore[] {
+  const out: HeadScore[] = [];
+  for (let f = 0; f < k; f++) {
+    const tr = rows.filter((r) => foldOf(r.text, k) !== f);
+    const te = rows.filter((r) => foldOf(r.text, k) === f);
+    const m = new SentimentModel(train(tr));
+    for (const r of te) {
+      if (m.model.header.heads) out.push({ truth: r.label, ...m.heads(r.text) });
+      else out.push({ truth: r.label, pol: m.score(r.text).score, subj: 1 });
+    }
+  }
+  return out;
+}
+
+export interface LogitScore { truth: SentimentLabel; logits: [number, number, number] }
+
+/** k-fold out-of-fold class logits of a 3-class softmax trainer (for calibrating the neutral offset and choosing L2). */
+export function crossValidateLogits(rows: TrainRow[], k: number, train: (rows: TrainRow[]) => LinearModel): LogitScore[] {
+  const out: LogitScore[] = [];
+  const o = new Float64Array(4);
+  for (let f = 0; f < k; f++) {
+    const m = train(rows.filter((r) => foldOf(r.text, k) !== f));
+    const sm = new SentimentModel(m);
+    const s = new FeatureSink(m.header.bits);
+    for (const r of rows) {
+      if (foldOf(r.text, k) !== f) continue;
+      featurize(m.header.lang, r.text, s, sm.lexicon, undefined, sm.ext);
+      m.margins(s, o);
+      out.push({ truth: r.label, logits: [o[0], o[1], o[2]] });
+    }
+  }
+  return out;
+}
+
+/** Label of calibrated logits: an offset on the neutral logit only, so "negative" still implies p(neg) > p(pos), i.e. score < 0. */
+export function labelOfLogits(l: readonly number[], neutralOffset: number): SentimentLabel {
+  const a1 = l[1] + neutralOffset;
+  return l[0] >= a1 && l[0] >= l[2] ? 'negative' : l[2] >= a1 ? 'positive' : 'neutral';
+}
+
+/** The neutral-logit offset that maximizes 3-class accuracy on held-out logits. */
+export function calibrateNeutralOffset(scored: LogitScore[]): { offset: number; accuracy: number } {
+  let best = { offset: 0, accuracy: -1 };
+  for (let off = -1.5; off <= 1.5 + 1e-9; off += 0.05) {
+    const acc = scored.filter((s) => labelOfLogits(s.logits, off) === s.truth).length / scored.length;
+    if (acc > best.accuracy + 1e-9 || (Math.abs(acc - best.accuracy) < 1e-9 && Math.abs(off) < Math.abs(best.offset))) best = { offset: round3(off), accuracy: acc };
+  }
+  return best;
+}
+
+/** Two-class accuracy (negative iff p(neg) > p(pos)) of out-of-fold logits over the polar rows. */
+export function logitBinaryAccuracy(scored: LogitScore[]): number {
+  const xs = scored.filter((s) => s.truth !== 'neutral');
+  return xs.filter((s) => (s.logits[0] > s.logits[2] ? 'negative' : 'positive') === s.truth).length / xs.length;
 }

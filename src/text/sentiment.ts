@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { FeatureSink } from './feature-hash.js';
 import { zhFeatures } from './zh-features.js';
 import { enFeatures, type Lexicon } from './en-features.js';
+import { enTweetFeatures, type PolarityLexicon } from './en-tweet-features.js';
 import { LinearModel, ModelFileError, type SentimentLabel } from './linear-model.js';
 import { normalizeForMatch, toHalfWidth } from './normalize.js';
 
@@ -15,10 +16,14 @@ export interface Sentiment { label: SentimentLabel; score: number }
 export const MODEL_FILES = { zh: 'zh-sentiment.bin', en: 'en-sentiment.bin' } as const;
 
 /** Feature extraction shared by training and scoring. `text` is the raw text (not normalized). */
-export function featurize(lang: 'zh' | 'en', text: string, sink: FeatureSink, lexicon: Lexicon, normalized?: string): void {
+export function featurize(lang: 'zh' | 'en', text: string, sink: FeatureSink, lexicon: Lexicon, normalized?: string, ext?: FeatureOptions): void {
   if (lang === 'zh') zhFeatures(normalized ?? normalizeForMatch(text), sink);
+  else if (ext?.features === 'en2') enTweetFeatures(toHalfWidth(text), sink, lexicon, ext.senticon);
   else enFeatures(toHalfWidth(text), sink, lexicon);
 }
+
+/** Which feature extractor a model uses (from its header). */
+export interface FeatureOptions { features?: 'en2'; senticon?: PolarityLexicon }
 
 const EMPTY_LEXICON: Lexicon = new Map();
 
@@ -26,9 +31,12 @@ export class SentimentModel {
   private readonly sink: FeatureSink;
   private readonly out = new Float64Array(4);
   readonly lexicon: Lexicon;
+  readonly ext: FeatureOptions;
   constructor(readonly model: LinearModel) {
     this.sink = new FeatureSink(model.header.bits);
-    this.lexicon = model.header.lexicon ? new Map(Object.entries(model.header.lexicon)) : EMPTY_LEXICON;
+    const h = model.header;
+    this.lexicon = h.lexicon ? new Map(Object.entries(h.lexicon)) : EMPTY_LEXICON;
+    this.ext = { features: h.features, senticon: h.senticon ? new Map(Object.entries(h.senticon)) : undefined };
   }
 
   get lang(): 'zh' | 'en' {
@@ -37,15 +45,31 @@ export class SentimentModel {
 
   /** Score one text; `normalized` (normalizeForMatch of the text) saves work when the caller has it. */
   score(text: string, normalized?: string): Sentiment {
-    featurize(this.lang, text, this.sink, this.lexicon, normalized);
+    featurize(this.lang, text, this.sink, this.lexicon, normalized, this.ext);
     if (this.sink.n === 0) return { label: 'neutral', score: 0 };
     if (this.model.domainWeights) this.sink.addDomainCopies(this.model.detectDomain(this.sink));
     return this.decide(this.sink);
   }
 
+  /** Raw head outputs of a two-head model: polarity in [-1, 1] and p(polar). */
+  heads(text: string): { pol: number; subj: number } {
+    featurize(this.lang, text, this.sink, this.lexicon, undefined, this.ext);
+    this.model.margins(this.sink, this.out);
+    return { pol: Math.tanh(this.out[0] / 2), subj: 1 / (1 + Math.exp(-this.out[1])) };
+  }
+
   decide(sink: FeatureSink): Sentiment {
     const h = this.model.header;
     this.model.margins(sink, this.out);
+    if (h.heads) {
+      const pol = Math.tanh(this.out[0] / 2);
+      const subj = 1 / (1 + Math.exp(-this.out[1]));
+      const label: SentimentLabel = subj < (h.subjectivityThreshold ?? 0.5) ? 'neutral' : pol < 0 ? 'negative' : 'positive';
+      // the polarity decides the sign; a text that is probably neutral gets a smaller magnitude
+      let score = round4(pol * Math.sqrt(subj));
+      if (score === 0) score = pol < 0 ? -0.0001 : 0;
+      return { label, score };
+    }
     if (h.classes.length === 2) {
       const score = Math.tanh(this.out[0] / 2);
       const label: SentimentLabel = score < h.neutral.lo ? 'negative' : score > h.neutral.hi ? 'positive' : 'neutral';

@@ -6,7 +6,8 @@ import type { Command } from '../command.js';
 import { requireOpt } from '../command.js';
 import { UserError } from '../../core/errors.js';
 import { isHeldOut, readCorrectedPosts, readLabelledJsonl } from '../../text/labelled-data.js';
-import { binaryAccuracy, blendModels, calibrateNeutralBand, scoreRows, threeClassAccuracy, trainModel, type TrainRow } from '../../text/sentiment-trainer.js';
+import { binaryAccuracy, blendModels, calibrateNeutralBand, calibrateNeutralOffset, crossValidate, crossValidateLogits, logitBinaryAccuracy, scoreRows,
+  threeClassAccuracy, trainModel, type TrainOptions, type TrainRow } from '../../text/sentiment-trainer.js';
 import { SentimentModel } from '../../text/sentiment.js';
 import { detectLanguage } from '../../text/language.js';
 import { LinearModel } from '../../text/linear-model.js';
@@ -54,11 +55,14 @@ const command: Command = {
     ensemble: { type: 'string', valueName: 'NAME=A', description: 'also train on the files whose name contains NAME alone and blend that model in with share A (0..1), e.g. weibo=0.3' },
     'no-nb': { type: 'boolean', description: 'turn off NB-SVM feature scaling (binary models)' },
     weight: { type: 'string', multiple: true, valueName: 'NAME=W', description: 'weight rows of input files whose name contains NAME by W' },
+    features: { type: 'string', valueName: 'en1|en2', description: 'English feature extractor: en1 = words + AFINN compound (default; generalizes best to new topics), en2 = tweet tokenizer, char 2-5-grams, VADER-style dense features (better within the training topics)' },
+    senticon: { type: 'boolean', description: "English: also add natural's senticon_en polarity lexicon as dense features (stored in the model, +0.3 MB)" },
+    cv: { type: 'string', valueName: 'K', default: '0', description: 'K-fold cross-validation on the training rows: picks --l2 among a comma list and, for 3-class models, calibrates the neutral offset on the out-of-fold logits' },
     lexicon: { type: 'string', valueName: 'afinn|FILE|none', description: 'word valence lexicon for lexicon features (default: afinn for en, none for zh)' },
     epochs: { type: 'string', default: '6', valueName: 'N', description: 'training epochs' },
     bits: { type: 'string', valueName: 'N', description: 'hashed feature space 2^N (default 20 zh, 18 en)' },
     lr: { type: 'string', default: '0.2', valueName: 'X', description: 'AdaGrad learning rate' },
-    l2: { type: 'string', default: '0.000001', valueName: 'X', description: 'L2 regularization' },
+    l2: { type: 'string', default: '0.000001', valueName: 'X[,Y...]', description: 'L2 regularization (a comma list with --cv K: chosen by cross-validation)' },
     prune: { type: 'string', default: '0', valueName: 'X', description: 'drop weights smaller than X in the saved file (smaller model)' },
     seed: { type: 'string', default: '1', valueName: 'N', description: 'random seed (training is deterministic)' },
   },
@@ -122,20 +126,55 @@ const command: Command = {
     if (lang !== 'zh' && lang !== 'en') throw new UserError(`train-sentiment: --lang must be zh or en, got '${lang}'`);
     const lexicon = await loadLexicon(opts.lexicon as string | undefined, lang);
 
+    const features = opts.features as string | undefined;
+    if (features !== undefined && features !== 'en1' && features !== 'en2') throw new UserError(`train-sentiment: --features must be en1 or en2, got '${features}'`);
+    if (features === 'en2' && lang !== 'en') throw new UserError('train-sentiment: --features en2 is for English models');
+    const senticon = opts.senticon === true ? await loadSenticon() : undefined;
+    const l2s = String(opts.l2 ?? '0.000001').split(',').map((x) => num(x, 'l2', 1e-6));
+    const cv = num(opts.cv, 'cv', 0);
+    if (l2s.length > 1 && cv < 2) throw new UserError('train-sentiment: a list of --l2 values needs --cv K (K >= 2) to choose among them');
+
     const t0 = performance.now();
     say(`training ${lang} model on ${train.length} rows`);
-    const trainOpts = {
+    const trainOpts: TrainOptions = {
       lang, lexicon, nbScale: opts['no-nb'] !== true,
       bits: opts.bits !== undefined ? num(opts.bits, 'bits', 20) : undefined,
-      epochs: num(opts.epochs, 'epochs', 6), lr: num(opts.lr, 'lr', 0.2), l2: num(opts.l2, 'l2', 1e-6), seed: num(opts.seed, 'seed', 1),
+      epochs: num(opts.epochs, 'epochs', 6), lr: num(opts.lr, 'lr', 0.2), l2: l2s[0], seed: num(opts.seed, 'seed', 1),
       domains: domainSpecs.length ? (domainNames as [string, string]) : undefined, domainBits: num(opts['domain-bits'], 'domain-bits', 16),
-      log: say,
-    } as const;
+      features: features === 'en2' ? ('en2' as const) : undefined, senticon,
+    };
+    const threeClass = train.some((r) => r.label === 'neutral');
+    let neutralOffset: number | null = null;
+    const cvReport: Record<string, unknown>[] = [];
+    if (cv >= 2) {
+      let best = { l2: l2s[0], acc: -1, offset: 0 };
+      for (const l2 of l2s) {
+        if (threeClass) {
+          const oof = crossValidateLogits(train, cv, (rs) => trainModel(rs, { ...trainOpts, l2 }));
+          const cal = calibrateNeutralOffset(oof);
+          const two = logitBinaryAccuracy(oof);
+          cvReport.push({ l2, threeClass: round4(cal.accuracy), twoClass: round4(two), neutralOffset: cal.offset });
+          io.stdout.write(`cv${cv} l2=${l2}: 3-class ${cal.accuracy.toFixed(4)} (neutral offset ${cal.offset}), 2-class ${two.toFixed(4)}\n`);
+          if (cal.accuracy > best.acc) best = { l2, acc: cal.accuracy, offset: cal.offset };
+        } else {
+          const oof = crossValidate(train, cv, (rs) => trainModel(rs, { ...trainOpts, l2 }));
+          const acc = oof.filter((x) => (x.pol < 0) === (x.truth === 'negative')).length / oof.length;
+          cvReport.push({ l2, twoClass: round4(acc) });
+          io.stdout.write(`cv${cv} l2=${l2}: 2-class ${acc.toFixed(4)}\n`);
+          if (acc > best.acc) best = { l2, acc, offset: 0 };
+        }
+      }
+      trainOpts.l2 = best.l2;
+      if (threeClass) neutralOffset = best.offset;
+      say(`chosen by ${cv}-fold CV: l2=${best.l2}${threeClass ? `, neutral offset ${best.offset}` : ''}`);
+    }
+    trainOpts.log = say;
     let model = trainModel(train, trainOpts);
+    if (neutralOffset !== null && model.header.classes.length === 3) model.header.offsets = [0, neutralOffset, 0];
     if (ens && special.length) {
       const share = Number(ens[2]);
       say(`training the '${ens[1]}' model on ${special.length} rows (blend share ${share})`);
-      const sm = trainModel(special, { ...trainOpts, epochs: Math.max(trainOpts.epochs, 6), l2: Math.max(trainOpts.l2, 3e-5) });
+      const sm = trainModel(special, { ...trainOpts, epochs: Math.max(trainOpts.epochs ?? 6, 6), l2: Math.max(trainOpts.l2 ?? 0, 3e-5) });
       model = blendModels(model, sm, share);
     }
     say(`trained in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
@@ -169,7 +208,7 @@ const command: Command = {
     saved = new LinearModel({
       ...saved.header,
       provenance: {
-        trainedAt: io.now().toISOString(), sources, holdout, evaluation,
+        trainedAt: io.now().toISOString(), sources, holdout, evaluation, ...(cvReport.length ? { crossValidation: cvReport } : {}),
         command: `flarewatch train-sentiment ${process.argv.slice(3).join(' ')}`.trim(),
       },
     }, saved.weights, saved.weightScale, saved.domainWeights);
@@ -178,6 +217,25 @@ const command: Command = {
     return 0;
   },
 };
+
+/** natural's senticon_en (word -> polarity), single lower-case words with |polarity| >= 0.1. */
+async function loadSenticon(): Promise<Record<string, number>> {
+  const { readFileSync } = await import('node:fs');
+  const { createRequire } = await import('node:module');
+  const require = createRequire(import.meta.url);
+  let raw: Record<string, { pol: string }>;
+  try {
+    raw = JSON.parse(readFileSync(require.resolve('natural/lib/natural/sentiment/English/senticon_en.json'), 'utf8')) as Record<string, { pol: string }>;
+  } catch (e) {
+    throw new UserError(`train-sentiment: cannot read natural's senticon_en lexicon (${(e as Error).message})`, 'drop --senticon');
+  }
+  const out: Record<string, number> = {};
+  for (const [w, v] of Object.entries(raw)) {
+    const p = Number(v.pol);
+    if (/^[a-z]+$/.test(w) && Math.abs(p) >= 0.1) out[w] = Math.round(p * 100) / 100;
+  }
+  return out;
+}
 
 function majorityLang(rows: TrainRow[]): string {
   let zh = 0, en = 0;
