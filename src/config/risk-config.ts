@@ -50,12 +50,12 @@ export const riskConfigSchema = z.object({
   /** negative share (reach-weighted) below which reach, velocity and forecast count for little */
   negative_share_min: z.number().min(0).max(1).default(0.35),
   /** points from velocity, forecast, novelty, spread and reach needed before P1/P2 */
-  spread_evidence_min: z.number().min(0).default(20),
+  spread_evidence_min: z.number().min(0).default(30),
   /** a severe allegation alone raises at least a P4, however small its reach */
   severe_alone: z.number().min(0).max(1).default(0.55),
   /** severity that, with real velocity, skips the pending period */
   urgent_severity: z.number().min(0).max(1).default(0.85),
-  urgent_velocity: z.number().min(0).default(300),
+  urgent_velocity: z.number().min(0).default(200),
   /** multiplier for coordinated (bot-like) bursts */
   coordinated_damping: z.number().min(0).max(1).default(0.5),
   timing: z.object({

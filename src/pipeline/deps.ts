@@ -8,6 +8,8 @@ export interface AnalysisLite {
   tokens: string[];
   sentiment: { label: 'negative' | 'neutral' | 'positive'; score: number };
   severity: { score: number; terms: string[]; categories: string[] };
+  /** normalized user names mentioned or reposted through (excluded from story vocabulary) */
+  people: string[];
 }
 
 export interface PipelineDeps {
@@ -21,6 +23,8 @@ export interface PipelineDeps {
   title(docs: string[][], exclude: string[]): string;
   coordinatedShare(posts: { hash: string | null; authorId: string | null; at: number }[]): number;
   virality(input: { snapshots: { at: number; reposts: number; comments: number; likes: number }[]; author: { followers?: number | null }; platform: string; now: number; publishedAt?: number | null; windowMs?: number }): { reachScore: number; reachNormalized: number };
+  /** the severity category of one matched term */
+  termCategory(term: string): string;
   newHashIndex(): { add(hash: string, item: string): void; near(hash: string, maxDistance?: number): { item: string; distance: number }[] };
 }
 
@@ -35,6 +39,10 @@ export async function createDefaultDeps(topics: TopicConfig[], rulesDir: string)
     import('../text/normalize.js'),
   ]);
   const { viralitySignals } = await import('../signals/virality.js');
+  const { loadSeverityFile } = await import('../text/severity.js');
+  const { resolveSeverityFile } = await import('../text/analyze.js');
+  const severity = loadSeverityFile(resolveSeverityFile({ rulesDir }));
+  const termCats = new Map<string, string>();
   const matcher = query.createTopicMatcher(topics.filter((t) => t.enabled).map((t) => ({ id: t.id, query: t.query })));
   const userWords = [...new Set([...matcher.terms(), ...topics.flatMap((t) => t.keywords)])].filter((w) => w.length >= 2);
   const analyzer = createTextAnalyzer({ rulesDir, userWords });
@@ -43,7 +51,8 @@ export async function createDefaultDeps(topics: TopicConfig[], rulesDir: string)
     analyze: (i) => {
       const a = analyzer.analyze(i);
       df.add(a.tokens);
-      return a;
+      const people = [...a.mentions, ...a.reposts.map((r) => r.user)].map((n) => norm.normalizeForMatch(n.replace(/^@/, ''))).filter(Boolean);
+      return { ...a, people };
     },
     normalize: norm.normalizeForMatch,
     matchTopics: (doc) => matcher.match(doc),
@@ -60,6 +69,11 @@ export async function createDefaultDeps(topics: TopicConfig[], rulesDir: string)
       return Math.min(1, flagged.size / posts.length);
     },
     virality: (i) => viralitySignals(i),
+    termCategory: (term) => {
+      let c = termCats.get(term);
+      if (c === undefined) { c = severity.score(term).categories[0] ?? 'other'; termCats.set(term, c); }
+      return c;
+    },
     newHashIndex: () => new simhash.SimhashIndex<string>({ maxDistance: 3 }),
   };
 }

@@ -70,10 +70,12 @@ const STOP = new Set(['的', '了', '是', '我', '你', '他', '她', '它', '�
   '他们', '转发', '微博', '转发微博', 'the', 'a', 'an', 'to', 'of', 'and', 'is', 'in', 'it', 'for', 'on', 'rt', 'http', 'https']);
 
 /** Tokens that carry content: no stop words, punctuation, numbers, single characters or topic terms. */
-export function contentTokens(tokens: string[], exclude: Set<string>): string[] {
+export function contentTokens(tokens: string[], exclude: Set<string>, people: string[] = []): string[] {
   const out: string[] = [];
   for (const t of tokens) {
     if (t.length < 2 || STOP.has(t) || exclude.has(t)) continue;
+    // user names from @mentions and //@ repost chains are not what a story is about
+    if (people.length && people.some((p) => p.includes(t))) continue;
     if (/^[\p{P}\p{S}\d\s]+$/u.test(t)) continue;
     out.push(t);
   }

@@ -14,6 +14,8 @@ export interface MemberPost {
   severity: number;
   severityTerms: string[];
   severityCategories: string[];
+  /** the category of each of severityTerms */
+  severityTermCategories?: string[];
   publishedAt: number;    // ms
   addedAt: number;        // ms
   hash: string | null;
@@ -132,7 +134,7 @@ export function computeFeatures(s: IncidentState, ctx: FeatureContext): Incident
     if (m.sentiment < 0) { negW += w; negN++; negIntensity += Math.min(1, -m.sentiment); }
     if (m.sentiment < 0 || m.severity >= 0.5) {
       if (m.severity > sev) sev = m.severity;
-      m.severityTerms.forEach((t, i) => { if (!sevTerms.has(t)) sevTerms.set(t, m.severityCategories[i] ?? m.severityCategories[0] ?? 'other'); });
+      m.severityTerms.forEach((t, i) => { if (!sevTerms.has(t)) sevTerms.set(t, m.severityTermCategories?.[i] ?? m.severityCategories[0] ?? 'other'); });
     }
     if (m.followers > maxFollowers) maxFollowers = m.followers;
     if (m.isRoot && m.history.length) {

@@ -187,7 +187,7 @@ export class Pipeline {
   private placeInIncident(topicId: string, post: StoredPost, a: ReturnType<PipelineDeps['analyze']>, hash: string, ownHash: string | null, parentKey: string | null, at: number, published: number, isChain: boolean): void {
     const rt = this.topics.get(topicId)!;
     const negative = a.sentiment.score < 0;
-    const tokens = contentTokens(a.tokens, rt.terms);
+    const tokens = contentTokens(a.tokens, rt.terms, a.people);
     if (negative) {
       rt.negatives.add(published, 1);
       rt.recentNegatives.push({ pk: post.pk, at: published });
@@ -197,6 +197,7 @@ export class Pipeline {
       pk: post.pk, key: `${post.source}:${post.extId}`, source: post.source, kind: post.kind,
       isRoot: !post.parentId && !isChain && post.kind !== 'comment', followers: post.authorFollowers ?? 0,
       sentiment: a.sentiment.score, severity: a.severity.score, severityTerms: a.severity.terms, severityCategories: a.severity.categories,
+      severityTermCategories: a.severity.terms.map((t) => this.deps.termCategory(t)),
       publishedAt: published, addedAt: at, hash, ownHash, authorId: post.authorId, history: [],
     };
     if (post.kind === 'trend') { member.isRoot = false; pushTrend(member, at, post.rank, post.heat); }

@@ -91,7 +91,7 @@ export function scoreIncident(f: IncidentFeatures, cfg: RiskConfig, horizonLabel
 
   if (f.virality && f.virality.score > 0) {
     c.virality = w.virality * f.virality.score * gate;
-    if (f.virality.ratio >= 10) reasons.push(`engagement ${Math.round(f.virality.ratio)}× what the author's reach predicts`);
+    if (f.virality.ratio >= 10) reasons.push(`engagement ${fmtCount(f.virality.ratio)}× what the author's reach predicts`);
   } else c.virality = 0;
 
   if (f.trend) {
