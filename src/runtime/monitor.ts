@@ -161,6 +161,13 @@ export async function startMonitor(o: MonitorOptions): Promise<Monitor> {
     log('warn', `weekly report schedule not started: ${(e as Error).message}`);
   }
 
+  try {
+    const { createReportRouter } = await import('../report/report-router.js');
+    apiRouters.push(createReportRouter({ db, env, now }) as Router);
+  } catch (e) {
+    log('warn', `report downloads unavailable: ${(e as Error).message}`);
+  }
+
   const app = createApp({ db, env, secret, now, ingest, events, apiRouters, publicRouters, crawler, rulesDir: env.rulesDir });
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(env.port, env.host, () => resolve(s));

@@ -1,4 +1,5 @@
-// Reports: download alerts and incidents of a period (CSV or JSON) and the matching posts (CSV).
+// Reports: the analysts' full report of a period (PDF, XLSX, HTML, CSV, JSON), and alerts,
+// incidents (CSV or JSON) and the matching posts (CSV).
 import { h, mount } from '../dom.js';
 import { t } from '../i18n.js';
 import { qs } from '../api.js';
@@ -12,7 +13,10 @@ export function reportsPage(ctx: PageCtx): void {
   const links = h('ul', { className: 'downloads' });
   const refresh = () => {
     const p = { from: from.value ? `${from.value}T00:00:00+08:00` : '', to: to.value ? `${to.value}T00:00:00+08:00` : '' };
-    mount(links, ...[['alerts', 'csv'], ['alerts', 'json'], ['incidents', 'csv'], ['incidents', 'json']].map(([w, f]) =>
+    const full = { ...p, to: to.value ? `${to.value}T00:00:00+08:00` : '' };
+    mount(links, ...['pdf', 'xlsx', 'html', 'csv', 'json'].map((f) =>
+      h('li', null, h('a', { href: `/api/v1/reports/full${qs({ ...full, format: f })}`, download: '' }, `${t('fullReport')} (${f.toUpperCase()})`))),
+    ...[['alerts', 'csv'], ['alerts', 'json'], ['incidents', 'csv'], ['incidents', 'json']].map(([w, f]) =>
       h('li', null, h('a', { href: `/api/v1/reports/${w}.${f}${qs(p)}`, download: '' }, `${t(w)} (${f.toUpperCase()})`))),
     h('li', null, h('a', { href: `/api/v1/posts/export.csv${qs({ ...p, limit: 50000 })}`, download: '' }, `${t('posts')} (CSV)`)));
   };
