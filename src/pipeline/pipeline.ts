@@ -34,6 +34,8 @@ interface TopicRuntime {
   hashes: ReturnType<PipelineDeps['newHashIndex']>;
   /** token -> story incidents whose vocabulary holds it */
   termIndex: Map<string, Set<string>>;
+  /** simhashes of posts in incidents the desk called a false alarm -> that incident */
+  falseAlarms: ReturnType<PipelineDeps['newHashIndex']>;
   /** open story incidents of this topic */
   stories: IncidentState[];
 }
@@ -42,6 +44,7 @@ const HOUR = 3_600_000;
 const SURGE_OPEN = 4;
 const LEVEL_MARGIN = 6; // risk points below a firing level's threshold that still hold it
 const STATE_SAVE_EVERY = 15 * 60_000;
+const FALSE_ALARM_DAMPING = 0.6;
 const SHARE_WEIGHT = 2; // the share test's surprise counts double against the volume test's // -log10 p of the negative-volume anomaly that opens a surge incident
 
 export class Pipeline {
@@ -56,6 +59,8 @@ export class Pipeline {
   private readonly postTopics = new Map<string, string[]>();
   private lastSweep = 0;
   private lastSurgeCheck = -Infinity;
+  private readonly verdictsSeen = new Set<string>();
+  private falseAlarmStmt!: { all(): unknown[] };
   private readonly dirtyIds = new Set<string>();
   private readonly activeIds = new Set<string>();
   private readonly lastScored = new Map<string, number>();
@@ -63,6 +68,7 @@ export class Pipeline {
 
   constructor(private readonly db: Db, topics: TopicConfig[], private risk: RiskConfig, private deps: PipelineDeps, private readonly opts: PipelineOptions = {}) {
     this.store = new PostStore(db);
+    this.falseAlarmStmt = db.prepare("SELECT id FROM incidents WHERE status = 'false_alarm'");
     this.incidents = new IncidentRepo(db);
     this.alerts = new AlertRepo(db);
     this.incidents.syncTopics(topics);
@@ -83,7 +89,7 @@ export class Pipeline {
 
   private newRuntime(t: TopicConfig): TopicRuntime {
     return { cfg: t, negatives: null as unknown as TopicRuntime['negatives'], recentNegatives: [], recentAll: [], olderAll: 0, olderNegative: 0, surge: null,
-      hashes: this.deps.newHashIndex(), termIndex: new Map(), stories: [], terms: this.topicTerms(t) };
+      hashes: this.deps.newHashIndex(), termIndex: new Map(), falseAlarms: this.deps.newHashIndex(), stories: [], terms: this.topicTerms(t) };
   }
 
   private topicTerms(t: TopicConfig): Set<string> {
@@ -265,6 +271,7 @@ export class Pipeline {
     this.tx(() => {
       if (now - this.lastSurgeCheck >= every) {
         this.lastSurgeCheck = now;
+        this.applyDeskVerdicts();
         for (const rt of this.topics.values()) this.checkSurge(rt, now);
       }
       // score what changed and what is firing or pending, each at most once per `evaluate_every`
@@ -283,6 +290,23 @@ export class Pipeline {
     });
     for (const a of out) this.opts.onAlert?.(a as AlertRecord & { id: number }, nowDate);
     return out;
+  }
+
+  /**
+   * The desk's false-alarm verdicts feed back: such an incident stops alerting, and new stories
+   * that copy its posts are damped (with a reason saying so).
+   */
+  private applyDeskVerdicts(): void {
+    const rows = this.falseAlarmStmt.all() as { id: string }[];
+    for (const { id } of rows) {
+      if (this.verdictsSeen.has(id)) continue;
+      this.verdictsSeen.add(id);
+      const s = this.open.get(id);
+      if (!s) continue;
+      s.closed = true;
+      const rt = this.topics.get(s.topicId);
+      if (rt) for (const m of s.members.slice(0, 40)) if (m.hash) rt.falseAlarms.add(m.hash, id);
+    }
   }
 
   private checkSurge(rt: TopicRuntime, now: number): void {
@@ -347,6 +371,12 @@ export class Pipeline {
       forecast, coordinatedShare,
     });
     const r = scoreIncident(f, this.risk, `in ${Math.round(this.risk.forecast_horizon / HOUR)} h`);
+    const like = this.likeFalseAlarm(s, rt);
+    if (like) {
+      r.risk *= FALSE_ALARM_DAMPING;
+      r.reasons.push(`damped: resembles ${like}, called a false alarm by the desk`);
+      r.candidate = r.risk >= this.risk.levels.P1 ? 'P1' : r.risk >= this.risk.levels.P2 ? 'P2' : r.risk >= this.risk.levels.P3 ? 'P3' : r.risk >= this.risk.levels.P4 ? 'P4' : null;
+    }
     // hysteresis on the risk itself: a firing level holds while risk stays within the margin of its threshold
     const firing = s.level.state === 'firing' ? s.level.level : null;
     if (firing && (!r.candidate || LEVEL_RANK[r.candidate] > LEVEL_RANK[firing]) && r.risk >= this.risk.levels[firing] - LEVEL_MARGIN) r.candidate = firing;
@@ -375,6 +405,16 @@ export class Pipeline {
     alert.id = this.alerts.insert(alert);
     this.incidents.saveState(s, iso);
     return alert;
+  }
+
+  private likeFalseAlarm(s: IncidentState, rt: TopicRuntime): string | null {
+    if (!this.verdictsSeen.size) return null;
+    for (const m of s.members.slice(0, 10)) {
+      if (!m.hash) continue;
+      const hit = rt.falseAlarms.near(m.hash, 3).find((x) => x.item !== s.id);
+      if (hit) return hit.item;
+    }
+    return null;
   }
 
   private rankedPosts(s: IncidentState): string[] {
