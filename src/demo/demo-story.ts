@@ -58,7 +58,7 @@ export function demoPosts(): DemoPost[] {
     const lead = ['扩散', '转发微博', '太可怕了', '已经报警了', '这是真的吗？云雀乳业出来回应', '心疼孩子'][i % 6];
     posts.push({ id: String(4_900_000_000_010_000 + i), t, author: user(100 + i, 50 + ((i * 97) % 900)), text: `${lead} //@宝妈小林:${seedText}`, metrics: still(0, i % 2, i % 5), channel: 'weibo' });
   }
-  ME_TOO.forEach((text, i) => posts.push({ id: String(4_900_000_000_020_000 + i), t: 35 + i * 8, author: user(200 + i, 120 + i * 55), text, metrics: viral(35 + i * 8, 40 + i * 15, 60), channel: 'weibo' }));
+  ME_TOO.forEach((text, i) => posts.push({ id: String(4_900_000_000_020_000 + i), t: 35 + i * 8, author: user(200 + i, 120 + i * 55), text, metrics: still(i % 3, 1 + (i % 4), 3 + i), channel: 'weibo' }));
   posts.push({ id: '880001', t: 45, author: user(300, 0), title: '云雀乳业奶粉出现异物，多名家长反映孩子住院', text: '论坛网友汇总：多位家长称饮用云雀乳业产品后出现呕吐腹泻，已向市场监管部门投诉。', metrics: still(0, 12, 0), channel: 'forum' });
   posts.push({ id: '990001', t: 55, author: user(301, 0), title: '云雀乳业：奶粉有异物，要求退款被拒', text: '购买的云雀乳业奶粉发现异物，孩子饮用后住院，客服拒绝退款，诉求：退款并赔偿。', metrics: still(0, 0, 0), channel: 'review', rating: 1 });
   return posts;

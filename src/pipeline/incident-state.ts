@@ -50,6 +50,8 @@ export interface IncidentState {
   closed: boolean;
   /** when the working state was last written to the database (ms) */
   savedAt?: number;
+  /** member count at the last row update */
+  savedPosts?: number;
 }
 
 export const HISTORY_CAP = 64;

@@ -388,7 +388,9 @@ export class Pipeline {
     s.reasons = r.reasons;
     s.forecast = forecast;
     const iso = new Date(now).toISOString();
-    if (riskChanged || t.transition) {
+    const grew = s.members.length !== (s.savedPosts ?? 0);
+    if (riskChanged || t.transition || grew) {
+      s.savedPosts = s.members.length;
       const withState = !!t.transition || now - (s.savedAt ?? 0) >= STATE_SAVE_EVERY;
       if (withState) s.savedAt = now;
       this.incidents.recordRisk(s, iso, f, r.components, withState);
