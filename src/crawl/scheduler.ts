@@ -43,6 +43,11 @@ export interface SchedulerOptions {
   timezone?: string;
   /** the wall clock (tests pass a fake) */
   now?: () => Date;
+  /**
+   * cookies for a Weibo source that has none configured (default: a visitor cookie fetched with
+   * system Chromium, only for weibo.cn / weibo.com hosts); null when none could be had
+   */
+  visitorCookie?: (url: string) => Promise<string | null>;
   /** look up a source's cookiesEnv variable (the start command passes process.env's values) */
   lookupSecret?: (name: string) => string | undefined;
   /** cron expression of the re-observation tick (default every minute); null disables it */
@@ -102,11 +107,32 @@ export function startCrawlScheduler(opts: SchedulerOptions): CrawlScheduler {
     }
   }
 
+  // one visitor cookie shared by the Weibo sources; fetched again after a block
+  let visitor: Promise<string | null> | null = null;
+  async function visitorCookieFor(url: string, refresh: boolean): Promise<string | null> {
+    const get = opts.visitorCookie ?? (async (u: string) => {
+      const host = new URL(u).hostname;
+      if (!/(^|\.)weibo\.(cn|com)$/.test(host)) return null;
+      const { fetchWeiboVisitorCookie } = await import('./weibo-visitor.js');
+      return fetchWeiboVisitorCookie({ executablePath: opts.env.puppeteerExecutablePath });
+    });
+    if (!visitor || refresh) {
+      visitor = get(url).catch((e: Error) => {
+        log('warn', `Weibo visitor cookie unavailable: ${e.message}`);
+        return null;
+      });
+    }
+    const c = await visitor;
+    if (c) log('info', 'using a Weibo visitor cookie');
+    return c;
+  }
+
   async function fetcherFor(st: SourceState, adapter: AnyAdapter): Promise<HttpPageFetcher> {
     const t = now().getTime();
     const cooldown = (opts.blockedCooldownMinutes ?? 60) * 60_000;
     if (!st.jar || (st.jar.retired && st.status.blockedAt && t - Date.parse(st.status.blockedAt) >= cooldown)) {
-      const cookie = st.cfg.cookiesEnv ? opts.lookupSecret?.(st.cfg.cookiesEnv) ?? (st.cfg.cookiesEnv === 'WEIBO_COOKIES' ? opts.env.weiboCookies : null) : null;
+      let cookie = st.cfg.cookiesEnv ? opts.lookupSecret?.(st.cfg.cookiesEnv) ?? (st.cfg.cookiesEnv === 'WEIBO_COOKIES' ? opts.env.weiboCookies : null) : null;
+      if (!cookie && !opts.env.weiboCookies && adapter.id.startsWith('weibo')) cookie = await visitorCookieFor(st.cfg.url, !!st.jar?.retired);
       st.jar = initialJar(adapter.id, opts.env, cookie ?? null, st.cfg.url);
     }
     if (adapter.features.browser && !renderer) {
