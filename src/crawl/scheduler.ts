@@ -54,6 +54,8 @@ export interface SchedulerOptions {
   reobserveSchedule?: string | null;
   /** minutes a blocked session rests before a fresh one is tried (default 60) */
   blockedCooldownMinutes?: number;
+  /** run each source not crawled in the last 5 minutes once at start (default true) */
+  runOnStart?: boolean;
   /** don't schedule anything, only runNow (tests) */
   manual?: boolean;
   /** network knobs passed to every fetcher (timeouts, retries, sleep) */
@@ -220,10 +222,23 @@ export function startCrawlScheduler(opts: SchedulerOptions): CrawlScheduler {
   }
 
   let reobserveTask: ScheduledTask | null = null;
+  const startTimers: NodeJS.Timeout[] = [];
   if (!opts.manual) {
     for (const st of states.values()) {
       if (!st.cfg.enabled) continue;
       st.task = cron.schedule(st.cfg.schedule, () => { if (!stopped) void run(st.cfg.id).catch((e) => log('error', (e as Error).message)); }, { timezone: tz, name: `crawl:${st.cfg.id}`, noOverlap: true });
+    }
+    // a source not crawled in the last few minutes runs once right away (staggered), so a fresh
+    // start shows data and source health at once instead of at the next cron tick
+    if (opts.runOnStart !== false) {
+      let k = 0;
+      const recent = now().getTime() - 5 * 60_000;
+      for (const st of states.values()) {
+        if (!st.cfg.enabled || (st.status.lastRunAt && Date.parse(st.status.lastRunAt) >= recent)) continue;
+        const t = setTimeout(() => { if (!stopped) void run(st.cfg.id).catch((e) => log('error', (e as Error).message)); }, 500 + 1500 * k++);
+        t.unref?.();
+        startTimers.push(t);
+      }
     }
     if (opts.reobserveSchedule !== null && opts.sink.reobserveDue) {
       const t = cron.schedule(opts.reobserveSchedule ?? '* * * * *', () => { if (!stopped) void reobserveNow().catch((e) => log('error', `re-observation: ${(e as Error).message}`)); }, { timezone: tz, name: 'crawl:reobserve', noOverlap: true });
@@ -237,6 +252,7 @@ export function startCrawlScheduler(opts: SchedulerOptions): CrawlScheduler {
     status: () => [...states.values()].map((s) => ({ ...s.status, running: !!s.running, nextRunAt: s.task?.getNextRun()?.toISOString() ?? null })),
     async stop() {
       stopped = true;
+      for (const t of startTimers) clearTimeout(t);
       for (const st of states.values()) await st.task?.destroy();
       await reobserveTask?.destroy();
       await Promise.allSettled([...states.values()].map((s) => s.running));
