@@ -6,8 +6,9 @@
 //
 //   node bench/api-latency.mjs [--posts 1000000] [--db /tmp/fw-bench.db] [--fresh]
 //                              [--concurrency 8] [--requests 400]   (requests per endpoint)
+//                              [--json FILE]   (also write the figures as JSON, for bench/run.mjs)
 import { fork } from 'node:child_process';
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { fileURLToPath } from 'node:url';
 
@@ -150,6 +151,7 @@ async function client() {
   console.log(`concurrency ${C}, ${R} requests per endpoint (after 20 warm-up requests)`);
   console.log('endpoint'.padEnd(26), 'p50 ms'.padStart(8), 'p95 ms'.padStart(8), 'p99 ms'.padStart(8), 'max ms'.padStart(8), '  status');
   let worst = 0;
+  const rows = [];
   for (const [name, path] of endpoints) {
     for (let i = 0; i < 20; i++) await request('GET', path, null, { Cookie: cookie });
     const times = [];
@@ -165,8 +167,10 @@ async function client() {
     }));
     times.sort((a, b) => a - b);
     worst = Math.max(worst, pct(times, 95));
+    rows.push({ endpoint: name, p50: pct(times, 50), p95: pct(times, 95), p99: pct(times, 99), max: times[times.length - 1], statuses: [...statuses] });
     console.log(name.padEnd(26), pct(times, 50).toFixed(1).padStart(8), pct(times, 95).toFixed(1).padStart(8), pct(times, 99).toFixed(1).padStart(8), times[times.length - 1].toFixed(1).padStart(8), `  ${[...statuses].join(',')}`);
   }
   console.log(`worst p95: ${worst.toFixed(1)} ms (target < 100 ms)`);
+  if (opt('json')) writeFileSync(opt('json'), JSON.stringify({ concurrency: C, requests: R, worstP95: worst, endpoints: rows }, null, 2));
   agent.destroy();
 }
