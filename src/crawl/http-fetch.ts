@@ -8,7 +8,7 @@ import net from 'node:net';
 import tls from 'node:tls';
 import zlib from 'node:zlib';
 import type { Readable } from 'node:stream';
-import { HttpStatusError, NetworkError, RedirectLoopError, ResponseTooLargeError, parseRetryAfter } from './errors.js';
+import { CrawlError, HttpStatusError, NetworkError, RedirectLoopError, ResponseTooLargeError, parseRetryAfter } from './errors.js';
 import type { CookieJar } from './cookie-jar.js';
 
 export interface FetchOptions {
@@ -26,6 +26,8 @@ export interface FetchOptions {
   /** treat these statuses as a normal response instead of throwing HttpStatusError */
   acceptStatus?: (status: number) => boolean;
   now?: () => Date;
+  /** SSRF guard (src/security/ssrf-guard.ts): checked on every hop and on the resolved address */
+  hostGuard?: { checkUrl(url: URL): void; lookup: net.LookupFunction } | null;
 }
 
 export interface FetchResult {
@@ -65,6 +67,11 @@ async function once(url: URL, o: Required<Pick<FetchOptions, 'connectTimeoutMs' 
   const isHttps = url.protocol === 'https:';
   if (!isHttps && url.protocol !== 'http:') throw new NetworkError(`unsupported protocol ${url.protocol}`, url.href);
   const port = Number(url.port || (isHttps ? 443 : 80));
+  o.hostGuard?.checkUrl(url);
+  if (o.hostGuard && o.proxy) { // the proxy resolves the name: check it here first
+    const g = o.hostGuard;
+    await new Promise<void>((ok, fail) => g.lookup(url.hostname, { all: true }, (e) => (e ? fail(e instanceof CrawlError ? e : new NetworkError(`cannot resolve ${url.hostname}: ${e.message}`, url.href)) : ok())));
+  }
   const headers: Record<string, string> = { 'accept-encoding': 'gzip, deflate, br', ...o.headers };
   const cookie = o.cookies?.header(url);
   if (cookie && !headers.cookie) headers.cookie = cookie;
@@ -80,6 +87,7 @@ async function once(url: URL, o: Required<Pick<FetchOptions, 'connectTimeoutMs' 
   }
   reqOpts.method = o.method ?? 'GET';
   reqOpts.agent = false;
+  if (o.hostGuard && !proxy) reqOpts.lookup = o.hostGuard.lookup;
   return new Promise((resolve, reject) => {
     let settled = false;
     const timers: NodeJS.Timeout[] = [];
@@ -100,7 +108,7 @@ async function once(url: URL, o: Required<Pick<FetchOptions, 'connectTimeoutMs' 
         s.once('connect', () => clearTimeout(t));
       }
     });
-    req.on('error', (e) => done(new NetworkError(`${(e as NodeJS.ErrnoException).code ?? 'error'}: ${e.message} (${url.href})`, url.href)));
+    req.on('error', (e) => done(e instanceof CrawlError ? e : new NetworkError(`${(e as NodeJS.ErrnoException).code ?? 'error'}: ${e.message} (${url.href})`, url.href)));
     req.on('response', (res) => {
       const status = res.statusCode ?? 0;
       o.cookies?.store(url, res.headers['set-cookie']);

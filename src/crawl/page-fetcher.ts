@@ -15,6 +15,7 @@ import { ALLOW_ALL, parseRobots, type RobotsRules } from './robots.js';
 import { backoffDelay } from './backoff.js';
 import type { PageFetcher } from './crawl-once.js';
 import type { BrowserRenderer } from './browser-renderer.js';
+import { assertPublicUrl, type HostGuard } from '../security/ssrf-guard.js';
 
 export const USER_AGENT = 'FlarewatchBot/0.1 (+https://github.com/flarewatch/flarewatch; crisis monitoring for PR teams)';
 
@@ -35,6 +36,8 @@ export interface PageFetcherOptions {
   random?: () => number;
   now?: () => Date;
   log?: (level: 'debug' | 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>) => void;
+  /** SSRF guard for user-editable sources (web, browser); null: no guard (fixed adapters, CLI) */
+  hostGuard?: HostGuard | null;
 }
 
 export class HttpPageFetcher implements PageFetcher {
@@ -53,7 +56,7 @@ export class HttpPageFetcher implements PageFetcher {
   }
 
   private baseOpts(headers: Record<string, string>): FetchOptions {
-    return { ...DEFAULT_LIMITS, ...this.o.limits, headers: { 'user-agent': this.o.userAgent, accept: '*/*', 'accept-language': 'zh-CN,zh;q=0.9,en;q=0.8', ...headers }, proxy: this.o.proxy ?? null, cookies: this.jar, now: this.o.now };
+    return { ...DEFAULT_LIMITS, ...this.o.limits, headers: { 'user-agent': this.o.userAgent, accept: '*/*', 'accept-language': 'zh-CN,zh;q=0.9,en;q=0.8', ...headers }, proxy: this.o.proxy ?? null, cookies: this.jar, now: this.o.now, hostGuard: this.o.hostGuard ?? null };
   }
 
   /** robots.txt rules for the URL's origin (fetched once per origin). */
@@ -91,6 +94,7 @@ export class HttpPageFetcher implements PageFetcher {
         const page = await this.o.limiter.run(url.host, async () => {
           if (req.render || adapter.features.browser) {
             if (!this.o.renderer) throw new CrawlError(`${adapter.id} needs a browser to render ${req.url}, and none is configured`, req.url);
+            if (this.o.hostGuard) await assertPublicUrl(req.url, this.o.hostGuard);
             return this.o.renderer.render(req, this.o.userAgent, this.jar);
           }
           const r = await fetchUrl(req.url, this.baseOpts(headers));

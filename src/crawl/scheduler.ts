@@ -16,6 +16,7 @@ import type { CookieJar } from './cookie-jar.js';
 import type { SourceConfig } from './sources-config.js';
 import { applyOutcome, initialStatus, type RunSummary, type SourceHealthEvent, type SourceStatus, type HealthThresholds } from './source-health.js';
 import type { BrowserRenderer } from './browser-renderer.js';
+import { createHostGuard, GUARDED_ADAPTERS } from '../security/ssrf-guard.js';
 
 export type { RunSummary, SourceHealthEvent, SourceStatus } from './source-health.js';
 
@@ -144,7 +145,8 @@ export function startCrawlScheduler(opts: SchedulerOptions): CrawlScheduler {
     limiter.setMinInterval(new URL(st.cfg.url).host, st.cfg.minIntervalMs);
     return new HttpPageFetcher({
       jar: st.jar, limiter, respectRobots: st.cfg.robots !== 'ignore', proxy: st.cfg.proxy ?? opts.env.httpProxy,
-      rawArchiveDir: opts.env.rawArchive ? 'data/raw' : null, renderer, log, now, ...opts.fetcher,
+      rawArchiveDir: opts.env.rawArchive ? 'data/raw' : null, renderer, log, now,
+      hostGuard: GUARDED_ADAPTERS.has(adapter.id) ? createHostGuard(opts.env.allowPrivateHosts ?? []) : null, ...opts.fetcher,
     });
   }
 

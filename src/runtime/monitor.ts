@@ -13,6 +13,7 @@ import type { Observation } from '../core/observation.js';
 import { getSecret } from '../server/secret.js';
 import { createApp } from '../server/app.js';
 import type { Router } from 'express';
+import { redactFields, redactText } from '../security/redact.js';
 
 export type Log = (level: 'debug' | 'info' | 'warn' | 'error', msg: string, fields?: object) => void;
 
@@ -41,12 +42,14 @@ export interface MonitorOptions {
   evaluateEveryMs?: number;
 }
 
-export function consoleLog(stderr: NodeJS.WritableStream, minLevel: Env['logLevel'] = 'info'): Log {
+/** Log lines to stderr, secrets redacted (src/security/redact.ts); `secrets`: exact values to mask too. */
+export function consoleLog(stderr: NodeJS.WritableStream, minLevel: Env['logLevel'] = 'info', secrets: readonly string[] = []): Log {
   const order = { debug: 0, info: 1, warn: 2, error: 3 };
   return (level, msg, fields) => {
     if (order[level] < order[minLevel]) return;
     const ts = new Date().toISOString();
-    stderr.write(`${ts} ${level.toUpperCase().padEnd(5)} ${msg}${fields && Object.keys(fields).length ? ' ' + JSON.stringify(fields) : ''}\n`);
+    const f = fields && Object.keys(fields).length ? ' ' + JSON.stringify(redactFields(fields, secrets)) : '';
+    stderr.write(`${ts} ${level.toUpperCase().padEnd(5)} ${redactText(msg, secrets)}${f}\n`);
   };
 }
 
