@@ -122,7 +122,7 @@ else log(`kept ${work}`);
 
 function printTable() {
   const rows = figures.map((f) => [f.id, f.name, `${f.value.toLocaleString('en-US')} ${f.unit}`, f.floor ?? '', f.pass == null ? '' : f.pass ? 'PASS' : 'FAIL',
-    f.ratio != null ? `ceiling ${f.ceiling.toLocaleString('en-US')}/s, ratio ${f.ratio}` : f.p50 != null ? `p50 ${f.p50} ms, max ${f.max} ms, ${f.delivered}/${f.samples} delivered` : f.worstP99 != null ? `p50 ${f.worstP50}, p99 ${f.worstP99.toFixed(1)} ms; median endpoint p50/p95/p99 ${f.medianEndpointP50.toFixed(1)}/${f.medianEndpointP95.toFixed(1)}/${f.medianEndpointP99.toFixed(1)}` : f.perProcess ? f.perProcess.map((p) => `${p.process} ${p.mb}`).join(', ') : '']);
+    f.ratio != null ? `ceiling ${f.ceiling.toLocaleString('en-US')}/s, ratio ${f.ratio}` : f.p50 != null ? `p50 ${f.p50} ms, max ${f.max} ms, ${f.delivered}/${f.samples} delivered` : f.worstP99 != null ? `p50 ${f.worstP50.toFixed(1)}, p99 ${f.worstP99.toFixed(1)} ms; median endpoint p50/p95/p99 ${f.medianEndpointP50.toFixed(1)}/${f.medianEndpointP95.toFixed(1)}/${f.medianEndpointP99.toFixed(1)}` : f.perProcess ? f.perProcess.map((p) => `${p.process} ${p.mb}`).join(', ') : '']);
   const w = [3, 44, 18, 9, 5];
   console.log(`\nFlarewatch benchmark ${quick ? '(quick) ' : ''}on ${results.machine.cpus} cores, node ${process.version}`);
   console.log(['', 'figure', 'value', 'floor', ''].map((h, i) => h.padEnd(w[i])).join(' '));
