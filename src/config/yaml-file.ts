@@ -62,6 +62,15 @@ export function parseYamlText(file: string, text: string): { doc: Document; line
     throw new ConfigError(file, line, `YAML syntax error: ${e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`,
       'check indentation (spaces, not tabs) and that every "key: value" has a space after the colon');
   }
+  // some mistakes only show when the document is turned into values (an alias to a missing anchor)
+  try {
+    doc.toJS();
+  } catch (e) {
+    const m = /\*([\w-]+)/.exec((e as Error).message) ?? /:\s*([\w-]+)\s*$/.exec((e as Error).message);
+    const at = m ? text.indexOf(`*${m[1]}`) : -1;
+    throw new ConfigError(file, at >= 0 ? lines.linePos(at).line : null, `YAML: ${(e as Error).message.split('\n')[0]}`,
+      'define the anchor (&name) before using the alias (*name), or quote a value that starts with *');
+  }
   return { doc, lines };
 }
 

@@ -18,6 +18,14 @@ import { initialLevelState, stepLevel } from './level-state.js';
 export interface PipelineOptions {
   onAlert?: (alert: AlertRecord & { id: number }, now: Date) => void;
   log?: (level: string, msg: string, fields?: object) => void;
+  /**
+   * least time between two scorings of an incident that received new data (default: the risk
+   * config's evaluate_every). Live mode passes 0: new data is scored at once, so an alert leaves
+   * within the ingest call. Replay keeps the throttle: its clock runs through days in seconds.
+   */
+  rescoreChangedAfterMs?: number;
+  /** how often an incident's working state is written for restarts, besides transitions and flush (default 15 min; Infinity: only those) */
+  persistStateEveryMs?: number;
 }
 
 interface TopicRuntime {
@@ -278,7 +286,9 @@ export class Pipeline {
       for (const id of [...this.dirtyIds, ...this.activeIds]) {
         const s = this.open.get(id);
         if (!s || s.closed) { this.dirtyIds.delete(id); this.activeIds.delete(id); continue; }
-        if (now - (this.lastScored.get(id) ?? -Infinity) < every) continue;
+        const changed = this.dirtyIds.has(id);
+        const gap = changed ? (this.opts.rescoreChangedAfterMs ?? every) : every;
+        if (now - (this.lastScored.get(id) ?? -Infinity) < gap) continue;
         this.lastScored.set(id, now);
         this.dirtyIds.delete(id);
         const alert = this.scoreOne(s, now);
@@ -391,7 +401,7 @@ export class Pipeline {
     const grew = s.members.length !== (s.savedPosts ?? 0);
     if (riskChanged || t.transition || grew) {
       s.savedPosts = s.members.length;
-      const withState = !!t.transition || now - (s.savedAt ?? 0) >= STATE_SAVE_EVERY;
+      const withState = !!t.transition || now - (s.savedAt ?? 0) >= (this.opts.persistStateEveryMs ?? STATE_SAVE_EVERY);
       if (withState) s.savedAt = now;
       this.incidents.recordRisk(s, iso, f, r.components, withState);
     }

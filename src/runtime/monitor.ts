@@ -28,6 +28,7 @@ export interface Monitor {
 
 interface NotifierLike {
   onAlert(a: AlertRecord & { id: number }, now: Date): void;
+  tick(now: Date): Promise<void>;
   onSourceHealth(ev: { sourceId: string; at: string; kind: string; message?: string }, now: Date): void;
   start(ms?: number): void;
   stop(): Promise<void>;
@@ -99,11 +100,23 @@ export async function startMonitor(o: MonitorOptions): Promise<Monitor> {
     };
   } catch { /* evidence archive not available in this build */ }
 
+  // deliver at once when an alert's group is already due, instead of waiting for the next tick
+  let tickQueued = false;
+  const tickSoon = () => {
+    if (tickQueued || !notifier) return;
+    tickQueued = true;
+    setImmediate(() => {
+      tickQueued = false;
+      notifier!.tick(now()).catch((e: Error) => log('warn', `alerting tick: ${e.message}`));
+    });
+  };
   const pipeline = await createPipelineFromRules(db, env.rulesDir, {
+    rescoreChangedAfterMs: 0,
     onAlert: (a, t) => {
       log('info', `alert ${a.level} ${a.state} ${a.incident ?? ''} risk=${a.risk} ${a.title}`);
       events.emit('alert', a);
       notifier?.onAlert(a, t);
+      tickSoon();
       if (a.state === 'firing' && (a.level === 'P1' || a.level === 'P2') && a.incident) evidence?.(a.incident);
     },
     log: log as never,

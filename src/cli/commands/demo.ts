@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from '../command.js';
 import { startMonitor, consoleLog } from '../../runtime/monitor.js';
+import { knownSecrets } from '../../security/redact.js';
 import { startSimSite } from '../../demo/sim-site.js';
 import { DEMO_BRAND } from '../../demo/demo-story.js';
 import { openDb } from '../../db/connection.js';
@@ -55,7 +56,7 @@ const command: Command = {
     const db = openDb(env.dbPath);
     await new UserRepo(db).add('demo', 'demo', 'admin', io.now());
     db.close();
-    const log = consoleLog(io.stderr, env.logLevel);
+    const log = consoleLog(io.stderr, env.logLevel, knownSecrets(env));
     let m;
     try {
       m = await startMonitor({ env, log, evaluateEveryMs: 10_000 });

@@ -57,6 +57,8 @@ const command: Command = {
       notifier = createNotifier(db, loadAlertingConfig(rulesDir, io.env.vars, io.env.timezone), { env: io.env, secret: getSecret(db, io.env) }) as unknown as ReplayNotifier;
     }
     const pipeline = await createPipelineFromRules(db, rulesDir, {
+      // the working state only matters for restarts; a replay writes it at transitions and at the end
+      persistStateEveryMs: Infinity,
       onAlert: (a, now) => { alerts.push(a); notifier?.onAlert(a, now); },
     });
     const writer = jsonlWriter(out, io.stdout);

@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import type { Command } from '../command.js';
 import { UserError } from '../../core/errors.js';
 import { startMonitor, consoleLog } from '../../runtime/monitor.js';
+import { knownSecrets } from '../../security/redact.js';
 import { UserRepo } from '../../db/repos/user-repo.js';
 
 const command: Command = {
@@ -26,7 +27,7 @@ const command: Command = {
       if (!Number.isInteger(p) || p < 0 || p > 65535) throw new UserError(`--port: '${opts.port}' is not a port number`, 'use 0-65535 (0 picks a free port)');
       env.port = p;
     }
-    const log = consoleLog(io.stderr, env.logLevel);
+    const log = consoleLog(io.stderr, env.logLevel, knownSecrets(env));
     const m = await startMonitor({ env, log });
     log('info', `dashboard: ${m.url}`);
     if (!new UserRepo(m.db).list().length) log('warn', `no users yet: create the first admin with  npx flarewatch user add --name admin --password '…' --role admin${typeof opts.db === 'string' ? ` --db ${opts.db}` : ''}`);
