@@ -123,49 +123,124 @@ export interface FeatureContext {
   virality?: { score: number; ratio: number } | null;
 }
 
-export function computeFeatures(s: IncidentState, ctx: FeatureContext): IncidentFeatures {
-  let negW = 0, totW = 0, negN = 0, negIntensity = 0, maxFollowers = 0, sev = 0;
-  let rph = 0, cph = 0, totalReposts = 0;
-  const sevTerms = new Map<string, string>();
-  const sources = new Set<string>();
-  let recentPosts = 0;
-  for (const m of s.members) {
+/**
+ * Running totals over an incident's members, kept beside the state (not serialized; rebuilt from
+ * the members after a restart). Members are only ever appended, so totals extend incrementally
+ * and scoring a big incident does not walk all its posts.
+ */
+interface Aggregates {
+  n: number;
+  byPk: Map<number, MemberPost>;
+  totW: number; negW: number; negN: number; negInt: number; maxFollowers: number; sev: number;
+  sevTerms: Map<string, string>;
+  sources: Set<string>;
+  /** root posts whose metrics moved recently: the only ones with velocity */
+  active: Map<number, MemberPost>;
+  totalReposts: number;
+  top: MemberPost | null;
+  trendMembers: MemberPost[];
+}
+
+const aggregates = new WeakMap<IncidentState, Aggregates>();
+
+function lastReposts(m: MemberPost): number {
+  return m.history.length ? m.history[m.history.length - 1][1] : 0;
+}
+
+/** The incident's running totals, extended with any members added since the last call. */
+export function aggregatesOf(s: IncidentState): Aggregates {
+  let a = aggregates.get(s);
+  if (!a) {
+    a = { n: 0, byPk: new Map(), totW: 0, negW: 0, negN: 0, negInt: 0, maxFollowers: 0, sev: 0, sevTerms: new Map(), sources: new Set(), active: new Map(), totalReposts: 0, top: null, trendMembers: [] };
+    aggregates.set(s, a);
+  }
+  for (; a.n < s.members.length; a.n++) {
+    const m = s.members[a.n];
+    a.byPk.set(m.pk, m);
     const w = reachWeight(m.followers);
-    totW += w;
-    sources.add(m.source);
-    if (m.sentiment < 0) { negW += w; negN++; negIntensity += Math.min(1, -m.sentiment); }
+    a.totW += w;
+    a.sources.add(m.source);
+    if (m.sentiment < 0) { a.negW += w; a.negN++; a.negInt += Math.min(1, -m.sentiment); }
     if (m.sentiment < 0 || m.severity >= 0.5) {
-      if (m.severity > sev) sev = m.severity;
-      m.severityTerms.forEach((t, i) => { if (!sevTerms.has(t)) sevTerms.set(t, m.severityTermCategories?.[i] ?? m.severityCategories[0] ?? 'other'); });
+      if (m.severity > a.sev) a.sev = m.severity;
+      m.severityTerms.forEach((t, i) => { if (!a!.sevTerms.has(t)) a!.sevTerms.set(t, m.severityTermCategories?.[i] ?? m.severityCategories[0] ?? 'other'); });
     }
-    if (m.followers > maxFollowers) maxFollowers = m.followers;
+    if (m.followers > a.maxFollowers) a.maxFollowers = m.followers;
+    if (m.trend) a.trendMembers.push(m);
     if (m.isRoot && m.history.length) {
-      rph += ratePerHour(m.history, 1, ctx.now, ctx.velocityWindowMs, m.publishedAt);
-      cph += ratePerHour(m.history, 2, ctx.now, ctx.velocityWindowMs, m.publishedAt);
-      totalReposts += m.history[m.history.length - 1][1];
+      a.totalReposts += lastReposts(m);
+      a.active.set(m.pk, m);
+      if (!a.top || lastReposts(m) > lastReposts(a.top)) a.top = m;
     }
-    if (ctx.now - m.addedAt <= ctx.velocityWindowMs) recentPosts++;
+  }
+  return a;
+}
+
+export function memberByPk(s: IncidentState, pk: number): MemberPost | undefined {
+  return aggregatesOf(s).byPk.get(pk);
+}
+
+/** A new metric snapshot of a member: its history, and the incident's totals. */
+export function recordSnapshot(s: IncidentState, m: MemberPost, at: number, reposts: number, comments: number): void {
+  const a = aggregatesOf(s);
+  const before = lastReposts(m);
+  pushHistory(m, at, reposts, comments);
+  if (!m.isRoot || !m.history.length) return;
+  a.totalReposts += lastReposts(m) - before;
+  a.active.set(m.pk, m);
+  if (!a.top || lastReposts(m) > lastReposts(a.top)) a.top = m;
+}
+
+/** Reposts of all root posts, latest counts. */
+export function totalRootReposts(s: IncidentState): number {
+  return aggregatesOf(s).totalReposts;
+}
+
+/** The most-shared root post (for the forecast and virality). */
+export function topRoot(s: IncidentState): MemberPost | null {
+  return aggregatesOf(s).top;
+}
+
+/** Members added within `windowMs` before `now` (members are appended in time order). */
+export function recentMembers(s: IncidentState, now: number, windowMs: number): MemberPost[] {
+  const out: MemberPost[] = [];
+  for (let i = s.members.length - 1; i >= 0; i--) {
+    const m = s.members[i];
+    if (now - m.addedAt > windowMs) break;
+    if (m.addedAt <= now) out.push(m);
+  }
+  return out;
+}
+
+export function computeFeatures(s: IncidentState, ctx: FeatureContext): IncidentFeatures {
+  const a = aggregatesOf(s);
+  let rph = 0, cph = 0;
+  for (const [pk, m] of a.active) {
+    const last = m.history[m.history.length - 1];
+    if (!last || ctx.now - last[0] > ctx.velocityWindowMs * 2) { a.active.delete(pk); continue; }
+    rph += ratePerHour(m.history, 1, ctx.now, ctx.velocityWindowMs, m.publishedAt);
+    cph += ratePerHour(m.history, 2, ctx.now, ctx.velocityWindowMs, m.publishedAt);
   }
   // new posts joining the story count like reposts (a repost chain seen as separate posts)
-  rph += (recentPosts / ctx.velocityWindowMs) * 3_600_000;
+  rph += (recentMembers(s, ctx.now, ctx.velocityWindowMs).length / ctx.velocityWindowMs) * 3_600_000;
   // several severe terms together weigh more than the strongest alone
-  const sevScore = Math.min(1, sev + 0.05 * Math.max(0, sevTerms.size - 1));
+  const sevScore = Math.min(1, a.sev + 0.05 * Math.max(0, a.sevTerms.size - 1));
   return {
     posts: s.members.length,
-    negativePosts: negN,
-    negativeShare: totW ? negW / totW : 0,
-    negativeIntensity: negN ? negIntensity / negN : 0,
-    severity: { score: sevScore, terms: [...sevTerms].map(([term, category]) => ({ term, category })) },
-    maxFollowers,
+    negativePosts: a.negN,
+    negativeShare: a.totW ? a.negW / a.totW : 0,
+    negativeIntensity: a.negN ? a.negInt / a.negN : 0,
+    severity: { score: sevScore, terms: [...a.sevTerms].map(([term, category]) => ({ term, category })) },
+    maxFollowers: a.maxFollowers,
     repostsPerHour: rph,
     commentsPerHour: cph,
-    totalReposts,
+    totalReposts: a.totalReposts,
     forecast: ctx.forecast,
     surprise: ctx.surprise,
     surpriseDetail: ctx.surpriseDetail,
-    sources: [...sources].sort(),
+    sources: [...a.sources].sort(),
     coordinatedShare: ctx.coordinatedShare,
-    trend: trendState(s.members, ctx.now),
+    trend: trendState(a.trendMembers, ctx.now),
     virality: ctx.virality,
   };
 }

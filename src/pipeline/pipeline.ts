@@ -9,7 +9,7 @@ import { PostStore, type StoredPost } from '../db/repos/post-store.js';
 import { IncidentRepo } from '../db/repos/incident-repo.js';
 import { AlertRepo } from '../db/repos/alert-repo.js';
 import type { PipelineDeps } from './deps.js';
-import { computeFeatures, pushHistory, pushTrend, type IncidentState, type MemberPost } from './incident-state.js';
+import { computeFeatures, memberByPk, pushHistory, pushTrend, recentMembers, recordSnapshot, topRoot, totalRootReposts, type IncidentState, type MemberPost } from './incident-state.js';
 import { absorbTerms, chainOriginal, contentTokens, findIncident } from './incident-clusterer.js';
 import { scoreIncident } from './risk-model.js';
 import { negativeShareSurprise } from './negative-share.js';
@@ -168,10 +168,10 @@ export class Pipeline {
     if (!isNew) {
       for (const id of this.membership.get(key) ?? []) {
         const s = this.open.get(id);
-        const m = s?.members.find((x) => x.pk === post.pk);
+        const m = s ? memberByPk(s, post.pk) : undefined;
         if (s && m) {
           if (m.trend) pushTrend(m, at, o.metrics?.rank ?? null, o.metrics?.heat ?? 0);
-          else pushHistory(m, at, post.reposts, post.comments);
+          else recordSnapshot(s, m, at, post.reposts, post.comments);
           this.markDirty(s);
         }
       }
@@ -244,7 +244,7 @@ export class Pipeline {
   }
 
   private join(s: IncidentState, m: MemberPost, tokens: string[], at: number): void {
-    if (s.members.some((x) => x.pk === m.pk)) return;
+    if (memberByPk(s, m.pk)) return;
     s.members.push(m);
     if (s.docs.length < 30 && tokens.length) s.docs.push(tokens);
     s.lastPostAt = Math.max(s.lastPostAt, at);
@@ -336,7 +336,8 @@ export class Pipeline {
     for (const r of rt.recentNegatives) {
       if (r.at < from) continue;
       for (const id of this.membership.get(this.keyOf(r.pk)) ?? []) {
-        const src = this.open.get(id)?.members.find((m) => m.pk === r.pk);
+        const inc = this.open.get(id);
+        const src = inc ? memberByPk(inc, r.pk) : undefined;
         if (src) { this.join(s, { ...src, history: [...src.history] }, [], now); break; }
       }
     }
@@ -373,7 +374,7 @@ export class Pipeline {
     const rt = this.topics.get(s.topicId)!;
     const surprise = s.kind === 'surge' ? this.bestSurprise(rt, now) : null;
     const forecast = this.forecastFor(s, now);
-    const recent = s.members.filter((m) => now - m.addedAt <= 2 * HOUR);
+    const recent = recentMembers(s, now, 2 * HOUR);
     const coordinatedShare = recent.length >= 5 ? this.deps.coordinatedShare(recent.map((m) => ({ hash: m.ownHash, authorId: m.authorId, at: m.publishedAt }))) : 0;
     const f = computeFeatures(s, {
       now, velocityWindowMs: 30 * 60_000, virality: this.viralityOf(s, now), surprise: surprise?.surprise ?? 0,
@@ -437,22 +438,20 @@ export class Pipeline {
 
   /** How far the most-shared root post outruns what its author's reach predicts. */
   private viralityOf(s: IncidentState, now: number): { score: number; ratio: number } | null {
-    let top: MemberPost | null = null;
-    for (const m of s.members) if (m.isRoot && m.history.length && (!top || m.history.at(-1)![1] > top.history.at(-1)![1])) top = m;
+    const top = topRoot(s);
     if (!top || top.history.length < 2) return null;
     const v = this.deps.virality({ snapshots: top.history.map(([at, reposts, comments]) => ({ at, reposts, comments, likes: 0 })), author: { followers: top.followers }, platform: top.source, now, publishedAt: top.publishedAt, windowMs: 30 * 60_000 });
     return { score: v.reachScore, ratio: 10 ** v.reachNormalized };
   }
 
   private forecastFor(s: IncidentState, now: number): IncidentState['forecast'] {
-    let top: MemberPost | null = null;
-    for (const m of s.members) if (m.isRoot && m.history.length && (!top || m.history.at(-1)![1] > top.history.at(-1)![1])) top = m;
+    const top = topRoot(s);
     if (!top) return s.forecast;
     const h = top.history;
     const count = h.at(-1)![1];
     const snapshots = h.map(([at, reposts]) => ({ at, reposts }));
     const f = this.deps.forecast({ publishedAt: top.publishedAt, now, horizonMs: this.risk.forecast_horizon, source: top.source, rootFollowers: top.followers, reposts: [], observedCount: count, snapshots });
-    const others = s.members.reduce((acc, m) => acc + (m !== top && m.isRoot ? (m.history.at(-1)?.[1] ?? 0) : 0), 0);
+    const others = Math.max(0, totalRootReposts(s) - count);
     return { reposts: Math.round(f.reposts + others), low: Math.round(f.low + others), high: Math.round(f.high + others) };
   }
 
