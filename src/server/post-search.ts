@@ -8,8 +8,24 @@ import { isTextTerm } from '../query/ast.js';
 import { normalizeForMatch } from '../text/normalize.js';
 import { Segmenter } from '../text/segment.js';
 
-export interface PostSearch { q?: string; source?: string; sentiment?: string; topic?: string; from?: string; to?: string; limit: number; beforePk?: number }
-export interface PostSearchResult { posts: Record<string, unknown>[]; scanned: number; truncated: boolean; usedIndex: boolean }
+export interface PostSearch {
+  q?: string; source?: string; sentiment?: string; topic?: string; from?: string; to?: string; limit: number; beforePk?: number;
+  /** index window (post ids) and time budget; defaults suit 1 M posts (tests shrink them) */
+  window?: number; budgetMs?: number;
+}
+export interface PostSearchResult {
+  posts: Record<string, unknown>[];
+  scanned: number;
+  truncated: boolean;
+  usedIndex: boolean;
+  /** when the search stopped at its time budget: continue with `beforePk` = this */
+  nextBeforePk?: number;
+}
+
+/** Newest-first index search runs in windows of this many post ids... */
+const WINDOW = 100_000;
+/** ...and hands back a cursor instead of blocking once it has spent this long (rare-term ANDs). */
+const TIME_BUDGET_MS = 40;
 
 /** How many rows a query without usable index terms may verify before giving up (newest first). */
 const SCAN_CAP = 50_000;
@@ -93,11 +109,24 @@ function candidates(db: Db, s: PostSearch, where: string[], args: unknown[], cap
   return db.prepare(`SELECT p.* FROM posts p WHERE ${where.join(' AND ')} ORDER BY p.pk DESC LIMIT ?`).iterate(...args, cap) as Iterable<Record<string, unknown>>;
 }
 
-/** FTS matches newest first (FTS5 walks a doclist backwards without sorting), joined to their rows. */
-function ftsCandidates(db: Db, s: PostSearch, fts: string, where: string[], args: unknown[]): Iterable<Record<string, unknown>> {
+/**
+ * FTS matches newest first (FTS5 walks a doclist backwards without sorting), joined to their rows,
+ * one window of post ids at a time so that a query whose terms rarely meet cannot scan the whole
+ * index in one request: past the time budget it stops at a window edge and reports where.
+ */
+function* ftsCandidates(db: Db, s: PostSearch, fts: string, where: string[], args: unknown[], stop: { at?: number }): Iterable<Record<string, unknown>> {
   const topic = s.topic ? ' AND EXISTS (SELECT 1 FROM topic_matches tm WHERE tm.post_pk = p.pk AND tm.topic_id = ?)' : '';
-  return db.prepare(`SELECT p.* FROM posts_fts f JOIN posts p ON p.pk = f.rowid
-    WHERE posts_fts MATCH ? AND ${where.join(' AND ')}${topic} ORDER BY f.rowid DESC`).iterate(fts, ...args, ...(s.topic ? [s.topic] : [])) as Iterable<Record<string, unknown>>;
+  const stmt = db.prepare(`SELECT p.* FROM posts_fts f JOIN posts p ON p.pk = f.rowid
+    WHERE posts_fts MATCH ? AND f.rowid <= ? AND f.rowid > ? AND ${where.join(' AND ')}${topic} ORDER BY f.rowid DESC`);
+  const maxPk = (db.prepare('SELECT max(pk) FROM posts').pluck().get() as number | null) ?? 0;
+  let hi = s.beforePk ? Math.min(s.beforePk - 1, maxPk) : maxPk;
+  const started = performance.now();
+  while (hi > 0) {
+    const lo = Math.max(0, hi - (s.window ?? WINDOW));
+    yield* stmt.iterate(fts, hi, lo, ...args, ...(s.topic ? [s.topic] : [])) as Iterable<Record<string, unknown>>;
+    hi = lo;
+    if (hi > 0 && performance.now() - started > (s.budgetMs ?? TIME_BUDGET_MS)) { stop.at = hi + 1; return; }
+  }
 }
 
 export function searchPosts(db: Db, s: PostSearch): PostSearchResult {
@@ -108,7 +137,8 @@ export function searchPosts(db: Db, s: PostSearch): PostSearchResult {
   const q = compileQuery(s.q);
   const seg = segmenterFor(db);
   const fts = ftsExpression(q.ast, (t) => seg.cut(t));
-  const rows = fts ? ftsCandidates(db, s, fts, where, args) : candidates(db, s, where, args, SCAN_CAP);
+  const stop: { at?: number } = {};
+  const rows = fts ? ftsCandidates(db, s, fts, where, args, stop) : candidates(db, s, where, args, SCAN_CAP);
   const out: Record<string, unknown>[] = [];
   let scanned = 0;
   for (const row of rows) {
@@ -120,5 +150,6 @@ export function searchPosts(db: Db, s: PostSearch): PostSearchResult {
       if (out.length >= s.limit) break;
     }
   }
-  return { posts: out, scanned, truncated: !fts && scanned >= SCAN_CAP, usedIndex: fts !== null };
+  const stoppedEarly = out.length < s.limit && stop.at !== undefined;
+  return { posts: out, scanned, truncated: (!fts && scanned >= SCAN_CAP) || stoppedEarly, usedIndex: fts !== null, ...(stoppedEarly ? { nextBeforePk: stop.at } : {}) };
 }

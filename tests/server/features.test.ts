@@ -56,6 +56,23 @@ describe('posts search', () => {
       expect(fast.posts.map((p) => p.pk)).toEqual(expected);
     });
   }
+  it('a search that runs out of time hands back a cursor, and following it finds every match', () => {
+    for (const q of ['星河乳业 客服', '"Xinghe Dairy" OR 酸奶', '召回']) {
+      const whole = searchPosts(app.db, { q, limit: 1000 }).posts.map((p) => p.pk);
+      const got: unknown[] = [];
+      let before: number | undefined;
+      let calls = 0;
+      do {
+        const r = searchPosts(app.db, { q, limit: 1000, beforePk: before, window: 2, budgetMs: 0 });
+        got.push(...r.posts.map((p) => p.pk));
+        if (r.nextBeforePk !== undefined) expect(r.truncated).toBe(true);
+        before = r.nextBeforePk;
+        calls++;
+      } while (before !== undefined && calls < 10_000);
+      expect(calls).toBeGreaterThan(1);
+      expect(got).toEqual(whole);
+    }
+  });
   it('uses the FTS index for positive terms and not for pure negations', () => {
     expect(searchPosts(app.db, { q: '召回', limit: 5 }).usedIndex).toBe(true);
     expect(searchPosts(app.db, { q: '-召回', limit: 5 }).usedIndex).toBe(false);
