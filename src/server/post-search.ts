@@ -8,24 +8,8 @@ import { isTextTerm } from '../query/ast.js';
 import { normalizeForMatch } from '../text/normalize.js';
 import { Segmenter } from '../text/segment.js';
 
-export interface PostSearch {
-  q?: string; source?: string; sentiment?: string; topic?: string; from?: string; to?: string; limit: number; beforePk?: number;
-  /** index window (post ids) and time budget; defaults suit 1 M posts (tests shrink them) */
-  window?: number; budgetMs?: number;
-}
-export interface PostSearchResult {
-  posts: Record<string, unknown>[];
-  scanned: number;
-  truncated: boolean;
-  usedIndex: boolean;
-  /** when the search stopped at its time budget: continue with `beforePk` = this */
-  nextBeforePk?: number;
-}
-
-/** Newest-first index search runs in windows of this many post ids... */
-const WINDOW = 100_000;
-/** ...and hands back a cursor instead of blocking once it has spent this long (rare-term ANDs). */
-const TIME_BUDGET_MS = 40;
+export interface PostSearch { q?: string; source?: string; sentiment?: string; topic?: string; from?: string; to?: string; limit: number; beforePk?: number }
+export interface PostSearchResult { posts: Record<string, unknown>[]; scanned: number; truncated: boolean; usedIndex: boolean }
 
 /** How many rows a query without usable index terms may verify before giving up (newest first). */
 const SCAN_CAP = 50_000;
@@ -109,27 +93,45 @@ function candidates(db: Db, s: PostSearch, where: string[], args: unknown[], cap
   return db.prepare(`SELECT p.* FROM posts p WHERE ${where.join(' AND ')} ORDER BY p.pk DESC LIMIT ?`).iterate(...args, cap) as Iterable<Record<string, unknown>>;
 }
 
-/**
- * FTS matches newest first (FTS5 walks a doclist backwards without sorting), joined to their rows,
- * one window of post ids at a time so that a query whose terms rarely meet cannot scan the whole
- * index in one request: past the time budget it stops at a window edge and reports where.
- */
-function* ftsCandidates(db: Db, s: PostSearch, fts: string, where: string[], args: unknown[], stop: { at?: number }): Iterable<Record<string, unknown>> {
+/** FTS matches newest first (FTS5 walks a doclist backwards without sorting), joined to their rows. */
+function ftsCandidates(db: Db, s: PostSearch, fts: string, where: string[], args: unknown[]): Iterable<Record<string, unknown>> {
   const topic = s.topic ? ' AND EXISTS (SELECT 1 FROM topic_matches tm WHERE tm.post_pk = p.pk AND tm.topic_id = ?)' : '';
-  const stmt = db.prepare(`SELECT p.* FROM posts_fts f JOIN posts p ON p.pk = f.rowid
-    WHERE posts_fts MATCH ? AND f.rowid <= ? AND f.rowid > ? AND ${where.join(' AND ')}${topic} ORDER BY f.rowid DESC`);
-  const maxPk = (db.prepare('SELECT max(pk) FROM posts').pluck().get() as number | null) ?? 0;
-  let hi = s.beforePk ? Math.min(s.beforePk - 1, maxPk) : maxPk;
-  const started = performance.now();
-  while (hi > 0) {
-    const lo = Math.max(0, hi - (s.window ?? WINDOW));
-    yield* stmt.iterate(fts, hi, lo, ...args, ...(s.topic ? [s.topic] : [])) as Iterable<Record<string, unknown>>;
-    hi = lo;
-    if (hi > 0 && performance.now() - started > (s.budgetMs ?? TIME_BUDGET_MS)) { stop.at = hi + 1; return; }
-  }
+  return db.prepare(`SELECT p.* FROM posts_fts f JOIN posts p ON p.pk = f.rowid
+    WHERE posts_fts MATCH ? AND ${where.join(' AND ')}${topic} ORDER BY f.rowid DESC`).iterate(fts, ...args, ...(s.topic ? [s.topic] : [])) as Iterable<Record<string, unknown>>;
+}
+
+/**
+ * Results of index searches, per database, keyed by the search and the data version: any write
+ * (this connection's total_changes, another's data_version) makes a new key, so a hit is never
+ * stale. Repeated searches (several desks, auto-refresh) then skip re-intersecting doclists.
+ */
+const resultCache = new WeakMap<Db, Map<string, PostSearchResult>>();
+const CACHE_MAX = 200;
+
+function dataVersion(db: Db): string {
+  return `${db.pragma('data_version', { simple: true }) as number}:${db.prepare('SELECT total_changes()').pluck().get() as number}`;
 }
 
 export function searchPosts(db: Db, s: PostSearch): PostSearchResult {
+  if (!s.q?.trim()) return searchUncached(db, s);
+  let cache = resultCache.get(db);
+  if (!cache) resultCache.set(db, (cache = new Map()));
+  const key = `${dataVersion(db)}|${JSON.stringify(s)}`;
+  const hit = cache.get(key);
+  if (hit) {
+    cache.delete(key);
+    cache.set(key, hit);
+    return hit;
+  }
+  const r = searchUncached(db, s);
+  if (r.usedIndex) {
+    cache.set(key, r);
+    if (cache.size > CACHE_MAX) cache.delete(cache.keys().next().value as string);
+  }
+  return r;
+}
+
+function searchUncached(db: Db, s: PostSearch): PostSearchResult {
   const { where, args } = filters(s);
   if (!s.q?.trim()) {
     return { posts: [...candidates(db, s, where, args, s.limit)], scanned: 0, truncated: false, usedIndex: false };
@@ -137,8 +139,7 @@ export function searchPosts(db: Db, s: PostSearch): PostSearchResult {
   const q = compileQuery(s.q);
   const seg = segmenterFor(db);
   const fts = ftsExpression(q.ast, (t) => seg.cut(t));
-  const stop: { at?: number } = {};
-  const rows = fts ? ftsCandidates(db, s, fts, where, args, stop) : candidates(db, s, where, args, SCAN_CAP);
+  const rows = fts ? ftsCandidates(db, s, fts, where, args) : candidates(db, s, where, args, SCAN_CAP);
   const out: Record<string, unknown>[] = [];
   let scanned = 0;
   for (const row of rows) {
@@ -150,6 +151,5 @@ export function searchPosts(db: Db, s: PostSearch): PostSearchResult {
       if (out.length >= s.limit) break;
     }
   }
-  const stoppedEarly = out.length < s.limit && stop.at !== undefined;
-  return { posts: out, scanned, truncated: (!fts && scanned >= SCAN_CAP) || stoppedEarly, usedIndex: fts !== null, ...(stoppedEarly ? { nextBeforePk: stop.at } : {}) };
+  return { posts: out, scanned, truncated: !fts && scanned >= SCAN_CAP, usedIndex: fts !== null };
 }

@@ -52,16 +52,13 @@ export async function postsPage(ctx: PageCtx): Promise<void> {
     return sel;
   };
   const load = async (before?: number) => {
-    const r = await api.get<{ posts: PostRow[]; scanned: number; truncated: boolean; nextBefore: number | null }>(`/posts${qs({ ...params(), limit: 100, before })}`);
-    cursor = r.nextBefore ?? (r.posts.length ? r.posts[r.posts.length - 1].pk : undefined);
+    const r = await api.get<{ posts: PostRow[]; scanned: number; truncated: boolean }>(`/posts${qs({ ...params(), limit: 100, before })}`);
     rows.push(...r.posts);
     for (const p of r.posts) body.appendChild(h('tr', null, postCells(p, correction(p)).map((c) => h('td', null, c))));
     count.textContent = `${rows.length} ${t('results')}${r.truncated ? ' (…)' : ''}`;
-    // a search that stopped at its time budget hands back a cursor: more may follow
-    more.hidden = r.posts.length < 100 && !r.nextBefore;
+    more.hidden = r.posts.length < 100;
   };
-  let cursor: number | undefined;
-  more.addEventListener('click', () => void load(cursor).catch((e: Error) => ctx.say(e.message, 'error')));
+  more.addEventListener('click', () => void load(rows.length ? rows[rows.length - 1].pk : undefined).catch((e: Error) => ctx.say(e.message, 'error')));
   const headers = [...postHeaders(), ctx.can('analyst') ? t('correct') : ''];
   mount(results, count, h('div', { className: 'table-wrap' }, h('table', null, h('thead', null, h('tr', null, headers.map((x) => h('th', { scope: 'col' }, x)))), body)), more);
   await load();

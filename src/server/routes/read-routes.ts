@@ -86,7 +86,7 @@ export function readRoutes(deps: AppDeps): Router {
         from: str(req.query.from), to: str(req.query.to), limit: int(req.query.limit, 50, 1000),
         beforePk: int(req.query.before, 0, Number.MAX_SAFE_INTEGER) || undefined,
       });
-      res.json({ posts: result.posts.map(postRow), scanned: result.scanned, truncated: result.truncated, usedIndex: result.usedIndex, nextBefore: result.nextBeforePk ?? null });
+      res.json({ posts: result.posts.map(postRow), scanned: result.scanned, truncated: result.truncated, usedIndex: result.usedIndex });
     } catch (e) {
       sendError(res, e);
     }
