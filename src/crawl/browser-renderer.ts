@@ -24,7 +24,11 @@ export class BrowserRenderer {
     }
   }
 
-  async render(req: CrawlRequest, userAgent: string, jar?: CookieJar): Promise<Page> {
+  /**
+   * Render one page. `guard`, when given, vets every request the page makes (sub-resources,
+   * redirects, scripts' fetches): a refused one is aborted, so a page cannot reach private hosts.
+   */
+  async render(req: CrawlRequest, userAgent: string, jar?: CookieJar, guard?: (url: string) => Promise<void>): Promise<Page> {
     this.browser ??= this.launch();
     let browser: PuppeteerBrowser;
     try {
@@ -36,6 +40,14 @@ export class BrowserRenderer {
     const page = await browser.newPage();
     try {
       await page.setUserAgent(userAgent);
+      if (guard) {
+        await page.setRequestInterception(true);
+        page.on('request', (r: { url(): string; continue(): Promise<void>; abort(reason?: string): Promise<void>; isInterceptResolutionHandled?(): boolean }) => {
+          const u = r.url();
+          if (/^(data|blob|about):/.test(u)) { void r.continue().catch(() => undefined); return; }
+          guard(u).then(() => r.continue(), () => r.abort('blockedbyclient')).catch(() => undefined);
+        });
+      }
       const cookie = jar?.header(new URL(req.url));
       if (cookie) await page.setExtraHTTPHeaders({ cookie });
       const timeout = this.o.timeoutMs ?? 30_000;
