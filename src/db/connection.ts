@@ -26,8 +26,23 @@ export function openDb(path: string, opts: OpenOptions = {}): Db {
   db.pragma(opts.scratch ? 'synchronous = OFF' : 'synchronous = NORMAL');
   db.pragma('temp_store = MEMORY');
   db.pragma('cache_size = -65536');
+  if (!opts.readonly) immediateTransactions(db);
   if (opts.migrate !== false && !opts.readonly) migrate(db);
   return db;
+}
+
+/**
+ * Make `db.transaction(fn)()` BEGIN IMMEDIATE. A deferred transaction that reads first and writes
+ * later cannot wait for another process's write lock (WAL refuses the upgrade with SQLITE_BUSY at
+ * once, whatever the busy timeout); an immediate one takes the lock up front and waits its turn.
+ */
+function immediateTransactions(db: Db): void {
+  const original = db.transaction.bind(db);
+  db.transaction = ((fn: (...args: never[]) => unknown) => {
+    const t = original(fn);
+    const run = ((...args: never[]) => t.immediate(...args)) as unknown as typeof t;
+    return Object.assign(run, { deferred: t.deferred, immediate: t.immediate, exclusive: t.exclusive, default: t.immediate });
+  }) as typeof db.transaction;
 }
 
 export interface Migration { version: number; name: string; sql: string }

@@ -69,14 +69,14 @@ const command: Command = {
     // many clock steps share one transaction (committed every ~20k observations): replay is a
     // throwaway build, and per-step commits dominated its run time
     let sinceCommit = 0;
-    db.exec('BEGIN');
+    db.exec('BEGIN IMMEDIATE');
     const flush = () => {
       if (!batch.length) return;
       pipeline.ingest(batch, new Date(clock));
       progress.tick(batch.length);
       sinceCommit += batch.length;
       batch = [];
-      if (sinceCommit >= 20_000) { db.exec('COMMIT'); db.exec('BEGIN'); sinceCommit = 0; }
+      if (sinceCommit >= 20_000) { db.exec('COMMIT'); db.exec('BEGIN IMMEDIATE'); sinceCommit = 0; }
     };
     for await (const { line, text } of readLines(input)) {
       let o: Observation | null;
