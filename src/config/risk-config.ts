@@ -23,7 +23,7 @@ const weights = z.object({
   novelty: z.number().min(0).default(25),
   spread: z.number().min(0).default(10),
   negativity: z.number().min(0).default(10),
-  trend: z.number().min(0).default(20),
+  trend: z.number().min(0).default(30),
   virality: z.number().min(0).default(10),
 }).strict();
 

@@ -96,7 +96,7 @@ export function scoreIncident(f: IncidentFeatures, cfg: RiskConfig, horizonLabel
 
   if (f.trend) {
     const t = f.trend;
-    const pos = t.rank <= 10 ? 1 : t.rank <= 30 ? 0.7 : 0.45;
+    const pos = t.rank <= 10 ? 1 : t.rank <= 30 ? 0.8 : 0.6;
     const moving = sat(t.rankGain / 20) * 0.5 + sat(t.heatPerHour / 500_000) * 0.5;
     c.trend = w.trend * pos * (0.6 + 0.4 * moving) * Math.max(gate, 0.35);
     reasons.push(`Weibo hot search #${t.rank}${t.entered ? ' (new)' : t.rankGain > 0 ? ` (up ${t.rankGain})` : ''}, heat ${fmtCount(t.heat)}${t.heatPerHour >= 1000 ? ` +${fmtCount(t.heatPerHour)}/h` : ''}`);
@@ -114,11 +114,19 @@ export function scoreIncident(f: IncidentFeatures, cfg: RiskConfig, horizonLabel
   let candidate: Level | null = risk >= L.P1 ? 'P1' : risk >= L.P2 ? 'P2' : risk >= L.P3 ? 'P3' : risk >= L.P4 ? 'P4' : null;
   // P1/P2 need evidence that the story spreads (velocity, forecast, volume, platforms); severity
   // and negativity alone top out at P3
-  const spreadEvidence = c.velocity + c.forecast + c.novelty + c.spread + c.reach + c.trend + c.virality;
+  // a place on the hot-search list is reach by definition: it counts double as evidence
+  const spreadEvidence = c.velocity + c.forecast + c.novelty + c.spread + c.reach + 2 * c.trend + c.virality;
   if ((candidate === 'P1' || candidate === 'P2') && spreadEvidence < cfg.spread_evidence_min) candidate = 'P3';
   // a severe allegation is never ignored, whatever its reach; nor is a watched term on the hot list
   if (!candidate && f.severity.score >= cfg.severe_alone && f.negativePosts > 0) candidate = 'P4';
   if (!candidate && f.trend) candidate = 'P4';
-  const urgent = f.severity.score >= cfg.urgent_severity && f.repostsPerHour >= cfg.urgent_velocity && gate > 0.5;
+  let urgent = f.severity.score >= cfg.urgent_severity && f.repostsPerHour >= cfg.urgent_velocity && gate > 0.5;
+  // a severe allegation about the brand on the hot-search list is a crisis at once
+  if (f.trend && f.severity.score >= cfg.severe_alone && gate > 0.5 && (!candidate || candidate === 'P3' || candidate === 'P4')) {
+    candidate = 'P2';
+    urgent = true;
+    risk = Math.max(risk, L.P2);
+    reasons.push('a severe allegation is on the hot-search list');
+  }
   return { risk, candidate, urgent, reasons, components: c };
 }
