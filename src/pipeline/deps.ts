@@ -17,7 +17,6 @@ export interface PipelineDeps {
   normalize(text: string): string;
   matchTopics(doc: { text: string; title?: string; source?: string; authorName?: string; authorId?: string }): string[];
   simhash(normText: string): string;
-  hamming(a: string, b: string): number;
   forecast(input: { publishedAt: number; now: number; horizonMs: number; source: string; rootFollowers?: number | null; reposts: { at: number; followers?: number | null }[]; observedCount?: number; snapshots?: { at: number; reposts: number }[] }): { reposts: number; low: number; high: number };
   newVolumeSeries(start: number): { add(ts: number, weight?: number): void; score(now: number): { windowMin: number; observed: number; expected: number; surprise: number }[] };
   title(docs: string[][], exclude: string[]): string;
@@ -57,7 +56,6 @@ export async function createDefaultDeps(topics: TopicConfig[], rulesDir: string)
     normalize: norm.normalizeForMatch,
     matchTopics: (doc) => matcher.match(doc),
     simhash: simhash.simhash64,
-    hamming: simhash.hamming,
     forecast: (i) => forecast.forecastReposts(i),
     newVolumeSeries: (start) => new volume.VolumeSeries({ start, utcOffsetMinutes: 480 }),
     title: (docs, exclude) => keyPhrases.incidentTitle(docs, df, { exclude }),

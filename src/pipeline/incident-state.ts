@@ -46,7 +46,6 @@ export interface IncidentState {
   peakRisk: number;
   reasons: string[];
   forecast: { reposts: number; low: number; high: number } | null;
-  dirty: boolean;
   closed: boolean;
   /** when the working state was last written to the database (ms) */
   savedAt?: number;

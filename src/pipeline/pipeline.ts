@@ -85,7 +85,6 @@ export class Pipeline {
   }
 
   private markDirty(s: IncidentState): void {
-    s.dirty = true;
     this.dirtyIds.add(s.id);
   }
 
@@ -236,7 +235,7 @@ export class Pipeline {
     const phrase = kind === 'story' ? this.deps.title(docs, [...rt.terms]) : '';
     const title = kind === 'surge' ? `${rt.cfg.name} · 负面声量上升 (negative posts rising)` : phrase ? `${rt.cfg.name} · ${phrase}`.slice(0, 60) : rt.cfg.name;
     const s = this.incidents.create(topicId, kind, title, at);
-    const state: IncidentState = { ...s, members: [], docs: docs.filter((d) => d.length), terms: {}, level: initialLevelState(), risk: 0, peakRisk: 0, reasons: [], forecast: null, dirty: true, closed: false };
+    const state: IncidentState = { ...s, members: [], docs: docs.filter((d) => d.length), terms: {}, level: initialLevelState(), risk: 0, peakRisk: 0, reasons: [], forecast: null, closed: false };
     this.open.set(state.id, state);
     this.markDirty(state);
     if (kind === 'story') rt.stories.push(state);
@@ -259,7 +258,6 @@ export class Pipeline {
         set.add(s.id);
       }
     }
-    s.dirty = true;
     this.membership.set(m.key, [...(this.membership.get(m.key) ?? []), s.id]);
     if (s.kind === 'story' && m.hash && s.members.length <= 40) this.topics.get(s.topicId)!.hashes.add(m.hash, s.id);
     this.incidents.addPost(s.id, m.pk, new Date(at).toISOString());
@@ -370,7 +368,6 @@ export class Pipeline {
   }
 
   private scoreOne(s: IncidentState, now: number): AlertRecord | null {
-    s.dirty = false;
     const rt = this.topics.get(s.topicId)!;
     const surprise = s.kind === 'surge' ? this.bestSurprise(rt, now) : null;
     const forecast = this.forecastFor(s, now);

@@ -108,8 +108,11 @@ function ftsCandidates(db: Db, s: PostSearch, fts: string, where: string[], args
 const resultCache = new WeakMap<Db, Map<string, PostSearchResult>>();
 const CACHE_MAX = 200;
 
+const changesStmt = new WeakMap<Db, { get(): unknown }>();
 function dataVersion(db: Db): string {
-  return `${db.pragma('data_version', { simple: true }) as number}:${db.prepare('SELECT total_changes()').pluck().get() as number}`;
+  let st = changesStmt.get(db);
+  if (!st) changesStmt.set(db, (st = db.prepare('SELECT total_changes()').pluck()));
+  return `${db.pragma('data_version', { simple: true }) as number}:${st.get() as number}`;
 }
 
 export function searchPosts(db: Db, s: PostSearch): PostSearchResult {

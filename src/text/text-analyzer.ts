@@ -5,6 +5,7 @@
 // JSON cache (severity-cache.ts); analyze.ts keeps the synchronous `createTextAnalyzer` API.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { DEFAULT_RULES_DIR } from '../core/paths.js';
 import { normalizeForMatch } from './normalize.js';
 import { detectLanguage, type Lang } from './language.js';
 import { extractEntities, type RepostHop } from './entities.js';
@@ -46,12 +47,10 @@ export interface TextAnalyzerOptions {
   segment?: boolean;
 }
 
-const PACKAGE_ROOT_CANDIDATES = [new URL('../../', import.meta.url).pathname, new URL('../../../', import.meta.url).pathname];
 
 /** The severity.yaml shipped with flarewatch (rules/ at the package root). */
 export function defaultSeverityFile(): string {
-  const found = PACKAGE_ROOT_CANDIDATES.map((r) => join(r, 'rules', 'severity.yaml')).find((f) => existsSync(f));
-  return found ?? join(PACKAGE_ROOT_CANDIDATES[0], 'rules', 'severity.yaml');
+  return join(DEFAULT_RULES_DIR, 'severity.yaml');
 }
 
 export function resolveSeverityFile(opts: Pick<TextAnalyzerOptions, 'rulesDir' | 'severityFile'>): string {

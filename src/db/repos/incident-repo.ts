@@ -70,7 +70,7 @@ export class IncidentRepo {
       sources: JSON.stringify(sources), postCount: s.members.length, severity: f?.severity.score ?? null,
       categories: f ? JSON.stringify([...new Set(f.severity.terms.map((t) => t.category))]) : null,
       components: components ? JSON.stringify(components) : null,
-      stateJson: s.closed || !withState ? null : JSON.stringify({ ...s, dirty: undefined }),
+      stateJson: s.closed || !withState ? null : JSON.stringify(s),
       keepState: withState || s.closed ? 0 : 1,
     });
   }
@@ -79,7 +79,7 @@ export class IncidentRepo {
     const rows = this.db.prepare(`SELECT state_json FROM incidents WHERE state_json IS NOT NULL AND state != 'resolved'`).pluck().all() as string[];
     const out: IncidentState[] = [];
     for (const r of rows) {
-      try { out.push({ ...(JSON.parse(r) as IncidentState), dirty: true }); } catch { /* a corrupt state row is skipped; the incident row stays */ }
+      try { out.push(JSON.parse(r) as IncidentState); } catch { /* a corrupt state row is skipped; the incident row stays */ }
     }
     return out;
   }
