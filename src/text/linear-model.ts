@@ -36,8 +36,8 @@ export interface ModelHeader {
    */
   domains?: string[];
   domainBits?: number;
-  /** feature extractor version: absent = the original one of the language, 'en2' = en-tweet-features.ts */
-  features?: 'en2';
+  /** feature extractor version: absent = the original one of the language, 'en2' = en-tweet-features.ts, 'en3' = en-vader-features.ts */
+  features?: 'en2' | 'en3';
   /** word -> polarity in [-1, 1] (natural's senticon_en), for 'en2' dense features */
   senticon?: Record<string, number>;
   /**

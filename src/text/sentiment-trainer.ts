@@ -25,7 +25,7 @@ export interface TrainOptions {
   /** hashed space of the domain detector, default 16 */
   domainBits?: number;
   /** English feature extractor version ('en2': en-tweet-features.ts) */
-  features?: 'en2';
+  features?: 'en2' | 'en3';
   /** word -> polarity lexicon for 'en2' (natural's senticon_en) */
   senticon?: Record<string, number>;
   provenance?: Record<string, unknown>;
@@ -289,15 +289,18 @@ export function crossValidate(rows: TrainRow[], k: number, train: (rows: TrainRo
 export interface LogitScore { truth: SentimentLabel; logits: [number, number, number] }
 
 /** k-fold out-of-fold class logits of a 3-class softmax trainer (for calibrating the neutral offset and choosing L2). */
-export function crossValidateLogits(rows: TrainRow[], k: number, train: (rows: TrainRow[]) => LinearModel): LogitScore[] {
+export function crossValidateLogits(rows: TrainRow[], k: number, train: (rows: TrainRow[]) => LinearModel,
+  /** fold of row i (default: by text hash); e.g. contiguous blocks for topic-grouped CV */ foldOfRow = (r: TrainRow, _i: number) => foldOf(r.text, k)): LogitScore[] {
   const out: LogitScore[] = [];
   const o = new Float64Array(4);
+  const folds = rows.map(foldOfRow);
   for (let f = 0; f < k; f++) {
-    const m = train(rows.filter((r) => foldOf(r.text, k) !== f));
+    const m = train(rows.filter((_r, i) => folds[i] !== f));
     const sm = new SentimentModel(m);
     const s = new FeatureSink(m.header.bits);
-    for (const r of rows) {
-      if (foldOf(r.text, k) !== f) continue;
+    for (let i = 0; i < rows.length; i++) {
+      const r = rows[i];
+      if (folds[i] !== f) continue;
       featurize(m.header.lang, r.text, s, sm.lexicon, undefined, sm.ext);
       m.margins(s, o);
       out.push({ truth: r.label, logits: [o[0], o[1], o[2]] });

