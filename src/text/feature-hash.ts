@@ -5,6 +5,8 @@
 export const Kind = {
   Uni: 1, Bi: 2, Tri: 3, NegUni: 4, NegBi: 5, DegUni: 6, DegBi: 7, AfterUni: 8, AfterBi: 9,
   Emoticon: 10, Emoji: 11, Cue: 12, Bucket: 13, Lexicon: 14, Bias: 15, QuadChar: 16, RepostUni: 17, Word: 18, WordBi: 19, Domain: 20,
+  /** zh2: character 4-grams, skip-bigrams, dictionary words */
+  Quad: 21, SkipBi: 22, ZhWord: 23,
 } as const;
 
 /** Mix up to three integers with a kind into a 32-bit hash (murmur3-style finalizer). */

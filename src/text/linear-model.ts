@@ -36,8 +36,8 @@ export interface ModelHeader {
    */
   domains?: string[];
   domainBits?: number;
-  /** feature extractor version: absent = the original one of the language, 'en2' = en-tweet-features.ts, 'en3' = en-vader-features.ts */
-  features?: 'en2' | 'en3';
+  /** feature extractor version: absent = the original one of the language, 'en2' = en-tweet-features.ts, 'en3' = en-vader-features.ts, 'zh2' = zh-features.ts ZH_VERSIONS.zh2 */
+  features?: 'en2' | 'en3' | 'zh2';
   /** word -> polarity in [-1, 1] (natural's senticon_en), for 'en2' dense features */
   senticon?: Record<string, number>;
   /**
@@ -46,6 +46,15 @@ export interface ModelHeader {
    */
   heads?: ['polarity', 'subjectivity'];
   subjectivityThreshold?: number;
+  /**
+   * Gated mixture (binary models): the file also holds a specialist vector (2^specialistBits
+   * buckets, trained on one domain, e.g. Weibo posts) and a logistic detector of that domain
+   * (2^detectorBits); margin = g + s * (w - g) with g the general margin, w the specialist's and
+   * s = s0 + (s1 - s0) * p(domain | text). Buckets are the feature bucket & mask. With
+   * neutralShare, the neutral band applies to the margin with s fixed at neutralShare (margins()
+   * puts it in out[1]), while the sign of the score (the polarity) stays the gated one.
+   */
+  mixture?: { domain: string; specialistBits: number; detectorBits: number; specialistBias: number; detectorBias: number; s0: number; s1: number; neutralShare?: number };
   provenance: Record<string, unknown>;
 }
 
@@ -56,6 +65,7 @@ export class ModelFileError extends UserError {
 const MAGIC = 'FWSM1\n';
 
 export type Weights = Float32Array | Int16Array;
+export interface MixtureWeights { specialist: Weights; detector: Weights }
 
 export class LinearModel {
   readonly dim: number;
@@ -65,9 +75,31 @@ export class LinearModel {
    */
   /** the domain detector's weights (multi-domain models), real weight = value * weightScale */
   readonly domainWeights: Weights | null;
-  constructor(readonly header: ModelHeader, readonly weights: Weights[], readonly weightScale = 1, domainWeights: Weights | null = null) {
+  /** a gated mixture's specialist and detector weights (header.mixture), real weight = value * weightScale */
+  readonly mixWeights: MixtureWeights | null;
+  constructor(readonly header: ModelHeader, readonly weights: Weights[], readonly weightScale = 1, domainWeights: Weights | null = null,
+    mixWeights: MixtureWeights | null = null) {
     this.dim = 1 << header.bits;
     this.domainWeights = domainWeights;
+    this.mixWeights = header.mixture ? mixWeights : null;
+  }
+
+  /** Margin of a gated mixture given the general margin g (see ModelHeader.mixture); out[1] = the neutral-band margin. */
+  private mixMargin(sink: FeatureSink, g: number, out: Float64Array): number {
+    const mx = this.header.mixture!, mw = this.mixWeights!;
+    const sw = mw.specialist, dw = mw.detector, sm = sw.length - 1, dm = dw.length - 1;
+    const idx = sink.idx, val = sink.val, n = sink.n;
+    let w = 0, d = 0;
+    for (let i = 0; i < n; i++) {
+      const j = idx[i], v = val[i];
+      w += sw[j & sm] * v;
+      d += dw[j & dm] * v;
+    }
+    const p = 1 / (1 + Math.exp(-(mx.detectorBias + d * this.weightScale)));
+    const s = mx.s0 + (mx.s1 - mx.s0) * p;
+    const sw1 = mx.specialistBias + w * this.weightScale;
+    out[1] = mx.neutralShare === undefined ? g + s * (sw1 - g) : g + mx.neutralShare * (sw1 - g);
+    return g + s * (sw1 - g);
   }
 
   /** 1-based index into header.domains of the detected domain (0 for single-domain models). */
@@ -100,6 +132,7 @@ export class LinearModel {
       for (let i = 0; i < n; i++) m += w[idx[i]] * val[i];
       out[c] = this.header.bias[c] + m * this.weightScale;
     }
+    if (this.mixWeights && k === 1) out[0] = this.mixMargin(sink, out[0], out);
   }
 
   static load(file: string): LinearModel {
@@ -145,7 +178,14 @@ export class LinearModel {
       const q = new Int16Array(data, base + header.nnz * 4, header.nnz);
       for (let i = 0; i < header.nnz; i++) weights[Math.floor(idx[i] / dim)][idx[i] % dim] = q[i];
     }
-    return new LinearModel(header, weights, header.scale, domainWeights);
+    let mix: MixtureWeights | null = null;
+    if (header.mixture) {
+      if (header.storage !== 'dense') throw new ModelFileError(`${file}: a mixture model must be stored dense`, 'retrain it');
+      const at = base + (k * dim + (domainWeights ? domainWeights.length : 0)) * 2;
+      const sn = 1 << header.mixture.specialistBits;
+      mix = { specialist: new Int16Array(data, at, sn), detector: new Int16Array(data, at + sn * 2, 1 << header.mixture.detectorBits) };
+    }
+    return new LinearModel(header, weights, header.scale, domainWeights, mix);
   }
 
   /** Serialize: int16 quantization; weights under `prune` in absolute value are dropped. */
@@ -155,6 +195,9 @@ export class LinearModel {
     for (const w of this.weights) for (let i = 0; i < dim; i++) max = Math.max(max, Math.abs(w[i] * this.weightScale));
     const dw = this.domainWeights;
     if (dw) for (let i = 0; i < dw.length; i++) max = Math.max(max, Math.abs(dw[i] * this.weightScale));
+    const extra = this.mixWeights ? [this.mixWeights.specialist, this.mixWeights.detector] : [];
+    if (dw) extra.unshift(dw);
+    for (const x of extra) for (let i = 0; i < x.length; i++) max = Math.max(max, Math.abs(x[i] * this.weightScale));
     const scale = max > 0 ? max / 32767 : 1;
     const ids: number[] = [];
     for (let c = 0; c < this.weights.length; c++) {
@@ -164,7 +207,7 @@ export class LinearModel {
         if (Math.abs(v) > prune && Math.round(v / scale) !== 0) ids.push(c * dim + i);
       }
     }
-    const sparse = !dw && ids.length * 6 < this.weights.length * dim * 2;
+    const sparse = !extra.length && ids.length * 6 < this.weights.length * dim * 2;
     let data: Buffer;
     if (sparse) {
       data = Buffer.alloc(ids.length * 6);
@@ -175,14 +218,15 @@ export class LinearModel {
         q[i] = Math.round(this.weight(Math.floor(id / dim), id % dim) / scale);
       });
     } else {
-      const total = this.weights.length * dim + (dw ? dw.length : 0);
+      const total = this.weights.length * dim + extra.reduce((a, x) => a + x.length, 0);
       data = Buffer.alloc(total * 2);
       const q = new Int16Array(data.buffer, data.byteOffset, total);
       for (let c = 0; c < this.weights.length; c++) for (let i = 0; i < dim; i++) {
         const v = this.weight(c, i);
         q[c * dim + i] = Math.abs(v) > prune ? Math.round(v / scale) : 0;
       }
-      if (dw) for (let i = 0; i < dw.length; i++) q[this.weights.length * dim + i] = Math.round((dw[i] * this.weightScale) / scale);
+      let at = this.weights.length * dim;
+      for (const x of extra) for (let i = 0; i < x.length; i++) q[at++] = Math.round((x[i] * this.weightScale) / scale);
     }
     const header: ModelHeader = { ...this.header, scale, storage: sparse ? 'sparse' : 'dense', nnz: sparse ? ids.length : 0 };
     const hbuf = Buffer.from(JSON.stringify(header), 'utf8');

@@ -24,10 +24,12 @@ export interface TrainOptions {
   domains?: [string, string];
   /** hashed space of the domain detector, default 16 */
   domainBits?: number;
-  /** English feature extractor version ('en2': en-tweet-features.ts) */
-  features?: 'en2' | 'en3';
+  /** feature extractor version ('en2': en-tweet-features.ts, 'zh2': zh-features.ts ZH_VERSIONS.zh2) */
+  features?: 'en2' | 'en3' | 'zh2';
   /** word -> polarity lexicon for 'en2' (natural's senticon_en) */
   senticon?: Record<string, number>;
+  /** only these buckets (nonzero entries) get weights: the rest are dropped from the features (prune-and-retrain) */
+  keep?: Uint8Array;
   provenance?: Record<string, unknown>;
   log?: (msg: string) => void;
 }
@@ -81,6 +83,7 @@ export function trainModel(rows: TrainRow[], opts: TrainOptions): LinearModel {
   const ext: FeatureOptions = { features: opts.features, senticon: opts.senticon ? new Map(Object.entries(opts.senticon)) : undefined };
   const data = featurizeRows(rows, lang, bits, lexicon, classes, ext);
   const dim = 1 << bits;
+  if (opts.keep) for (let q = 0; q < data.offsets[data.n]; q++) if (!opts.keep[data.idx[q]]) data.val[q] = 0;
   const k = classes === 2 ? 1 : 3;
   const W = Array.from({ length: k }, () => new Float32Array(dim));
   const G = Array.from({ length: k }, () => new Float32Array(dim));
@@ -174,6 +177,43 @@ function nbRatios(data: Featurized, dim: number): Float32Array {
   return r;
 }
 
+export interface MixtureSpec {
+  /** name of the specialist's domain (e.g. 'weibo') */
+  domain: string;
+  /** blend share of the specialist when p(domain) = 0 and when it is 1 */
+  s0: number;
+  s1: number;
+  specialistBits?: number; // default 18
+  detectorBits?: number;   // default 16
+  /** weight of the in-domain rows when training the detector (balances a small domain), default 1 */
+  detectorWeight?: number;
+  /** the neutral band applies to the margin with the specialist's share fixed at this (ModelHeader.mixture.neutralShare) */
+  neutralShare?: number;
+}
+
+/**
+ * Gated mixture (binary models): a specialist trained on the in-domain rows (6+ epochs, L2 >= 3e-5,
+ * as the --ensemble specialist) and a logistic detector of the domain (in-domain vs the rest of
+ * `rows`) are stored with the general model; its margin becomes g + s(p) * (w - g), so in-domain
+ * text leans on the specialist and other text keeps the general model (see ModelHeader.mixture).
+ */
+export function attachMixture(general: LinearModel, rows: TrainRow[], inDomain: boolean[], opts: TrainOptions, spec: MixtureSpec): LinearModel {
+  if (general.header.classes.length !== 2 || general.domainWeights) throw new Error('attachMixture: needs a plain binary model');
+  const sp = trainModel(rows.filter((_r, i) => inDomain[i]), {
+    ...opts, bits: spec.specialistBits ?? 18, epochs: Math.max(opts.epochs ?? 6, 6), l2: Math.max(opts.l2 ?? 0, 3e-5), log: undefined, keep: undefined,
+  });
+  const dw = spec.detectorWeight ?? 1;
+  const det = trainModel(rows.map((r, i): TrainRow => ({ text: r.text, label: inDomain[i] ? 'positive' : 'negative', weight: inDomain[i] ? dw : 1 })), {
+    lang: opts.lang, bits: spec.detectorBits ?? 16, epochs: 3, lr: opts.lr, l2: 1e-6, seed: opts.seed, lexicon: opts.lexicon, features: opts.features,
+  });
+  const scale = general.weightScale;
+  const unscaled = (m: LinearModel): Float32Array => Float32Array.from(m.weights[0], (x) => (x * m.weightScale) / scale);
+  return new LinearModel({
+    ...general.header,
+    mixture: { domain: spec.domain, specialistBits: sp.header.bits, detectorBits: det.header.bits, specialistBias: sp.header.bias[0], detectorBias: det.header.bias[0], s0: spec.s0, s1: spec.s1, ...(spec.neutralShare !== undefined ? { neutralShare: spec.neutralShare } : {}) },
+  }, general.weights, scale, null, { specialist: unscaled(sp), detector: unscaled(det) });
+}
+
 /** (1 - share) * a + share * b: linear models over the same features blend into one weight vector. */
 export function blendModels(a: LinearModel, b: LinearModel, share: number): LinearModel {
   if (a.header.bits !== b.header.bits || a.weights.length !== b.weights.length) throw new Error('blendModels: models differ in shape');
@@ -187,10 +227,13 @@ export function blendModels(a: LinearModel, b: LinearModel, share: number): Line
   return new LinearModel({ ...a.header, bias }, weights);
 }
 
-export interface Scored { truth: SentimentLabel; score: number; label: SentimentLabel }
+export interface Scored { truth: SentimentLabel; score: number; label: SentimentLabel; /** the value the neutral band applies to (default: score) */ band?: number }
 
 export function scoreRows(model: SentimentModel, rows: TrainRow[]): Scored[] {
-  return rows.map((r) => ({ truth: r.label, ...model.score(r.text) }));
+  return rows.map((r) => {
+    const s = model.score(r.text);
+    return { truth: r.label, ...s, band: model.bandValue };
+  });
 }
 
 /** Two-class accuracy (negative iff score < 0) over rows whose truth is not neutral. */
@@ -214,7 +257,8 @@ export function calibrateNeutralBand(scored: Scored[]): { lo: number; hi: number
     for (let hi = 0; hi <= 0.95; hi += 0.025) {
       let ok = 0;
       for (const s of scored) {
-        const l = s.score < lo ? 'negative' : s.score > hi ? 'positive' : 'neutral';
+        const b = s.band ?? s.score;
+        const l = b >= lo && b <= hi ? 'neutral' : s.score < 0 ? 'negative' : 'positive';
         if (l === s.truth) ok++;
       }
       const acc = ok / scored.length;

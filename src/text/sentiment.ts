@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { FeatureSink } from './feature-hash.js';
-import { zhFeatures } from './zh-features.js';
+import { zhFeatures, ZH_VERSIONS } from './zh-features.js';
 import { enFeatures, type Lexicon } from './en-features.js';
 import { enTweetFeatures, type PolarityLexicon } from './en-tweet-features.js';
 import { enVaderFeatures } from './en-vader-features.js';
@@ -18,14 +18,14 @@ export const MODEL_FILES = { zh: 'zh-sentiment.bin', en: 'en-sentiment.bin' } as
 
 /** Feature extraction shared by training and scoring. `text` is the raw text (not normalized). */
 export function featurize(lang: 'zh' | 'en', text: string, sink: FeatureSink, lexicon: Lexicon, normalized?: string, ext?: FeatureOptions): void {
-  if (lang === 'zh') zhFeatures(normalized ?? normalizeForMatch(text), sink);
+  if (lang === 'zh') zhFeatures(normalized ?? normalizeForMatch(text), sink, ext?.features === 'zh2' ? ZH_VERSIONS.zh2 : undefined);
   else if (ext?.features === 'en3') enVaderFeatures(toHalfWidth(text), sink, lexicon);
   else if (ext?.features === 'en2') enTweetFeatures(toHalfWidth(text), sink, lexicon, ext.senticon);
   else enFeatures(toHalfWidth(text), sink, lexicon);
 }
 
 /** Which feature extractor a model uses (from its header). */
-export interface FeatureOptions { features?: 'en2' | 'en3'; senticon?: PolarityLexicon }
+export interface FeatureOptions { features?: 'en2' | 'en3' | 'zh2'; senticon?: PolarityLexicon }
 
 const EMPTY_LEXICON: Lexicon = new Map();
 
@@ -34,6 +34,8 @@ export class SentimentModel {
   private readonly out = new Float64Array(4);
   readonly lexicon: Lexicon;
   readonly ext: FeatureOptions;
+  /** binary models: the value the neutral band was applied to in the last decide() (the score, except for gated mixtures) */
+  bandValue = 0;
   constructor(readonly model: LinearModel) {
     this.sink = new FeatureSink(model.header.bits);
     const h = model.header;
@@ -74,7 +76,9 @@ export class SentimentModel {
     }
     if (h.classes.length === 2) {
       const score = Math.tanh(this.out[0] / 2);
-      const label: SentimentLabel = score < h.neutral.lo ? 'negative' : score > h.neutral.hi ? 'positive' : 'neutral';
+      // a gated mixture bands a fixed-share score for neutral (ModelHeader.mixture.neutralShare); the sign stays the score's
+      const band = this.bandValue = h.mixture ? Math.tanh(this.out[1] / 2) : score;
+      const label: SentimentLabel = band >= h.neutral.lo && band <= h.neutral.hi ? 'neutral' : score < 0 ? 'negative' : 'positive';
       return { label, score: round4(score) };
     }
     const o = this.out;

@@ -67,8 +67,24 @@ function bucket(n: number): number {
   return n <= 0 ? 0 : n === 1 ? 1 : n <= 3 ? 2 : n <= 7 ? 3 : n <= 15 ? 4 : n <= 31 ? 5 : n <= 63 ? 6 : n <= 127 ? 7 : 8;
 }
 
+/**
+ * Which optional feature groups a feature-set version adds (0 = off, else the feature value).
+ * zh1 is the original set (no version in the model header).
+ */
+export interface ZhFeatureSet {
+  /** character 4-grams */
+  quad: number;
+  /** skip-bigrams (c_i, c_{i+2}) */
+  skip: number;
+}
+export const ZH_VERSIONS: Record<'zh1' | 'zh2', ZhFeatureSet> = {
+  zh1: { quad: 0, skip: 0 },
+  zh2: { quad: 0, skip: 0 },
+};
+
 /** Append the features of one normalized Chinese text to the sink (then L2-normalized). */
-export function zhFeatures(norm: string, sink: FeatureSink): void {
+export function zhFeatures(norm: string, sink: FeatureSink, set: ZhFeatureSet = ZH_VERSIONS.zh1): void {
+  const quad = set.quad, skip = set.skip;
   sink.reset();
   const s = stripUrlsAndMentions(norm);
   if (units.length < s.length + 4) {
@@ -151,7 +167,12 @@ export function zhFeatures(norm: string, sink: FeatureSink): void {
     sink.add(mix(Kind.Uni, u));
     if (u1 !== -1) {
       sink.add(mix(Kind.Bi, u, u1));
-      if (i + 2 < n) sink.add(mix(Kind.Tri, u, u1, units[i + 2]));
+      if (i + 2 < n) {
+        const u2 = units[i + 2];
+        sink.add(mix(Kind.Tri, u, u1, u2));
+        if (skip) sink.add(mix(Kind.SkipBi, u, u2), skip);
+        if (quad && i + 3 < n) sink.add(mix(Kind.Quad, mix(Kind.Tri, u, u1, u2), units[i + 3]), quad);
+      }
     }
     if (fl & 2) {
       sink.add(mix(Kind.NegUni, u));

@@ -12,7 +12,8 @@ if (!hasShared) console.warn('skipping: ../shared/data not found');
 describe.skipIf(!hasShared)('shipped models on held-out shared data', () => {
   it('zh held-out splits (the rows the model never saw) stay above floor figures', () => {
     const zh = loadSentimentModel(defaultModelDir(), 'zh');
-    const floors: Record<string, number> = { 'zh-train-weibo2018.jsonl': 0.8, 'zh-train-online-shopping.jsonl': 0.92, 'zh-train-waimai.jsonl': 0.87 };
+    // shipped gated-mixture model: 0.8393 / 0.9396 / 0.8983 (data/models/README.md)
+    const floors: Record<string, number> = { 'zh-train-weibo2018.jsonl': 0.83, 'zh-train-online-shopping.jsonl': 0.935, 'zh-train-waimai.jsonl': 0.89 };
     for (const [file, floor] of Object.entries(floors)) {
       const rows = readLabelledJsonl(SHARED + file).rows.filter((r) => isHeldOut(r.text, 0.1));
       expect(binaryAccuracy(scoreRows(zh, rows)), file).toBeGreaterThan(floor);

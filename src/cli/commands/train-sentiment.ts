@@ -6,7 +6,7 @@ import type { Command } from '../command.js';
 import { requireOpt } from '../command.js';
 import { UserError } from '../../core/errors.js';
 import { isHeldOut, readCorrectedPosts, readLabelledJsonl } from '../../text/labelled-data.js';
-import { binaryAccuracy, blendModels, calibrateNeutralBand, calibrateNeutralOffset, crossValidate, crossValidateLogits, logitBinaryAccuracy, scoreRows,
+import { attachMixture, binaryAccuracy, blendModels, calibrateNeutralBand, calibrateNeutralOffset, crossValidate, crossValidateLogits, logitBinaryAccuracy, scoreRows,
   threeClassAccuracy, trainModel, type TrainOptions, type TrainRow } from '../../text/sentiment-trainer.js';
 import { SentimentModel } from '../../text/sentiment.js';
 import { detectLanguage } from '../../text/language.js';
@@ -58,6 +58,9 @@ const command: Command = {
     domain: { type: 'string', multiple: true, valueName: 'NAME=DOMAIN', description: 'multi-domain model: rows of files whose name contains NAME belong to DOMAIN (exactly two domains, e.g. --domain weibo=weibo --domain shopping=review --domain waimai=review); adds domain-specific feature copies and a domain detector' },
     'domain-bits': { type: 'string', valueName: 'N', default: '16', description: 'hashed space of the domain detector 2^N' },
     ensemble: { type: 'string', valueName: 'NAME=A', description: 'also train on the files whose name contains NAME alone and blend that model in with share A (0..1), e.g. weibo=0.3' },
+    mixture: { type: 'string', valueName: 'NAME=S0,S1', description: 'gated mixture (binary zh models): also train a specialist on the files whose name contains NAME and a detector of that domain; the specialist\'s share is S0 for text unlike NAME and S1 for text like it, e.g. weibo=0,0.7' },
+    'mixture-detector-weight': { type: 'string', valueName: 'W', default: '1', description: 'weight of the in-domain rows when training the mixture\'s domain detector' },
+    'mixture-neutral-share': { type: 'string', valueName: 'S', description: 'with --mixture: the neutral band applies to the score with the specialist\'s share fixed at S (the sign stays the gated score)' },
     'no-nb': { type: 'boolean', description: 'turn off NB-SVM feature scaling (binary models)' },
     weight: { type: 'string', multiple: true, valueName: 'NAME=W', description: 'weight rows of input files whose name contains NAME by W' },
     features: { type: 'string', valueName: 'en1|en2|en3', description: 'English feature extractor: en1 = words + AFINN compound (default), en2 = tweet tokenizer, char 2-5-grams, VADER-style dense features (better within the training topics), en3 = en1 words + VADER rule scorer over VADER/AFINN/emoji lexicon and complaint cues (best on new topics)' },
@@ -99,6 +102,10 @@ const command: Command = {
     };
     const ens = opts.ensemble ? /^(.+)=([\d.]+)$/.exec(opts.ensemble as string) : null;
     if (opts.ensemble && (!ens || Number(ens[2]) > 1)) throw new UserError(`train-sentiment: --ensemble ${opts.ensemble as string} must look like NAME=0.3`);
+    const mix = opts.mixture ? /^(.+)=([\d.]+),([\d.]+)$/.exec(opts.mixture as string) : null;
+    if (opts.mixture && (!mix || Number(mix[2]) > 1 || Number(mix[3]) > 1)) throw new UserError(`train-sentiment: --mixture ${opts.mixture as string} must look like NAME=S0,S1 with shares in 0..1, e.g. weibo=0,0.7`);
+    if (mix && (domainSpecs.length || ens)) throw new UserError('train-sentiment: use only one of --mixture, --domain and --ensemble');
+    const inMixDomain: boolean[] = [];
     const special: TrainRow[] = [];
     const train: TrainRow[] = [];
     const held: { file: string; rows: TrainRow[] }[] = [];
@@ -116,6 +123,7 @@ const command: Command = {
         if (isHeldOut(r.text, holdout)) h.push(r);
         else {
           train.push(w === 1 && !domain ? r : { ...r, weight: w, domain });
+          inMixDomain.push(mix !== null && basename(file).includes(mix[1]));
           if (ens && basename(file).includes(ens[1])) special.push(r);
         }
       }
@@ -126,6 +134,7 @@ const command: Command = {
       const corrected = await readCorrectedPosts(opts.db as string);
       say(`database ${opts.db as string}: ${corrected.length} analyst-corrected posts added`);
       train.push(...corrected.map((r) => ({ ...r, weight: 2 })));
+      inMixDomain.push(...corrected.map(() => false));
       sources.push({ db: basename(opts.db as string), rows: corrected.length, weight: 2 });
     }
     if (!train.length) throw new UserError('train-sentiment: nothing to train on');
@@ -185,6 +194,13 @@ const command: Command = {
       const sm = trainModel(special, { ...trainOpts, epochs: Math.max(trainOpts.epochs ?? 6, 6), l2: Math.max(trainOpts.l2 ?? 0, 3e-5) });
       model = blendModels(model, sm, share);
     }
+    if (mix) {
+      if (model.header.classes.length !== 2) throw new UserError('train-sentiment: --mixture is for binary models (no neutral rows)');
+      if (!inMixDomain.some(Boolean)) throw new UserError(`train-sentiment: --mixture ${mix[1]}: no input file name contains '${mix[1]}'`);
+      say(`training the '${mix[1]}' specialist and its detector (shares ${mix[2]} -> ${mix[3]})`);
+      model = attachMixture(model, train, inMixDomain, trainOpts, { domain: mix[1], s0: Number(mix[2]), s1: Number(mix[3]), detectorWeight: num(opts['mixture-detector-weight'], 'mixture-detector-weight', 1),
+        neutralShare: opts['mixture-neutral-share'] !== undefined ? num(opts['mixture-neutral-share'], 'mixture-neutral-share', 0.5) : undefined });
+    }
     say(`trained in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     // Round-trip through the file format so the figures below are those of the saved (quantized) model.
     const prune = num(opts.prune, 'prune', 0);
@@ -219,7 +235,7 @@ const command: Command = {
         trainedAt: io.now().toISOString(), sources, holdout, evaluation, ...(lexicon && lang === 'en' ? { lexicon: lexiconProvenance(opts.lexicon as string | undefined, features, Object.keys(lexicon).length) } : {}), ...(cvReport.length ? { crossValidation: cvReport } : {}),
         command: `flarewatch train-sentiment ${process.argv.slice(3).join(' ')}`.trim(),
       },
-    }, saved.weights, saved.weightScale, saved.domainWeights);
+    }, saved.weights, saved.weightScale, saved.domainWeights, saved.mixWeights);
     const bytes = saved.save(out);
     io.stdout.write(`wrote ${out} (${(bytes / 1024 / 1024).toFixed(2)} MB, ${saved.header.classes.length === 2 ? 'binary' : '3-class'} ${lang})\n`);
     return 0;
