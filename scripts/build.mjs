@@ -34,6 +34,37 @@ await build({
   sourcemap: true,
   logLevel: 'warning',
 });
+// `score` starts once per input file, so its start-up counts: its build inlines the text modules
+// (src/text/**, ~20 files) into one file, which loads in ~2 ms instead of ~8 ms. Everything else
+// (core/errors, core/paths, dynamic imports, packages) stays an import of the shared built file,
+// so error classes are the same objects the CLI's main module checks against.
+const textDir = join(root, 'src', 'text') + '/';
+const scoreEntry = join(root, 'src', 'cli', 'commands', 'score.ts');
+await build({
+  entryPoints: [scoreEntry],
+  outfile: join(root, 'dist', 'src', 'cli', 'commands', 'score.js'),
+  allowOverwrite: true,
+  charset: 'utf8',
+  bundle: true,
+  packages: 'external',
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  sourcemap: true,
+  logLevel: 'warning',
+  plugins: [{
+    name: 'inline-text-modules',
+    setup(b) {
+      b.onResolve({ filter: /^\./ }, (args) => {
+        const abs = join(dirname(args.importer), args.path).replace(/\.js$/, '.ts');
+        if (args.kind !== 'dynamic-import' && (abs.startsWith(textDir) || abs === scoreEntry)) return { path: abs };
+        const built = join(root, 'dist', relative(root, abs)).replace(/\.ts$/, '.js');
+        const rel = relative(join(root, 'dist', 'src', 'cli', 'commands'), built);
+        return { path: rel.startsWith('.') ? rel : './' + rel, external: true };
+      });
+    },
+  }],
+});
 for (const f of files.filter((f) => /\.(sql|json|txt|yaml)$/.test(f))) {
   const to = join(root, 'dist', relative(root, f));
   mkdirSync(dirname(to), { recursive: true });

@@ -84,17 +84,19 @@ export class LinearModel {
     this.mixWeights = header.mixture ? mixWeights : null;
   }
 
-  /** Margin of a gated mixture given the general margin g (see ModelHeader.mixture); out[1] = the neutral-band margin. */
-  private mixMargin(sink: FeatureSink, g: number, out: Float64Array): number {
+  /** Margin of a gated mixture (see ModelHeader.mixture), one pass over the features; out[1] = the neutral-band margin. */
+  private mixMargin(sink: FeatureSink, out: Float64Array): number {
     const mx = this.header.mixture!, mw = this.mixWeights!;
-    const sw = mw.specialist, dw = mw.detector, sm = sw.length - 1, dm = dw.length - 1;
+    const gw = this.weights[0], sw = mw.specialist, dw = mw.detector, sm = sw.length - 1, dm = dw.length - 1;
     const idx = sink.idx, val = sink.val, n = sink.n;
-    let w = 0, d = 0;
+    let gm = 0, w = 0, d = 0;
     for (let i = 0; i < n; i++) {
       const j = idx[i], v = val[i];
+      gm += gw[j] * v;
       w += sw[j & sm] * v;
       d += dw[j & dm] * v;
     }
+    const g = this.header.bias[0] + gm * this.weightScale;
     const p = 1 / (1 + Math.exp(-(mx.detectorBias + d * this.weightScale)));
     const s = mx.s0 + (mx.s1 - mx.s0) * p;
     const sw1 = mx.specialistBias + w * this.weightScale;
@@ -125,6 +127,7 @@ export class LinearModel {
   /** Raw linear scores of one feature vector: one margin (binary) or one logit per class. */
   margins(sink: FeatureSink, out: Float64Array): void {
     const k = this.weights.length;
+    if (this.mixWeights && k === 1) { out[0] = this.mixMargin(sink, out); return; }
     const idx = sink.idx, val = sink.val, n = sink.n;
     for (let c = 0; c < k; c++) {
       const w = this.weights[c];
@@ -132,7 +135,6 @@ export class LinearModel {
       for (let i = 0; i < n; i++) m += w[idx[i]] * val[i];
       out[c] = this.header.bias[c] + m * this.weightScale;
     }
-    if (this.mixWeights && k === 1) out[0] = this.mixMargin(sink, out[0], out);
   }
 
   static load(file: string): LinearModel {

@@ -4,6 +4,7 @@
 // for a softmax model score = p(positive) - p(negative), label = argmax of calibrated logits.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { PACKAGE_ROOT } from '../core/paths.js';
 import { FeatureSink } from './feature-hash.js';
 import { zhFeatures, ZH_VERSIONS } from './zh-features.js';
 import { enFeatures, type Lexicon } from './en-features.js';
@@ -99,10 +100,7 @@ function round4(x: number): number {
 
 /** The directory of the models shipped with flarewatch (data/models at the package root). */
 export function defaultModelDir(): string {
-  // src/text -> ../../data/models; dist/src/text -> ../../../data/models
-  const here = new URL('.', import.meta.url).pathname;
-  const candidates = [join(here, '..', '..', 'data', 'models'), join(here, '..', '..', '..', 'data', 'models')];
-  return candidates.find((d) => existsSync(join(d, MODEL_FILES.zh))) ?? candidates[0];
+  return join(PACKAGE_ROOT, 'data', 'models');
 }
 
 /** Load one language's model from a directory; a clear ModelFileError when it is missing. */

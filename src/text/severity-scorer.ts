@@ -25,6 +25,8 @@ const NOT_NEGATING = ['没想到', '没多久', '没过多久', '无论', '无�
 
 export class SeverityScorer {
   private readonly byFirst = new Map<number, Term[]>();
+  /** 1 where some term starts with that UTF-16 unit: the scan skips other characters without a Map lookup */
+  private readonly firstFlags = new Uint8Array(65536);
   private readonly categoryIds: string[];
   private readonly negators: string[];
 
@@ -46,6 +48,7 @@ export class SeverityScorer {
         list.push(term);
         list.sort((a, b) => b.text.length - a.text.length);
         this.byFirst.set(k, list);
+        this.firstFlags[k] = 1;
       }
     });
   }
@@ -55,8 +58,11 @@ export class SeverityScorer {
     let keep = 1;
     let terms: string[] | null = null;
     let cats: string[] | null = null;
+    const first = this.firstFlags;
     for (let i = 0; i < norm.length; i++) {
-      const list = this.byFirst.get(norm.charCodeAt(i));
+      const c = norm.charCodeAt(i);
+      if (first[c] === 0) continue;
+      const list = this.byFirst.get(c);
       if (!list) continue;
       for (const t of list) {
         if (!norm.startsWith(t.text, i)) continue;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createRequire } from 'node:module';
-import { hasTraditional, normalizeForMatch, toHalfWidth, toSimplified } from '../../src/text/normalize.js';
+import fc from 'fast-check';
+import { hasTraditional, normalizeForMatch, normalizeForMatchFull, toHalfWidth, toSimplified } from '../../src/text/normalize.js';
 import { TRADITIONAL_CHARS } from '../../src/text/traditional-chars.js';
 
 describe('normalize', () => {
@@ -42,5 +43,24 @@ describe('hkToSimplified (own tables over the opencc-js dictionaries)', () => {
       for (let j = 0; j < 1 + Math.floor(rnd() * 10); j++) s += rnd() < 0.8 ? chars[Math.floor(rnd() * chars.length)] : '的了乾隆瞭解 a😀'[Math.floor(rnd() * 10)];
       expect(hkToSimplified(s)).toBe(conv(s));
     }
+  });
+});
+
+describe('normalizeForMatch fast path', () => {
+  // characters that each step of the full normalization may change, mixed with ones it keeps
+  const tricky = [...'AaZz 中國国產产測试，。！？…—“”【】[]#@:/._-0189\t\n\r\u00a0\u3000\ufeff\u200b\u2060ＡＢｃ１！　ÀÉßİΣσΩΩKÅⅠⒶⰀＦ',
+    '\u{1F600}', '\u{1F44D}', '\u{10400}', '\u{1E900}', '\u{20000}', '体験', '한국어'];
+  const arbText = fc.array(fc.oneof(fc.constantFrom(...tricky), fc.string({ maxLength: 3 }), fc.string({ unit: 'grapheme', maxLength: 3 })), { maxLength: 12 }).map((xs) => xs.join(''));
+
+  it('gives exactly what the full normalization gives', () => {
+    fc.assert(fc.property(arbText, (s) => normalizeForMatch(s) === normalizeForMatchFull(s)), { numRuns: 20000 });
+  });
+
+  it('returns plain Simplified text unchanged and lower-cases English', () => {
+    const s = '这家店的服务太差了,再也不来了';
+    expect(normalizeForMatch(s)).toBe(s);
+    expect(normalizeForMatch('这家店的服务太差了，再也不来了！ＯＫ？')).toBe('这家店的服务太差了,再也不来了!ok?');
+    expect(normalizeForMatch('Love It, BEST purchase')).toBe('love it, best purchase');
+    expect(normalizeForMatch(' 两个  空格 ')).toBe('两个 空格');
   });
 });

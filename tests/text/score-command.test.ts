@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -72,5 +73,29 @@ describe('flarewatch train-sentiment', () => {
     const t2 = io();
     expect(await runCli(['score', '--in', input, '--model-dir', join(dir, 'models')], t2.io)).toBe(0);
     expect(JSON.parse(t2.out()).sentiment.score).toBeLessThan(0);
+  });
+
+  // The built `score` inlines the text modules into one file (scripts/build.mjs) for start-up speed:
+  // it must give byte-identical output and the same friendly errors as the sources.
+  const BIN = new URL('../../node_modules/.bin/flarewatch', import.meta.url).pathname;
+  const BUILT = new URL('../../dist/src/cli/commands/score.js', import.meta.url).pathname;
+  if (!existsSync(BUILT)) console.warn('skipping the built-score test: run npm run build first');
+  it.skipIf(!existsSync(BUILT) || !existsSync(BIN))('built score gives the same output and errors as the sources', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fw-score-built-'));
+    const input = join(dir, 'same.jsonl');
+    writeFileSync(input, [
+      { id: 'a', text: '星河乳業　喝出異物！已經打12315[怒] //@小王:真的假的 #食品安全# http://t.cn/x' },
+      { id: 'b', text: 'Love it, BEST purchase this year 😍 @brand' },
+      { id: 'c', title: '差评', text: '客服推诿，退款一个月都没到账' },
+    ].map((r) => JSON.stringify(r)).join('\n') + '\nnot json\n');
+    const t = io();
+    expect(await runCli(['score', '--in', input], t.io)).toBe(0);
+    const r = spawnSync(process.execPath, [BIN, 'score', '--in', input], { encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe(t.out());
+    expect(r.stderr).toMatch(/line 4: not valid JSON/);
+    const missing = spawnSync(process.execPath, [BIN, 'score', '--in', join(dir, 'nope.jsonl')], { encoding: 'utf8' });
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toMatch(/cannot read .*nope\.jsonl \(ENOENT\)[\s\S]*hint: check the path given to --in/);
   });
 });
