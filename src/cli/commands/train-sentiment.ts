@@ -68,6 +68,7 @@ const command: Command = {
     cv: { type: 'string', valueName: 'K', default: '0', description: 'K-fold cross-validation on the training rows: picks --l2 among a comma list and, for 3-class models, calibrates the neutral offset on the out-of-fold logits' },
     lexicon: { type: 'string', valueName: 'afinn|vader|FILE|none', description: 'word valence lexicon for lexicon features (default: afinn for en, vader for en3 = VADER + AFINN-165 + emoji valences, none for zh)' },
     'cv-blocks': { type: 'boolean', description: 'with --cv K: folds are K contiguous blocks of the training rows in input order (topic-grouped CV when the file is ordered by topic)' },
+    storage: { type: 'string', valueName: 'auto|dense', default: 'auto', description: "model file storage: auto (sparse when smaller) or dense (bigger file, loads without decoding)" },
     'average-seeds': { type: 'string', valueName: 'N', default: '1', description: 'average the weights of N runs with seeds seed..seed+N-1 (less variance)' },
     epochs: { type: 'string', default: '6', valueName: 'N', description: 'training epochs' },
     bits: { type: 'string', valueName: 'N', description: 'hashed feature space 2^N (default 20 zh, 18 en)' },
@@ -236,7 +237,9 @@ const command: Command = {
         command: `flarewatch train-sentiment ${process.argv.slice(3).join(' ')}`.trim(),
       },
     }, saved.weights, saved.weightScale, saved.domainWeights, saved.mixWeights);
-    const bytes = saved.save(out);
+    const storage = (opts.storage as string | undefined) ?? 'auto';
+    if (storage !== 'auto' && storage !== 'dense') throw new UserError(`train-sentiment: --storage must be auto or dense, got '${storage}'`);
+    const bytes = saved.save(out, 0, storage);
     io.stdout.write(`wrote ${out} (${(bytes / 1024 / 1024).toFixed(2)} MB, ${saved.header.classes.length === 2 ? 'binary' : '3-class'} ${lang})\n`);
     return 0;
   },
