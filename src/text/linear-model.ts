@@ -154,7 +154,14 @@ export class LinearModel {
     }
     const hlen = buf.readUInt32LE(MAGIC.length);
     const hstart = MAGIC.length + 4;
-    const header = JSON.parse(buf.toString('utf8', hstart, hstart + hlen)) as ModelHeader;
+    const corrupt = (what: string) => new ModelFileError(`${file} is truncated or corrupt (${what})`,
+      'copy the model file again, or retrain it with `flarewatch train-sentiment`');
+    let header: ModelHeader;
+    try {
+      header = JSON.parse(buf.toString('utf8', hstart, hstart + hlen)) as ModelHeader;
+    } catch {
+      throw corrupt('unreadable header');
+    }
     if (header.format !== 'flarewatch-sentiment' || header.version !== 1) {
       throw new ModelFileError(`${file}: unsupported model format`, 'retrain it with this version of flarewatch');
     }
@@ -162,6 +169,11 @@ export class LinearModel {
     const k = header.heads ? header.heads.length : header.classes.length === 2 ? 1 : header.classes.length;
     let off = hstart + hlen;
     off += (4 - (off % 4)) % 4;
+    const units = header.storage === 'dense'
+      ? k * dim + (header.domains && header.domainBits ? 1 << header.domainBits : 0)
+        + (header.mixture ? (1 << header.mixture.specialistBits) + (1 << header.mixture.detectorBits) : 0)
+      : header.nnz * 3; // sparse: uint32 index + int16 value per weight
+    if (buf.length - off < units * 2) throw corrupt(`${buf.length} bytes, the header announces ${off + units * 2}`);
     // Views into the file's bytes when they are 4-aligned (readFileSync of a large file is), else one copy.
     const aligned = (buf.byteOffset + off) % 4 === 0;
     const data = aligned ? buf.buffer : buf.buffer.slice(buf.byteOffset + off, buf.byteOffset + buf.length);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultModelDir, featurize, loadSentimentModel, SentimentModel } from '../../src/text/sentiment.js';
@@ -38,6 +38,20 @@ describe('shipped sentiment models', () => {
     const dir = mkdtempSync(join(tmpdir(), 'fw-models-'));
     expect(() => loadSentimentModel(dir, 'zh')).toThrow(ModelFileError);
     expect(() => loadSentimentModel(dir, 'zh')).toThrow(/train-sentiment/);
+  });
+  it('a truncated or corrupt model file is a ModelFileError naming the file, not a crash', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fw-models-'));
+    for (const lang of ['zh', 'en'] as const) {
+      const whole = readFileSync(join(defaultModelDir(), `${lang}-sentiment.bin`));
+      const file = join(dir, `${lang}-sentiment.bin`);
+      writeFileSync(file, whole.subarray(0, Math.floor(whole.length * 0.7)));
+      expect(() => loadSentimentModel(dir, lang)).toThrow(ModelFileError);
+      expect(() => loadSentimentModel(dir, lang)).toThrow(new RegExp(`${lang}-sentiment\\.bin is truncated or corrupt`));
+      const broken = Buffer.from(whole);
+      broken.write('{{{{', 10, 'latin1'); // the JSON header
+      writeFileSync(file, broken);
+      expect(() => loadSentimentModel(dir, lang)).toThrow(/unreadable header/);
+    }
   });
 });
 
