@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Make `node_modules/.bin/flarewatch` point at this checkout's CLI, so `npx flarewatch` and the
+// Make `node_modules/.bin/flarewatch` point at this checkout's CLI (bin/flarewatch, the sh entry), so `npx flarewatch` and the
 // evaluation scripts find it in a development checkout (npm links bins only for dependencies).
 import { existsSync, mkdirSync, rmSync, symlinkSync, lstatSync } from 'node:fs';
 import { join, dirname } from 'node:path';
@@ -11,5 +11,5 @@ if (existsSync(join(root, 'node_modules'))) {
   mkdirSync(binDir, { recursive: true });
   const link = join(binDir, 'flarewatch');
   try { if (lstatSync(link)) rmSync(link, { force: true }); } catch { /* absent */ }
-  symlinkSync(join('..', '..', 'bin', 'flarewatch.js'), link);
+  symlinkSync(join('..', '..', 'bin', 'flarewatch'), link);
 }

@@ -90,11 +90,11 @@ describe('flarewatch train-sentiment', () => {
     ].map((r) => JSON.stringify(r)).join('\n') + '\nnot json\n');
     const t = io();
     expect(await runCli(['score', '--in', input], t.io)).toBe(0);
-    const r = spawnSync(process.execPath, [BIN, 'score', '--in', input], { encoding: 'utf8' });
+    const r = spawnSync(BIN, ['score', '--in', input], { encoding: 'utf8' });
     expect(r.status).toBe(0);
     expect(r.stdout).toBe(t.out());
     expect(r.stderr).toMatch(/line 4: not valid JSON/);
-    const missing = spawnSync(process.execPath, [BIN, 'score', '--in', join(dir, 'nope.jsonl')], { encoding: 'utf8' });
+    const missing = spawnSync(BIN, ['score', '--in', join(dir, 'nope.jsonl')], { encoding: 'utf8' });
     expect(missing.status).toBe(2);
     expect(missing.stderr).toMatch(/cannot read .*nope\.jsonl \(ENOENT\)[\s\S]*hint: check the path given to --in/);
   });
