@@ -82,15 +82,16 @@ export class SentimentModel {
       const label: SentimentLabel = band >= h.neutral.lo && band <= h.neutral.hi ? 'neutral' : score < 0 ? 'negative' : 'positive';
       return { label, score: round4(score) };
     }
+    // class offsets (a calibrated neutral offset, a prior shift) apply to the label and the score alike
     const o = this.out;
-    const m = Math.max(o[0], o[1], o[2]);
-    const e0 = Math.exp(o[0] - m), e1 = Math.exp(o[1] - m), e2 = Math.exp(o[2] - m);
-    const z = e0 + e1 + e2;
-    const score = (e2 - e0) / z;
     const off = h.offsets ?? [0, 0, 0];
     const a0 = o[0] + off[0], a1 = o[1] + off[1], a2 = o[2] + off[2];
+    const m = Math.max(a0, a1, a2);
+    const e0 = Math.exp(a0 - m), e1 = Math.exp(a1 - m), e2 = Math.exp(a2 - m);
+    const score = (e2 - e0) / (e0 + e1 + e2);
     const label: SentimentLabel = a0 >= a1 && a0 >= a2 ? 'negative' : a2 >= a1 ? 'positive' : 'neutral';
-    return { label, score: round4(score) };
+    const r = round4(score);
+    return { label, score: label === 'negative' && !(r < 0) ? -0.0001 : r };
   }
 }
 

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { runCli } from '../../src/cli/main.js';
 import { readEnv } from '../../src/config/env.js';
+import { LinearModel } from '../../src/text/linear-model.js';
 
 function io() {
   const out = new PassThrough(), err = new PassThrough();
@@ -73,6 +74,28 @@ describe('flarewatch train-sentiment', () => {
     const t2 = io();
     expect(await runCli(['score', '--in', input, '--model-dir', join(dir, 'models')], t2.io)).toBe(0);
     expect(JSON.parse(t2.out()).sentiment.score).toBeLessThan(0);
+  });
+
+  it('--prior-shift writes class offsets that favour the rarer classes (3-class models only)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fw-prior-'));
+    const data = join(dir, 'en.jsonl');
+    const lines: string[] = [];
+    for (let i = 0; i < 40; i++) lines.push(JSON.stringify({ text: `love this phone ${i}`, label: 'positive' }), JSON.stringify({ text: `the phone is out ${i}`, label: 'neutral' }));
+    for (let i = 0; i < 8; i++) lines.push(JSON.stringify({ text: `hate this phone ${i}`, label: 'negative' }));
+    writeFileSync(data, lines.join('\n'));
+    const out = join(dir, 'en-sentiment.bin');
+    const t = io();
+    expect(await runCli(['train-sentiment', '--lang', 'en', '--in', data, '--out', out, '--bits', '14', '--epochs', '2', '--prior-shift', '1', '--storage', 'dense'], t.io)).toBe(0);
+    const { offsets, storage } = LinearModel.load(out).header;
+    expect(storage).toBe('dense');
+    expect(offsets![0]).toBeGreaterThan(offsets![1]); // negatives (8) are rarer than neutrals (40) and positives (40)
+    expect(offsets![0]).toBeGreaterThan(offsets![2]);
+    expect(Math.abs(offsets![0] + offsets![1] + offsets![2])).toBeLessThan(1e-3);
+    const bin = join(dir, 'zh.jsonl');
+    writeFileSync(bin, [JSON.stringify({ text: '很好', label: 1 }), JSON.stringify({ text: '很差', label: 0 })].join('\n'));
+    const t2 = io();
+    expect(await runCli(['train-sentiment', '--lang', 'zh', '--in', bin, '--out', join(dir, 'zh.bin'), '--bits', '12', '--prior-shift', '1'], t2.io)).toBe(2);
+    expect(t2.err()).toMatch(/--prior-shift is for 3-class models/);
   });
 
   // The built `score` inlines the text modules into one file (scripts/build.mjs) for start-up speed:

