@@ -38,10 +38,6 @@ export async function createDefaultDeps(topics: TopicConfig[], rulesDir: string)
     import('../text/normalize.js'),
   ]);
   const { viralitySignals } = await import('../signals/virality.js');
-  const { loadSeverityFile } = await import('../text/severity.js');
-  const { resolveSeverityFile } = await import('../text/analyze.js');
-  const severity = loadSeverityFile(resolveSeverityFile({ rulesDir }));
-  const termCats = new Map<string, string>();
   const matcher = query.createTopicMatcher(topics.filter((t) => t.enabled).map((t) => ({ id: t.id, query: t.query })));
   const userWords = [...new Set([...matcher.terms(), ...topics.flatMap((t) => t.keywords)])].filter((w) => w.length >= 2);
   const analyzer = createTextAnalyzer({ rulesDir, userWords });
@@ -67,11 +63,7 @@ export async function createDefaultDeps(topics: TopicConfig[], rulesDir: string)
       return Math.min(1, flagged.size / posts.length);
     },
     virality: (i) => viralitySignals(i),
-    termCategory: (term) => {
-      let c = termCats.get(term);
-      if (c === undefined) { c = severity.score(term).categories[0] ?? 'other'; termCats.set(term, c); }
-      return c;
-    },
+    termCategory: (term) => analyzer.termCategory(term),
     newHashIndex: () => new simhash.SimhashIndex<string>({ maxDistance: 3 }),
   };
 }

@@ -53,6 +53,12 @@ export class SeverityScorer {
     });
   }
 
+  /** The category of a matched term (as Severity.terms gives it), undefined when it is not a term of the rules. */
+  categoryOf(term: string): string | undefined {
+    const t = this.byFirst.get(term.charCodeAt(0))?.find((x) => x.text === term);
+    return t ? this.categoryIds[t.category] : undefined;
+  }
+
   /** Severity of a normalized text (normalizeForMatch). */
   score(norm: string): Severity {
     let keep = 1;

@@ -32,6 +32,8 @@ export interface AnalyzeInput { text?: string | null; title?: string | null; lan
 export interface TextAnalyzer {
   analyze(input: AnalyzeInput): TextAnalysis;
   addUserWords(words: string[]): void;
+  /** the severity category of a term that analyze() reported in severity.terms ('other' if unknown) */
+  termCategory(term: string): string;
 }
 
 export interface TextAnalyzerOptions {
@@ -103,7 +105,7 @@ export function buildTextAnalyzer(severity: SeverityScorer, opts: Omit<TextAnaly
     };
   }
 
-  return { analyze, addUserWords };
+  return { analyze, addUserWords, termCategory: (term) => severity.categoryOf(term) ?? 'other' };
 }
 
 /** createTextAnalyzer for commands that start often (score): rules from the JSON cache when warm. */

@@ -34,4 +34,14 @@ describe('createTextAnalyzer', () => {
     const fast = createTextAnalyzer({ segment: false });
     expect(fast.analyze({ text: '今天很开心' }).tokens).toEqual([]);
   });
+  it('gives the severity category of each matched term (what incidents list per term)', () => {
+    const a = createTextAnalyzer({ segment: false });
+    const r = a.analyze({ text: '喝出异物，已经报警并打12315，客服推诿' });
+    expect(r.severity.terms.length).toBeGreaterThanOrEqual(3);
+    const cats = r.severity.terms.map((t) => a.termCategory(t));
+    for (const c of cats) expect(r.severity.categories).toContain(c);
+    expect(a.termCategory('异物')).toBe('safety');
+    expect(a.termCategory('报警')).toBe('legal');
+    expect(a.termCategory('not a term')).toBe('other');
+  });
 });
