@@ -7,7 +7,7 @@ import type { Observation } from '../core/observation.js';
 import type { CrawlSink } from './scheduler.js';
 import type { SourceConfig } from './sources-config.js';
 import type { SourceHealthEvent, SourceStatus } from './source-health.js';
-import { DEFAULT_REOBSERVE, dueForReobservation, type ReobserveSettings, type SeenPost } from './reobserve.js';
+import { DEFAULT_REOBSERVE, dueForReobservation, type ReobservePolicy, type ReobserveSettings, type SeenPost } from './reobserve.js';
 
 export interface DbSinkOptions {
   reobserve?: Partial<ReobserveSettings>;
@@ -96,11 +96,11 @@ export function createDbSink(db: Db, ingest: (obs: Observation[], now: Date) => 
     health(ev) {
       applyEvent(ev);
     },
-    reobserveDue(now) {
-      const since = new Date(now.getTime() - settings.maxAgeMinutes * 60_000).toISOString();
+    reobserveDue(now: Date, policy?: ReobservePolicy) {
+      const since = new Date(now.getTime() - (policy ? policy.maxAgeMinutes : settings.maxAgeMinutes) * 60_000).toISOString();
       let posts = recentPosts.all(since) as SeenPost[];
       if (opts.reobserveSources) posts = posts.filter((p) => opts.reobserveSources!.includes(p.source));
-      return dueForReobservation(posts, now, settings);
+      return dueForReobservation(posts, now, policy ?? settings);
     },
     loadStatus(sourceId) {
       const r = getRow.get(sourceId) as SourceRow | undefined;

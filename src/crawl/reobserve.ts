@@ -25,13 +25,31 @@ export function nextDueAt(p: Pick<SeenPost, 'firstSeenAt' | 'lastSeenAt'>, s: Re
   return due - first > s.maxAgeMinutes * 60_000 ? null : due;
 }
 
-/** Posts whose next snapshot is due at `now`, most overdue first, at most `limit`. */
-export function dueForReobservation(posts: SeenPost[], now: Date, s: ReobserveSettings = DEFAULT_REOBSERVE): { source: string; id: string; url: string }[] {
+/**
+ * Per-source settings: the scheduler builds this from each configured source's `reobserve` block
+ * (sources.yaml), so a fast-moving source can be followed for 6 hours and a forum for 3 days.
+ */
+export interface ReobservePolicy {
+  /** settings for posts of this observation source (e.g. 'weibo'), null: do not re-observe them */
+  settingsOf(source: string): ReobserveSettings | null;
+  /** the longest maxAgeMinutes of any source (how far back to look) */
+  maxAgeMinutes: number;
+}
+
+/**
+ * Posts whose next snapshot is due at `now`, most overdue first. With one settings object: at most
+ * `limit` of them. With a policy: each post is judged by its source's settings (limits are applied
+ * per source by the caller).
+ */
+export function dueForReobservation(posts: SeenPost[], now: Date, s: ReobserveSettings | ReobservePolicy = DEFAULT_REOBSERVE): { source: string; id: string; url: string }[] {
   const t = now.getTime();
-  return posts
-    .map((p) => ({ p, due: nextDueAt(p, s) }))
+  const policy = 'settingsOf' in s ? s : null;
+  const due = posts
+    .map((p) => {
+      const settings = policy ? policy.settingsOf(p.source) : (s as ReobserveSettings);
+      return { p, due: settings ? nextDueAt(p, settings) : null };
+    })
     .filter((x): x is { p: SeenPost; due: number } => x.due !== null && x.due <= t + 15_000 && !!x.p.url)
-    .sort((a, b) => a.due - b.due)
-    .slice(0, s.limit)
-    .map(({ p }) => ({ source: p.source, id: p.id, url: p.url! }));
+    .sort((a, b) => a.due - b.due);
+  return (policy ? due : due.slice(0, (s as ReobserveSettings).limit)).map(({ p }) => ({ source: p.source, id: p.id, url: p.url! }));
 }

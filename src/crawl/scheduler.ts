@@ -13,6 +13,7 @@ import { HttpPageFetcher, type PageFetcherOptions } from './page-fetcher.js';
 import { HostLimiter } from './host-limiter.js';
 import { initialJar } from './session-setup.js';
 import type { CookieJar } from './cookie-jar.js';
+import type { ReobservePolicy } from './reobserve.js';
 import type { SourceConfig } from './sources-config.js';
 import { applyOutcome, initialStatus, type RunSummary, type SourceHealthEvent, type SourceStatus, type HealthThresholds } from './source-health.js';
 import type { BrowserRenderer } from './browser-renderer.js';
@@ -25,8 +26,8 @@ export interface CrawlSink {
   /** which of these ids (of observation source `source`, e.g. 'weibo') are already stored */
   knownIds(source: string, ids: string[]): Set<string>;
   health(ev: SourceHealthEvent): void;
-  /** posts due for a metrics re-fetch (decaying schedule), by observation source */
-  reobserveDue?(now: Date): { source: string; id: string; url: string }[];
+  /** posts due for a metrics re-fetch (decaying schedule), by observation source; `policy` gives each source's settings */
+  reobserveDue?(now: Date, policy?: ReobservePolicy): { source: string; id: string; url: string }[];
   /** the status stored by an earlier process, so streaks survive a restart */
   loadStatus?(sourceId: string): Partial<SourceStatus> | null;
   /** register the configured sources (id, adapter, url, ...) */
@@ -203,7 +204,16 @@ export function startCrawlScheduler(opts: SchedulerOptions): CrawlScheduler {
   }
 
   async function reobserveNow(): Promise<number> {
-    const due = opts.sink.reobserveDue?.(now()) ?? [];
+    // each observation source is followed with the reobserve settings of the first enabled source using that adapter
+    const cfgOf = (source: string) => [...states.values()].find((s) => s.cfg.enabled && s.cfg.reobserve.enabled && s.cfg.adapter === source)?.cfg ?? null;
+    const policy: ReobservePolicy = {
+      settingsOf(source) {
+        const c = cfgOf(source);
+        return c ? { firstMinutes: c.reobserve.firstMinutes, maxAgeMinutes: c.reobserve.maxAgeHours * 60, limit: c.reobserve.limit } : null;
+      },
+      maxAgeMinutes: Math.max(0, ...[...states.values()].filter((s) => s.cfg.enabled && s.cfg.reobserve.enabled).map((s) => s.cfg.reobserve.maxAgeHours * 60)),
+    };
+    const due = policy.maxAgeMinutes > 0 ? opts.sink.reobserveDue?.(now(), policy) ?? [] : [];
     if (!due.length) return 0;
     let saved = 0;
     const bySource = new Map<string, CrawlRequest[]>();

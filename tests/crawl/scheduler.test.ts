@@ -8,6 +8,7 @@ import { startCrawlScheduler } from '../../src/crawl/scheduler.js';
 import { createDbSink } from '../../src/crawl/db-sink.js';
 import { sourceConfig } from '../../src/crawl/sources-config.js';
 import type { Observation } from '../../src/core/observation.js';
+import type { ReobservePolicy } from '../../src/crawl/reobserve.js';
 
 const feed = (n: number) => `<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>${Array.from({ length: n }, (_, i) => `<item><title>Item ${i}</title><link>http://x/${i}</link><guid>g${i}</guid><pubDate>Mon, 02 Jun 2025 10:0${i % 10}:00 GMT</pubDate></item>`).join('')}</channel></rss>`;
 
@@ -117,6 +118,36 @@ describe('crawl scheduler with the SQLite sink', () => {
     // last seen at +5 min: the next snapshot is due at +10, not before
     expect(sink.reobserveDue!(new Date(t0.getTime() + 9 * 60_000))).toEqual([]);
     expect(sink.reobserveDue!(new Date(t0.getTime() + 10 * 60_000)).map((d) => d.id)).toContain('g1');
+    await sched.stop();
+  });
+
+  it("follows each source's own reobserve settings (first gap, maximum age, on/off)", async () => {
+    const { db, sink } = setup();
+    const t0 = new Date('2025-06-02T10:00:00Z');
+    let clock = t0;
+    let due: string[] = []; // what the scheduler asked the sink for, with its per-source policy
+    const watched = { ...sink, reobserveDue: (n: Date, p?: ReobservePolicy) => { const d = sink.reobserveDue!(n, p); due = d.map((x) => x.id); return d; } };
+    const sched = startCrawlScheduler({
+      sources: [
+        sourceConfig({ id: 'feed', adapter: 'rss', url: `${base}/feed`, minIntervalMs: 0, reobserve: { firstMinutes: 30, maxAgeHours: 1 } }),
+        sourceConfig({ id: 'hn', adapter: 'hn', url: `${base}/hn`, minIntervalMs: 0, reobserve: { enabled: false } }),
+      ], sink: watched, env, manual: true, fetcher: fast, now: () => clock,
+    });
+    const ins = db.prepare(`INSERT INTO posts (source, ext_id, kind, url, first_seen_at, last_seen_at) VALUES (?, ?, 'post', ?, ?, ?)`);
+    ins.run('rss', 'r1', `${base}/feed`, t0.toISOString(), t0.toISOString());
+    ins.run('hn', 'h1', `${base}/hn/item`, t0.toISOString(), t0.toISOString());
+    clock = new Date(t0.getTime() + 10 * 60_000); // the default 5-minute gap has passed, the feed's 30 minutes have not
+    expect(await sched.reobserveNow()).toBe(0);
+    expect(due).toEqual([]);
+    clock = new Date(t0.getTime() + 30 * 60_000);
+    expect(await sched.reobserveNow()).toBeGreaterThan(0);
+    expect(due).toEqual(['r1']); // h1 is not: re-observation is off for its source
+    expect(sink.reobserveDue!(clock).map((d) => d.id).sort()).toEqual(['h1', 'r1']); // (the sink's global default would take both)
+    // last seen at +40 min: the next gap would end at +80 min, past the feed's 1 h maximum age
+    db.prepare(`UPDATE posts SET last_seen_at = ? WHERE ext_id = 'r1'`).run(new Date(t0.getTime() + 40 * 60_000).toISOString());
+    clock = new Date(t0.getTime() + 90 * 60_000);
+    await sched.reobserveNow();
+    expect(due).not.toContain('r1'); // (the feed's own items, first seen at +30 min, are still followed)
     await sched.stop();
   });
 });
