@@ -1,53 +1,105 @@
 // Rendering JavaScript pages with puppeteer and the system Chromium, loaded lazily so nothing
-// pays for a browser unless an adapter (browser, dianping) needs one. One browser, one page at a
-// time; cookies from the source's jar are handed to the page.
+// pays for a browser unless an adapter (browser, dianping) needs one. Each render gets its own
+// browser context whose traffic all goes through its own in-process guarded proxy
+// (security/guarded-proxy.ts; loopback included), so the SSRF guard is applied to the address
+// actually connected to; request interception vets every request as a second layer. Cookies from
+// the source's jar are handed to the page.
+import type { Browser, HTTPRequest } from 'puppeteer';
 import type { CrawlRequest, Page } from './adapter.js';
 import type { CookieJar } from './cookie-jar.js';
 import { CrawlError, NetworkError } from './errors.js';
+import { PrivateHostError, assertPublicUrl, type HostGuard } from '../security/ssrf-guard.js';
+import { GuardedProxy, refuseAll, vetNothing, vetWithGuard, vetWithUrlCheck, type ProxyLog, type TargetVetter } from '../security/guarded-proxy.js';
 
-export interface BrowserRendererOptions { executablePath?: string | null; timeoutMs?: number; waitForSelector?: string }
+export interface BrowserRendererOptions {
+  executablePath?: string | null;
+  timeoutMs?: number;
+  waitForSelector?: string;
+  /** where the proxies' refusals are reported (default: stderr) */
+  log?: ProxyLog;
+}
 
-type PuppeteerBrowser = { newPage(): Promise<any>; close(): Promise<void> };
+/** Per-render network settings. */
+export interface RenderNetOptions {
+  /** the source's HTTP proxy (http://[user:pass@]host:port); the guarded proxy forwards through it */
+  upstreamProxy?: string | null;
+  log?: ProxyLog;
+  /** override the proxy's vetting (tests: a fake resolver); default derives from the guard */
+  vet?: TargetVetter;
+}
+
+/** The guard of a render: the crawler's HostGuard, or (older callers) a URL check function. */
+export type RenderGuard = HostGuard | ((url: string) => Promise<void>);
+
+const defaultLog: ProxyLog = (level, msg) => { if (level !== 'debug') process.stderr.write(`[flarewatch] ${msg}\n`); };
+
+const bareHost = (u: string): string | null => {
+  try { return new URL(u).hostname.replace(/^\[|\]$/g, '').toLowerCase(); } catch { return null; }
+};
 
 export class BrowserRenderer {
-  private browser: Promise<PuppeteerBrowser> | null = null;
+  private browser: Promise<{ browser: Browser; backstop: GuardedProxy }> | null = null;
   constructor(private readonly o: BrowserRendererOptions = {}) {}
 
-  private async launch(): Promise<PuppeteerBrowser> {
+  private async launch(): Promise<{ browser: Browser; backstop: GuardedProxy }> {
     const { existsSync } = await import('node:fs');
     const path = this.o.executablePath ?? ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].find((p) => existsSync(p));
     const puppeteer = (await import('puppeteer')).default;
+    // the default context (which renders never use) goes through a proxy that refuses everything
+    const backstop = await GuardedProxy.start({ vet: refuseAll('not reachable outside a render'), log: () => undefined });
     try {
-      return (await puppeteer.launch({ executablePath: path, headless: true, args: ['--no-sandbox', '--disable-dev-shm-usage'] })) as unknown as PuppeteerBrowser;
+      const browser = await puppeteer.launch({
+        executablePath: path, headless: true,
+        args: ['--no-sandbox', '--disable-dev-shm-usage', `--proxy-server=${backstop.url}`, '--proxy-bypass-list=<-loopback>', '--force-webrtc-ip-handling-policy=disable_non_proxied_udp'],
+      });
+      return { browser, backstop };
     } catch (e) {
+      await backstop.close();
       throw new CrawlError(`cannot start Chromium (${(e as Error).message.split('\n')[0]}); install it (apt-get install -y chromium) or set PUPPETEER_EXECUTABLE_PATH`);
     }
   }
 
   /**
-   * Render one page. `guard`, when given, vets every request the page makes (sub-resources,
-   * redirects, scripts' fetches): a refused one is aborted, so a page cannot reach private hosts.
+   * Render one page. With `guard`, every connection the page makes (document, redirects,
+   * sub-resources, scripts' fetches, websockets) goes to an address the guard vetted, and every
+   * request is also vetted before Chromium sends it; a document the guard refuses fails with
+   * PrivateHostError. Without a guard the page may reach any host (fixed adapters).
    */
-  async render(req: CrawlRequest, userAgent: string, jar?: CookieJar, guard?: (url: string) => Promise<void>): Promise<Page> {
+  async render(req: CrawlRequest, userAgent: string, jar?: CookieJar, guard?: RenderGuard | null, net: RenderNetOptions = {}): Promise<Page> {
     this.browser ??= this.launch();
-    let browser: PuppeteerBrowser;
+    let browser: Browser;
     try {
-      browser = await this.browser;
+      browser = (await this.browser).browser;
     } catch (e) {
       this.browser = null;
       throw e;
     }
-    const page = await browser.newPage();
+    const check = typeof guard === 'function' ? guard : guard ? (u: string) => assertPublicUrl(u, guard) : null;
+    const vet = net.vet ?? (typeof guard === 'function' ? vetWithUrlCheck(guard) : guard ? vetWithGuard(guard) : vetNothing());
+    const proxy = await GuardedProxy.start({ vet, upstream: net.upstreamProxy ?? null, log: net.log ?? this.o.log ?? defaultLog });
+    const refusedByInterception = new Map<string, PrivateHostError>();
+    let context: Awaited<ReturnType<Browser['createBrowserContext']>> | null = null;
     try {
+      context = await browser.createBrowserContext({ proxyServer: proxy.url, proxyBypassList: ['<-loopback>'] });
+      const page = await context.newPage();
       await page.setUserAgent(userAgent);
-      if (guard) {
-        await page.setRequestInterception(true);
-        page.on('request', (r: { url(): string; continue(): Promise<void>; abort(reason?: string): Promise<void>; isInterceptResolutionHandled?(): boolean }) => {
-          const u = r.url();
-          if (/^(data|blob|about):/.test(u)) { void r.continue().catch(() => undefined); return; }
-          guard(u).then(() => r.continue(), () => r.abort('blockedbyclient')).catch(() => undefined);
-        });
-      }
+      let docUrl = req.url; // the main frame's latest navigation (redirects included)
+      if (check) await page.setRequestInterception(true);
+      page.on('request', (r: HTTPRequest) => {
+        const u = r.url();
+        if (r.isNavigationRequest() && r.frame() === page.mainFrame()) docUrl = u;
+        if (!check) return;
+        if (/^(data|blob|about):/.test(u)) { void r.continue().catch(() => undefined); return; }
+        check(u).then(() => r.continue(), (e: unknown) => {
+          const h = bareHost(u);
+          if (h && e instanceof PrivateHostError) refusedByInterception.set(h, e);
+          return r.abort('blockedbyclient');
+        }).catch(() => undefined);
+      });
+      const refused = () => {
+        const h = bareHost(docUrl);
+        return h ? proxy.refusal(h) ?? refusedByInterception.get(h) : undefined;
+      };
       const cookie = jar?.header(new URL(req.url));
       if (cookie) await page.setExtraHTTPHeaders({ cookie });
       const timeout = this.o.timeoutMs ?? 30_000;
@@ -57,18 +109,23 @@ export class BrowserRenderer {
         const sel = (req.meta?.waitFor as string | undefined) ?? this.o.waitForSelector;
         if (sel) await page.waitForSelector(sel, { timeout }).catch(() => undefined);
       } catch (e) {
-        throw new NetworkError(`browser: ${(e as Error).message.split('\n')[0]}`, req.url, 'total');
+        throw refused() ?? new NetworkError(`browser: ${(e as Error).message.split('\n')[0]}`, req.url, 'total');
       }
+      const r = refused();
+      if (r) throw r;
       const html: string = await page.content();
       return { request: req, url: page.url(), status: resp?.status() ?? 200, contentType: 'text/html; charset=utf-8', text: html, charset: 'utf-8' };
     } finally {
-      await page.close().catch(() => undefined);
+      await context?.close().catch(() => undefined);
+      await proxy.close();
     }
   }
 
   async close(): Promise<void> {
     const b = this.browser;
     this.browser = null;
-    if (b) await (await b.catch(() => null))?.close().catch(() => undefined);
+    const got = b ? await b.catch(() => null) : null;
+    await got?.browser.close().catch(() => undefined);
+    await got?.backstop.close();
   }
 }

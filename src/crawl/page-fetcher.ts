@@ -95,8 +95,7 @@ export class HttpPageFetcher implements PageFetcher {
           if (req.render || adapter.features.browser) {
             if (!this.o.renderer) throw new CrawlError(`${adapter.id} needs a browser to render ${req.url}, and none is configured`, req.url);
             if (this.o.hostGuard) await assertPublicUrl(req.url, this.o.hostGuard);
-            const guard = this.o.hostGuard;
-            return this.o.renderer.render(req, this.o.userAgent, this.jar, guard ? (u) => assertPublicUrl(u, guard) : undefined);
+            return this.o.renderer.render(req, this.o.userAgent, this.jar, this.o.hostGuard ?? null, { upstreamProxy: this.o.proxy ?? null, log: this.o.log });
           }
           const r = await fetchUrl(req.url, this.baseOpts(headers));
           const ct = String(r.headers['content-type'] ?? '');

@@ -44,7 +44,13 @@ export function isRefusedAddress(address: string, allow: readonly string[]): boo
   return isPrivateAddress(address) && !allow.some((e) => allowedBy(address, e));
 }
 
-export function createHostGuard(allow: readonly string[]): HostGuard {
+/** The DNS step under the guard: node's dns.lookup (all addresses) unless a test injects a fake. */
+export type AddressResolver = (hostname: string, options: LookupOptions, callback: (err: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void) => void;
+
+export const systemResolver: AddressResolver = (hostname, options, callback) =>
+  dnsLookup(hostname, { ...options, all: true }, (err, addrs) => callback(err, addrs as LookupAddress[]));
+
+export function createHostGuard(allow: readonly string[], resolve: AddressResolver = systemResolver): HostGuard {
   const refuse = (host: string, address: string) =>
     new PrivateHostError(`${host} is a private address (${address}); sources may not reach it unless FLAREWATCH_ALLOW_PRIVATE lists it`, host);
   return {
@@ -56,9 +62,8 @@ export function createHostGuard(allow: readonly string[]): HostGuard {
       if (host === 'localhost' || host.endsWith('.localhost')) throw refuse(host, '127.0.0.1');
     },
     lookup(hostname: string, options: LookupOptions, callback: (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void) {
-      dnsLookup(hostname, { ...options, all: true }, (err, addrs) => {
+      resolve(hostname, options, (err, list) => {
         if (err) return callback(err, '', 4);
-        const list = addrs as LookupAddress[];
         const bad = allow.includes(hostname) ? undefined : list.find((a) => isRefusedAddress(a.address, allow));
         if (bad) return callback(refuse(hostname, bad.address) as unknown as NodeJS.ErrnoException, '', 4);
         if (options.all) return callback(null, list);
