@@ -50,13 +50,13 @@ export function vaderScore(words: readonly string[], lexv: Float64Array, n: numb
     vals[i] = 0;
     if (w === 'but') butAt = i;
     let v = lexv[i];
-    if (v !== v || VADER_BOOSTERS.has(w)) continue; // NaN: not in the lexicon
+    if (v !== v) continue; // NaN: not in the lexicon (a booster that is also a lexicon word, e.g. 'super', keeps its own valence)
     if (w === 'kind' && i + 1 < n && words[i + 1] === 'of') continue;
     if (capDiff && caps && caps[i]) v += v > 0 ? C_INCR : -C_INCR;
     for (let s = 0; s < 3 && i > s; s++) {
       const p = words[i - s - 1];
       const pv = lexv[i - s - 1];
-      if (pv === pv && !VADER_NEGATE.has(p)) continue;
+      if (pv === pv && !VADER_NEGATE.has(p) && !VADER_BOOSTERS.has(p)) continue;
       let b = VADER_BOOSTERS.get(p);
       if (b !== undefined) {
         if (v < 0) b = -b;

@@ -165,8 +165,21 @@ export class LinearModel {
     if (header.format !== 'flarewatch-sentiment' || header.version !== 1) {
       throw new ModelFileError(`${file}: unsupported model format`, 'retrain it with this version of flarewatch');
     }
+    const bitsOk = (b: unknown): b is number => Number.isInteger(b) && (b as number) >= 1 && (b as number) <= 30;
+    if (!bitsOk(header.bits)) throw corrupt(`bits ${String(header.bits)}`);
+    if (!Array.isArray(header.classes) || (header.classes.length !== 2 && header.classes.length !== 3)) throw corrupt('classes');
+    if (header.storage !== 'dense' && header.storage !== 'sparse') throw corrupt(`storage ${String(header.storage)}`);
+    if (header.storage === 'sparse' && !(Number.isInteger(header.nnz) && header.nnz >= 0)) throw corrupt(`nnz ${String(header.nnz)}`);
+    if (!(typeof header.scale === 'number' && Number.isFinite(header.scale))) throw corrupt('scale');
+    if (header.domains && !bitsOk(header.domainBits)) throw corrupt(`domainBits ${String(header.domainBits)}`);
+    const mx = header.mixture;
+    if (mx && !(bitsOk(mx.specialistBits) && bitsOk(mx.detectorBits) && mx.specialistBits <= header.bits && mx.detectorBits <= header.bits)) {
+      throw corrupt('mixture sizes (the specialist and the detector cannot be bigger than the general model)');
+    }
     const dim = 1 << header.bits;
     const k = header.heads ? header.heads.length : header.classes.length === 2 ? 1 : header.classes.length;
+    const biases = k + (header.domains ? 1 : 0);
+    if (!Array.isArray(header.bias) || header.bias.length < biases || !header.bias.every((b) => typeof b === 'number' && Number.isFinite(b))) throw corrupt('bias');
     let off = hstart + hlen;
     off += (4 - (off % 4)) % 4;
     const units = header.storage === 'dense'
@@ -197,7 +210,11 @@ export class LinearModel {
         const w = weights[c];
         while (i < nnz && idx[i] >>> bits === c) { w[idx[i] & mask] = q[i]; i++; }
       }
-      for (; i < nnz; i++) weights[idx[i] >>> bits][idx[i] & mask] = q[i];
+      for (; i < nnz; i++) {
+        const c = idx[i] >>> bits;
+        if (c >= k) throw corrupt(`weight index ${idx[i]} out of range`);
+        weights[c][idx[i] & mask] = q[i];
+      }
     }
     let mix: MixtureWeights | null = null;
     if (header.mixture) {

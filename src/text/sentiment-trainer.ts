@@ -200,11 +200,12 @@ export interface MixtureSpec {
 export function attachMixture(general: LinearModel, rows: TrainRow[], inDomain: boolean[], opts: TrainOptions, spec: MixtureSpec): LinearModel {
   if (general.header.classes.length !== 2 || general.domainWeights) throw new Error('attachMixture: needs a plain binary model');
   const sp = trainModel(rows.filter((_r, i) => inDomain[i]), {
-    ...opts, bits: spec.specialistBits ?? 18, epochs: Math.max(opts.epochs ?? 6, 6), l2: Math.max(opts.l2 ?? 0, 3e-5), log: undefined, keep: undefined,
+    // the specialist and the detector are read with the general model's feature buckets (masked), so they cannot be bigger
+    ...opts, bits: Math.min(spec.specialistBits ?? 18, general.header.bits), epochs: Math.max(opts.epochs ?? 6, 6), l2: Math.max(opts.l2 ?? 0, 3e-5), log: undefined, keep: undefined,
   });
   const dw = spec.detectorWeight ?? 1;
   const det = trainModel(rows.map((r, i): TrainRow => ({ text: r.text, label: inDomain[i] ? 'positive' : 'negative', weight: inDomain[i] ? dw : 1 })), {
-    lang: opts.lang, bits: spec.detectorBits ?? 16, epochs: 3, lr: opts.lr, l2: 1e-6, seed: opts.seed, lexicon: opts.lexicon, features: opts.features,
+    lang: opts.lang, bits: Math.min(spec.detectorBits ?? 16, general.header.bits), epochs: 3, lr: opts.lr, l2: 1e-6, seed: opts.seed, lexicon: opts.lexicon, features: opts.features,
   });
   const scale = general.weightScale;
   const unscaled = (m: LinearModel): Float32Array => Float32Array.from(m.weights[0], (x) => (x * m.weightScale) / scale);

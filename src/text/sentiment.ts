@@ -51,7 +51,7 @@ export class SentimentModel {
   /** Score one text; `normalized` (normalizeForMatch of the text) saves work when the caller has it. */
   score(text: string, normalized?: string): Sentiment {
     featurize(this.lang, text, this.sink, this.lexicon, normalized, this.ext);
-    if (this.sink.n === 0) return { label: 'neutral', score: 0 };
+    if (this.sink.n === 0) { this.bandValue = 0; return { label: 'neutral', score: 0 }; }
     if (this.model.domainWeights) this.sink.addDomainCopies(this.model.detectDomain(this.sink));
     return this.decide(this.sink);
   }

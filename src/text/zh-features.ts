@@ -95,6 +95,7 @@ export function zhFeatures(norm: string, sink: FeatureSink, set: ZhFeatureSet = 
   let neg = 0; // remaining units in negation scope
   let after = 0;
   let excl = 0, quest = 0, emo = 0;
+  let content = 0; // Han characters, Latin words, numbers, emoticons, emoji (not punctuation)
   let rhetorical = 0, sarcasm = 0; // bit k: cue k occurs in the text
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
@@ -110,6 +111,7 @@ export function zhFeatures(norm: string, sink: FeatureSink, set: ZhFeatureSet = 
     let f = after;
     const cf = CHAR_FLAGS[c];
     if (isHan(c)) {
+      content++;
       if (cf & F_NEG) {
         if (!startsWithAny(s, i, NOT_NEGATING_BY_FIRST.get(c))) { f |= 1; neg = 4; units[n] = c; flags[n++] = f; i++; continue; }
       }
@@ -126,6 +128,7 @@ export function zhFeatures(norm: string, sink: FeatureSink, set: ZhFeatureSet = 
       let allDigits = true;
       for (let k = i; k < j; k++) if (s.charCodeAt(k) > 57) { allDigits = false; break; }
       units[n] = allDigits ? NUM_UNIT : hashString(s, i, j) & 0x1fffffff;
+      content++;
       if (neg > 0) { f |= 2; neg--; }
       flags[n++] = f;
       i = j;
@@ -138,6 +141,7 @@ export function zhFeatures(norm: string, sink: FeatureSink, set: ZhFeatureSet = 
         const h = hashString(s, i + 1, close);
         sink.add(mix(Kind.Emoticon, h));
         emo++;
+        content++;
         units[n] = h & 0x1fffffff; flags[n++] = f;
         i = close + 1;
         continue;
@@ -147,6 +151,7 @@ export function zhFeatures(norm: string, sink: FeatureSink, set: ZhFeatureSet = 
       const cp = s.codePointAt(i) ?? c;
       sink.add(mix(Kind.Emoji, cp));
       emo++;
+      content++;
       units[n] = cp; flags[n++] = f;
       i += 2;
       continue;
@@ -159,6 +164,9 @@ export function zhFeatures(norm: string, sink: FeatureSink, set: ZhFeatureSet = 
     units[n] = c | PUNCT_BIT; flags[n++] = f | 8;
     i++;
   }
+
+  // nothing but mentions, links and punctuation: no features, so the text scores neutral
+  if (content === 0) { sink.reset(); return; }
 
   for (let i = 0; i < n; i++) {
     const u = units[i];

@@ -35,6 +35,15 @@ describe('VADER-style rules', () => {
     expect(compound('good but bad')).toBeLessThan(0);
     expect(compound('bad but good')).toBeGreaterThan(0);
   });
+  it('a booster that is also a lexicon word keeps its valence and still boosts', () => {
+    const withSuper = new Map([...lex, ['super', 2.9]]);
+    const c = (text: string) => {
+      const words = text.split(' ');
+      return vaderScore(words, Float64Array.from(words, (w) => withSuper.get(w) ?? NaN), words.length, null, false, 0, 0, new Float64Array(64)).compound;
+    };
+    expect(c('it is super')).toBeGreaterThan(0.3);
+    expect(c('super good')).toBeGreaterThan(c('good'));
+  });
 });
 
 describe('cues and hashtags', () => {

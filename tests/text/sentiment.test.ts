@@ -53,6 +53,47 @@ describe('shipped sentiment models', () => {
       expect(() => loadSentimentModel(dir, lang)).toThrow(/unreadable header/);
     }
   });
+  it('a header that parses but lies (sizes, storage, classes, bias, sparse indexes) is a ModelFileError too', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fw-models-'));
+    const small = trainModel([{ text: 'great phone', label: 'positive' }, { text: 'awful phone', label: 'negative' }, { text: 'the phone', label: 'neutral' }], { lang: 'en', bits: 10, epochs: 1 });
+    const good = small.toBuffer();
+    expect(good.toString('latin1', 0, 6)).toBe('FWSM1\n');
+    // the file with its JSON header edited (re-laid out: magic, length, header, padding to 4, weights)
+    const rewrite = (edit: (h: Record<string, unknown>) => void, buf = good): Buffer => {
+      const hlen = buf.readUInt32LE(6);
+      const h = JSON.parse(buf.toString('utf8', 10, 10 + hlen)) as Record<string, unknown>;
+      let dataAt = 10 + hlen; dataAt += (4 - (dataAt % 4)) % 4;
+      edit(h);
+      const hb = Buffer.from(JSON.stringify(h), 'utf8');
+      const len = Buffer.alloc(4); len.writeUInt32LE(hb.length);
+      const pad = Buffer.alloc((4 - ((10 + hb.length) % 4)) % 4);
+      return Buffer.concat([buf.subarray(0, 6), len, hb, pad, buf.subarray(dataAt)]);
+    };
+    expect(LinearModel.fromBuffer(rewrite(() => {})).header.bits).toBe(10); // the helper itself keeps a valid file valid
+    const cases: [string, (h: Record<string, unknown>) => void][] = [
+      ['bits', (h) => { h.bits = 31; }], ['bits', (h) => { h.bits = -1; }], ['storage', (h) => { h.storage = 'zip'; }],
+      ['classes', (h) => { delete h.classes; }], ['bias', (h) => { h.bias = [0]; }], ['nnz', (h) => { h.storage = 'sparse'; h.nnz = -5; }],
+      ['mixture sizes', (h) => { h.mixture = { domain: 'w', specialistBits: 12, detectorBits: 8, specialistBias: 0, detectorBias: 0, s0: 0, s1: 1 }; h.classes = ['negative', 'positive']; h.bias = [0]; }],
+    ];
+    for (const [what, edit] of cases) {
+      writeFileSync(join(dir, 'en-sentiment.bin'), rewrite(edit));
+      expect(() => loadSentimentModel(dir, 'en'), what).toThrow(ModelFileError);
+    }
+    // a sparse file whose weight index points past the last class vector
+    const sparse = small.toBuffer();
+    const h = JSON.parse(sparse.toString('utf8', 10, 10 + sparse.readUInt32LE(6))) as { storage: string; nnz: number };
+    expect(h.storage).toBe('sparse'); // a tiny model is stored sparse
+    expect(h.nnz).toBeGreaterThan(0);
+    let off = 10 + sparse.readUInt32LE(6); off += (4 - (off % 4)) % 4;
+    sparse.writeUInt32LE(7 << 10, off + (h.nnz - 1) * 4); // class 7 of a 3-class model
+    writeFileSync(join(dir, 'en-sentiment.bin'), sparse);
+    expect(() => loadSentimentModel(dir, 'en')).toThrow(/out of range/);
+  });
+  it('a text with nothing but mentions, links and punctuation is neutral with score 0', () => {
+    const m = loadSentimentModel(defaultModelDir(), 'zh');
+    for (const t of ['@某人', '//@某人:', '@某人 http://t.cn/abc ！！']) expect(m.score(t)).toEqual({ label: 'neutral', score: 0 });
+    expect(m.score('太差了@某人').label).toBe('negative');
+  });
 });
 
 describe('3-class class offsets (calibrated neutral offset, prior shift)', () => {

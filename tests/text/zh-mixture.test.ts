@@ -70,4 +70,12 @@ describe('gated mixture sentiment model', () => {
       if (s.label === 'neutral') expect(m.bandValue).toBeGreaterThanOrEqual(band.lo);
     }
   });
+  it('keeps the specialist and the detector no bigger than the general model (they are read with its buckets)', () => {
+    const tiny = trainModel(rows, { ...opts, bits: 12 });
+    const m = attachMixture(tiny, rows, inDomain, { ...opts, bits: 12 }, { domain: 'weibo', s0: 0, s1: 0.8 });
+    expect(m.header.mixture!.specialistBits).toBe(12);
+    expect(m.header.mixture!.detectorBits).toBe(12);
+    const loaded = LinearModel.fromBuffer(m.toBuffer());
+    expect(loaded.mixWeights!.specialist.length).toBe(1 << 12);
+  });
 });
