@@ -4,6 +4,8 @@
 // everything pending now (replay --notify). start/stop: the live loop. `now` always comes from the
 // caller (replay drives it from the data); the wall clock is used only for signatures, ack-link
 // expiry and latency, and for drain.
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { Db } from '../db/connection.js';
 import type { Env } from '../config/env.js';
 import type { AlertRecord, Level } from '../core/alert.js';
@@ -13,7 +15,23 @@ import { inhibitedBy, type ActiveAlert } from './inhibit.js';
 import { matchRoutes } from './routing.js';
 import { addToGroups, dueGroups, flushGroup, pendingGroups, type Enqueue } from './grouping.js';
 import { buildAlertNotification, buildNotice, type BuildContext } from './notification-builder.js';
-import { countByStatus, queueNotification, rebasePending, recoverInFlight, addWarning, listDeliveries, type DeliveryView } from './outbox.js';
+import { countByStatus, queueNotification, rebasePending, recoverInFlight, addWarning, listDeliveries, senderHeartbeat, senderStopped, type DeliveryView } from './outbox.js';
+
+/** how often a notifier refreshes its heartbeat (and re-queues what dead senders left in flight) */
+const SENDER_HEARTBEAT_MS = 10_000;
+/** a sender silent this long is gone: its in-flight deliveries go back to pending */
+const SENDER_STALE_MS = 60_000;
+
+/** A sender on this machine whose process no longer exists (ids are host:pid:random). */
+export function exitedHere(s: { id: string; pid: number }): boolean {
+  if (!s.id.startsWith(`${hostname()}:`) || s.pid === process.pid) return false;
+  try {
+    process.kill(s.pid, 0);
+    return false;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
 import { sendDue, type LogFn, type SenderDeps } from './sender.js';
 import { runDigest, runEscalations, runReminders, type NoticeQueue } from './follow-up.js';
 import { handleSourceHealth, type SourceHealthEvent } from './source-health.js';
@@ -51,9 +69,20 @@ const toActive = (r: StateRow): ActiveAlert => ({
 export function createNotifier(db: Db, config: AlertingConfig, deps: NotifierDeps): Notifier {
   const log: LogFn = deps.log ?? (() => {});
   const clock = deps.clock ?? (() => new Date());
-  const sender: SenderDeps = { db, config, env: deps.env, fetch: deps.fetch ?? fetch, log, clock, rand: deps.rand ?? Math.random };
-  const recovered = recoverInFlight(db);
-  if (recovered) log('warn', 'alerting: re-queued deliveries interrupted by a previous stop', { count: recovered });
+  // Several processes may send from one database (e.g. `start` and a `replay --notify`): each has a
+  // sender id with a heartbeat, and recovery only re-queues the in-flight sends of senders that died.
+  const senderId = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+  const sender: SenderDeps = { db, config, env: deps.env, fetch: deps.fetch ?? fetch, log, clock, rand: deps.rand ?? Math.random, senderId };
+  const beat = () => {
+    try {
+      senderHeartbeat(db, senderId, clock());
+      const n = recoverInFlight(db, senderId, clock(), SENDER_STALE_MS, exitedHere);
+      if (n) log('warn', 'alerting: re-queued deliveries a stopped sender left in flight', { count: n });
+    } catch (e) { log('error', 'alerting: sender heartbeat failed', { error: (e as Error).message }); }
+  };
+  beat();
+  const heartbeat = setInterval(beat, SENDER_HEARTBEAT_MS);
+  heartbeat.unref?.();
   for (const w of config.warnings) log('warn', w);
 
   const buildCtx = (): BuildContext => ({ db, config, env: deps.env, secret: deps.secret, wallNow: clock() });
@@ -180,6 +209,8 @@ export function createNotifier(db: Db, config: AlertingConfig, deps: NotifierDep
       if (timer) clearInterval(timer);
       timer = null;
       if (running) await running.catch(() => {});
+      clearInterval(heartbeat);
+      try { senderStopped(db, senderId); } catch { /* the database may already be closed */ }
     },
     async testReceiver(receiver, channel) {
       const all = channelsOf(receiver);

@@ -7,7 +7,9 @@
 // A delivery is claimed (status 'sending', attempts+1) before the request and recorded as sent
 // (notification_log + status) in one transaction after the vendor confirmed it. After a crash,
 // 'sending' rows go back to 'pending' and are sent again unless their dedup key is already in the
-// notification log. The only window for a duplicate is a crash after the vendor accepted a request
+// notification log. Several processes may send from one database: each claim records its sender,
+// senders keep a heartbeat, and only the in-flight rows of a sender whose heartbeat stopped are
+// re-queued (a live peer's sends are never taken over). The only window for a duplicate is a crash after the vendor accepted a request
 // and before that commit (milliseconds); the generic webhook and email carry the dedup key
 // (X-Flarewatch-Delivery / Idempotency-Key / Message-ID) so a receiver can drop even that one.
 import type { Db } from '../db/connection.js';
@@ -45,19 +47,47 @@ export function queueNotification(db: Db, n: NewNotification, o: QueueOptions): 
   return { notificationId: nid, deliveryIds: ids };
 }
 
-/** A crashed process left rows in 'sending': make them pending again (single sender per DB). */
-export function recoverInFlight(db: Db): number {
-  return db.prepare("UPDATE deliveries SET status = 'pending' WHERE status = 'sending'").run().changes;
+/** Register a sending process (or refresh its heartbeat). */
+export function senderHeartbeat(db: Db, id: string, wallNow: Date, pid = process.pid): void {
+  db.prepare(`INSERT INTO senders (id, pid, started_at, heartbeat_at) VALUES (?, ?, ?, ?)
+    ON CONFLICT (id) DO UPDATE SET heartbeat_at = excluded.heartbeat_at`).run(id, pid, wallNow.toISOString(), wallNow.toISOString());
+}
+
+/** A sender that stops cleanly: its row goes, and anything it still had in flight is re-queued. */
+export function senderStopped(db: Db, id: string): void {
+  db.transaction(() => {
+    db.prepare("UPDATE deliveries SET status = 'pending', claimed_by = NULL WHERE status = 'sending' AND claimed_by = ?").run(id);
+    db.prepare('DELETE FROM senders WHERE id = ?').run(id);
+  })();
+}
+
+/**
+ * Re-queue deliveries left in 'sending' by senders that are gone: no claimant recorded (older
+ * versions), a claimant with no senders row, one whose heartbeat is older than `staleMs`, or one
+ * that `isGone` says has exited (a process on this machine that no longer exists, so a restart
+ * after a crash recovers at once). Gone senders' rows are removed. `self` is never gone.
+ */
+export function recoverInFlight(db: Db, self: string | null = null, wallNow: Date = new Date(), staleMs = 60_000,
+  isGone: (sender: { id: string; pid: number }) => boolean = () => false): number {
+  return db.transaction(() => {
+    const cutoff = new Date(wallNow.getTime() - staleMs).toISOString();
+    const del = db.prepare('DELETE FROM senders WHERE id = ?');
+    for (const r of db.prepare('SELECT id, pid, heartbeat_at FROM senders WHERE id IS NOT ?').all(self) as { id: string; pid: number; heartbeat_at: string }[]) {
+      if (r.heartbeat_at < cutoff || isGone(r)) del.run(r.id);
+    }
+    return db.prepare(`UPDATE deliveries SET status = 'pending', claimed_by = NULL WHERE status = 'sending'
+      AND (claimed_by IS NULL OR (claimed_by IS NOT ? AND claimed_by NOT IN (SELECT id FROM senders)))`).run(self).changes;
+  })();
 }
 
 /** Claim up to `limit` due deliveries (status → sending, attempts + 1) atomically, optionally of one channel. */
-export function claimDue(db: Db, now: Date, limit: number, channel?: string): DeliveryRow[] {
+export function claimDue(db: Db, now: Date, limit: number, channel?: string, claimedBy: string | null = null): DeliveryRow[] {
   return db.transaction(() => {
     const rows = (channel === undefined
       ? db.prepare("SELECT * FROM deliveries WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?").all(now.toISOString(), limit)
       : db.prepare("SELECT * FROM deliveries WHERE status = 'pending' AND next_attempt_at <= ? AND channel = ? ORDER BY next_attempt_at, id LIMIT ?").all(now.toISOString(), channel, limit)) as DeliveryRow[];
-    const upd = db.prepare("UPDATE deliveries SET status = 'sending', attempts = attempts + 1 WHERE id = ? AND status = 'pending'");
-    return rows.filter((r) => upd.run(r.id).changes === 1).map((r) => ({ ...r, status: 'sending' as const, attempts: r.attempts + 1 }));
+    const upd = db.prepare("UPDATE deliveries SET status = 'sending', attempts = attempts + 1, claimed_by = ? WHERE id = ? AND status = 'pending'");
+    return rows.filter((r) => upd.run(claimedBy, r.id).changes === 1).map((r) => ({ ...r, status: 'sending' as const, attempts: r.attempts + 1 }));
   })();
 }
 

@@ -20,6 +20,8 @@ export interface SenderDeps {
   /** wall clock, for signatures and latency */
   clock: () => Date;
   rand: () => number;
+  /** this process's sender id (outbox claims record it; see senderHeartbeat) */
+  senderId?: string;
 }
 
 export interface PassResult { sent: number; retried: number; failed: number; claimed: number }
@@ -32,7 +34,7 @@ export async function sendDue(deps: SenderDeps, now: Date, limit = 500): Promise
   const res: PassResult = { sent: 0, retried: 0, failed: 0, claimed: 0 };
   const worker = async (channel: string) => {
     while (res.claimed < limit) {
-      const [d] = claimDue(deps.db, now, 1, channel);
+      const [d] = claimDue(deps.db, now, 1, channel, deps.senderId ?? null);
       if (!d) return;
       res.claimed++;
       res[await sendOne(deps, d, now)]++;
