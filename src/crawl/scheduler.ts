@@ -204,21 +204,22 @@ export function startCrawlScheduler(opts: SchedulerOptions): CrawlScheduler {
   }
 
   async function reobserveNow(): Promise<number> {
-    // each observation source is followed with the reobserve settings of the first enabled source using that adapter
-    const cfgOf = (source: string) => [...states.values()].find((s) => s.cfg.enabled && s.cfg.reobserve.enabled && s.cfg.adapter === source)?.cfg ?? null;
+    // each observation source is followed by the first enabled source using that adapter, with its reobserve settings
+    const following = [...states.values()].filter((s) => s.cfg.enabled && s.cfg.reobserve.enabled);
+    const stateOf = (source: string) => following.find((s) => s.cfg.adapter === source) ?? null;
     const policy: ReobservePolicy = {
       settingsOf(source) {
-        const c = cfgOf(source);
-        return c ? { firstMinutes: c.reobserve.firstMinutes, maxAgeMinutes: c.reobserve.maxAgeHours * 60, limit: c.reobserve.limit } : null;
+        const r = stateOf(source)?.cfg.reobserve;
+        return r ? { firstMinutes: r.firstMinutes, maxAgeMinutes: r.maxAgeHours * 60, limit: r.limit } : null;
       },
-      maxAgeMinutes: Math.max(0, ...[...states.values()].filter((s) => s.cfg.enabled && s.cfg.reobserve.enabled).map((s) => s.cfg.reobserve.maxAgeHours * 60)),
+      maxAgeMinutes: Math.max(0, ...following.map((s) => s.cfg.reobserve.maxAgeHours * 60)),
     };
     const due = policy.maxAgeMinutes > 0 ? opts.sink.reobserveDue?.(now(), policy) ?? [] : [];
     if (!due.length) return 0;
     let saved = 0;
     const bySource = new Map<string, CrawlRequest[]>();
     for (const d of due) {
-      const st = [...states.values()].find((s) => s.cfg.enabled && s.cfg.reobserve.enabled && s.cfg.adapter === d.source);
+      const st = stateOf(d.source);
       if (!st) continue;
       let url = d.url;
       try {

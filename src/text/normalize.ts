@@ -91,9 +91,10 @@ export function normalizeForMatch(text: string | null | undefined): string {
 }
 
 /**
- * Non-ASCII characters that half-width conversion, zero-width removal, lower-casing or whitespace
- * collapsing may change: cased scripts and letter-like symbols, Unicode spaces, full-width forms,
- * and astral characters outside the emoji blocks. Conservative (a false alarm only costs the full path).
+ * Non-ASCII characters (other than the full-width forms and U+3000 the fast path handles itself)
+ * that zero-width removal, lower-casing or whitespace collapsing may change: cased scripts and
+ * letter-like symbols, Unicode spaces, zero-width marks, and astral characters outside the emoji
+ * blocks. Conservative (a false alarm only costs the full path).
  */
 function mayChange(c: number): boolean {
   if (c < 0x2000) return true;

