@@ -35,6 +35,8 @@ export interface Observation {
   publishedAt?: string | null;
   metrics?: ObservationMetrics | null;
   rating?: number | null;
+  /** trend: position on the hot list (1 = top), contracts.md §1; `metrics.rank` is read too */
+  rank?: number | null;
   /** adapter-specific extras (heimao company/demand/status/amount, tieba floor, ...) */
   extra?: Record<string, unknown> | null;
 }
@@ -63,6 +65,7 @@ export const observationSchema = z.object({
     reposts: count, comments: count, likes: count, views: count, heat: count, rank: count,
   }).passthrough().nullish(),
   rating: z.number().min(0).max(10).nullish(),
+  rank: count,
   extra: z.record(z.string(), z.unknown()).nullish(),
 }).passthrough();
 

@@ -169,7 +169,7 @@ export class Pipeline {
         const s = this.open.get(id);
         const m = s ? memberByPk(s, post.pk) : undefined;
         if (s && m) {
-          if (m.trend) pushTrend(m, at, o.metrics?.rank ?? null, o.metrics?.heat ?? 0);
+          if (m.trend) pushTrend(m, at, o.metrics?.rank ?? o.rank ?? null, o.metrics?.heat ?? 0);
           else recordSnapshot(s, m, at, post.reposts, post.comments);
           this.markDirty(s);
         }

@@ -105,7 +105,7 @@ export class PostStore {
       authorId: a.id ?? null, authorName: a.name ?? null, followers: n(a.followers), verified: a.verified == null ? null : a.verified ? 1 : 0,
       title: o.title ?? null, text: o.text ?? null, publishedAt: o.publishedAt ? new Date(o.publishedAt).toISOString() : null,
       at: new Date(o.at).toISOString(), reposts: n(m.reposts), comments: n(m.comments), likes: n(m.likes), views: n(m.views),
-      heat: n(m.heat), rank: n(m.rank), rating: n(o.rating), extra: o.extra ? JSON.stringify(o.extra) : null,
+      heat: n(m.heat), rank: n(m.rank ?? o.rank), rating: n(o.rating), extra: o.extra ? JSON.stringify(o.extra) : null,
     };
     if (a.id && (a.name != null || a.followers != null)) this.upsertAuthor.run(o.source, a.id, params.authorName, params.followers, params.verified, params.at);
     const key = `${o.source}\u0000${o.id}`;
