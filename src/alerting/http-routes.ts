@@ -1,8 +1,9 @@
-// HTTP routes for alerting and the response desk, mounted by the web app under /api/v1 (and at
-// the root for the one-click `/ack/:token` link, where the signed token is the only authority).
-// The app sets req.user = {id, username, role} and checks CSRF before this router; writes need
-// role analyst or admin (403 JSON otherwise). Errors map by class: UserError 400, NotFound 404,
-// Conflict 409.
+// HTTP routes for alerting and the response desk (the one implementation of ack, assign, status,
+// notes, audit, deliveries, silences), mounted by the web app under /api/v1 after authentication
+// and CSRF; the one-click `/ack/:token` link is a separate router mounted at the root, where the
+// signed token is the only authority. The app sets req.user = {id, username, role}; reads need a
+// signed-in caller (401 JSON otherwise), writes role analyst or admin (403). Errors map by class:
+// UserError 400, NotFound 404, Conflict 409.
 import express, { Router, type Request, type Response } from 'express';
 import type { Db } from '../db/connection.js';
 import type { Notifier } from './notifier.js';
@@ -22,13 +23,28 @@ import { acknowledgeIncident, addIncidentNote, assignOwner, getDeskIncident, lis
  */
 export const LINK_PREVIEW_UA = /bot\b|bot\/|crawler|spider|preview|facebookexternalhit|linkexpand|embedly|mimecast|proofpoint|barracuda|safelinks/i;
 
-export interface AlertingRouterDeps { db: Db; notifier: Notifier; secret: string; now: () => Date }
+export interface AlertingRouterDeps {
+  db: Db;
+  /** the running notifier; without one (a process that does not send), receivers and warnings config are empty and channel tests answer 503 */
+  notifier?: Notifier | null;
+  secret: string;
+  now: () => Date;
+}
+export type AckLinkRouterDeps = Pick<AlertingRouterDeps, 'db' | 'secret' | 'now'>;
 
 interface User { id?: number; username?: string; role?: string }
 const userOf = (req: Request): User | undefined => (req as unknown as { user?: User }).user;
 const actorOf = (req: Request): string => userOf(req)?.username ?? 'unknown';
 
+/** Reads of desk data need a signed-in caller (session or token) whatever router they are mounted in. */
+function canRead(req: Request, res: Response): boolean {
+  if (userOf(req)?.role) return true;
+  res.status(401).json({ error: 'sign in first', hint: 'POST /api/v1/session or send Authorization: Bearer <token>' });
+  return false;
+}
+
 function canWrite(req: Request, res: Response): boolean {
+  if (!canRead(req, res)) return false;
   const role = userOf(req)?.role;
   if (role === 'analyst' || role === 'admin') return true;
   res.status(403).json({ error: 'this action needs the analyst or admin role', hint: role ? `you are signed in as ${role}` : 'sign in first' });
@@ -49,13 +65,10 @@ function page(title: string, body: string, color: string): string {
 <h1 style="color:${color};font-size:22px">${escapeHtml(title)}</h1>${body}</body></html>`;
 }
 
-export function createAlertingRouter(deps: AlertingRouterDeps): Router {
-  const { db, notifier } = deps;
+/** GET /ack/:token: the one-click acknowledge link from a notification, mounted at the root without a session. */
+export function createAckLinkRouter(deps: AckLinkRouterDeps): Router {
+  const { db } = deps;
   const r = Router();
-  const json = express.json({ limit: '100kb' });
-  const body = (req: Request): Record<string, unknown> => (req.body && typeof req.body === 'object' ? req.body as Record<string, unknown> : {});
-  const idParam = (req: Request): string => String(req.params.id);
-
   // One-click acknowledge from a notification. The token is the authority (no session). Link
   // previewers (Slack/Lark/DingTalk unfurlers, mail scanners) and HEAD requests must not acknowledge.
   r.get('/ack/:token', (req, res) => {
@@ -77,8 +90,18 @@ export function createAlertingRouter(deps: AlertingRouterDeps): Router {
       res.status(status).send(page('无法确认 Cannot acknowledge', `<p>${escapeHtml(msg)}</p><p>请登录看板确认 / Please acknowledge from the dashboard.</p>`, '#c62828'));
     }
   });
+  return r;
+}
+
+export function createAlertingRouter(deps: AlertingRouterDeps): Router {
+  const { db, notifier } = deps;
+  const r = Router();
+  const json = express.json({ limit: '100kb' });
+  const body = (req: Request): Record<string, unknown> => (req.body && typeof req.body === 'object' ? req.body as Record<string, unknown> : {});
+  const idParam = (req: Request): string => String(req.params.id);
 
   r.get('/deliveries', (req, res) => {
+    if (!canRead(req, res)) return;
     try {
       const alert = req.query.alert !== undefined ? Number(req.query.alert) : undefined;
       if (alert !== undefined && !Number.isInteger(alert)) throw new UserError('alert must be an integer id', 'e.g. /deliveries?alert=12');
@@ -91,20 +114,24 @@ export function createAlertingRouter(deps: AlertingRouterDeps): Router {
   });
 
   r.get('/alerting/warnings', (req, res) => {
-    res.json({ warnings: listWarnings(db, { includeCleared: req.query.all === '1' }), config: notifier.config.warnings });
+    if (!canRead(req, res)) return;
+    res.json({ warnings: listWarnings(db, { includeCleared: req.query.all === '1' }), config: notifier?.config.warnings ?? [] });
   });
   r.post('/alerting/warnings/:id/clear', (req, res) => {
     if (!canWrite(req, res)) return;
     res.json({ ok: clearWarning(db, Number(req.params.id), deps.now()) });
   });
-  r.get('/alerting/receivers', (_req, res) => {
-    res.json({ receivers: [...notifier.config.receivers.values()].map((x) => ({ name: x.name, channels: x.channels.map((c) => c.type) })) });
+  r.get('/alerting/receivers', (req, res) => {
+    if (!canRead(req, res)) return;
+    res.json({ receivers: [...(notifier?.config.receivers.values() ?? [])].map((x) => ({ name: x.name, channels: x.channels.map((c) => c.type) })) });
   });
   r.get('/feedback', (req, res) => {
+    if (!canRead(req, res)) return;
     res.json({ feedback: listFeedback(db, { since: typeof req.query.since === 'string' ? req.query.since : undefined }) });
   });
 
   r.get('/silences', (req, res) => {
+    if (!canRead(req, res)) return;
     res.json({ silences: listSilences(db, deps.now(), { active: req.query.active === '1' || req.query.active === 'true' }) });
   });
   r.post('/silences', json, (req, res) => {
@@ -121,6 +148,7 @@ export function createAlertingRouter(deps: AlertingRouterDeps): Router {
   });
 
   r.get('/incidents/:id/desk', (req, res) => {
+    if (!canRead(req, res)) return;
     try { res.json({ incident: getDeskIncident(db, idParam(req)) }); } catch (e) { fail(res, e); }
   });
   r.post('/incidents/:id/ack', json, (req, res) => {
@@ -151,9 +179,11 @@ export function createAlertingRouter(deps: AlertingRouterDeps): Router {
     try { res.status(201).json({ note: addIncidentNote(db, idParam(req), body(req).text, actorOf(req), deps.now()) }); } catch (e) { fail(res, e); }
   });
   r.get('/incidents/:id/notes', (req, res) => {
+    if (!canRead(req, res)) return;
     try { res.json({ notes: listIncidentNotes(db, idParam(req)) }); } catch (e) { fail(res, e); }
   });
   r.get('/incidents/:id/audit', (req, res) => {
+    if (!canRead(req, res)) return;
     try {
       getDeskIncident(db, idParam(req));
       res.json({ audit: listAudit(db, `incident:${idParam(req)}`) });
@@ -166,6 +196,7 @@ export function createAlertingRouter(deps: AlertingRouterDeps): Router {
       const { receiver, channel } = body(req);
       if (typeof receiver !== 'string' || !receiver) throw new UserError('receiver is required', 'send {"receiver": "pr-desk"} (optionally "channel": "wecom")');
       if (channel !== undefined && typeof channel !== 'string') throw new UserError('channel must be a string');
+      if (!notifier) return void res.status(503).json({ error: 'alerting is not running in this process', hint: 'start flarewatch with `flarewatch start` to send test messages' });
       const deliveries = await notifier.testReceiver(receiver, channel as string | undefined);
       res.json({ ok: deliveries.length > 0 && deliveries.every((d) => d.status === 'sent'), deliveries });
     } catch (e) { fail(res, e); }

@@ -21,6 +21,8 @@ export interface Env {
   httpProxy: string | null;
   rawArchive: boolean;
   ingestToken: string | null;
+  /** which proxies' X-Forwarded-For the dashboard believes (FLAREWATCH_TRUST_PROXY: hop count, or addresses/CIDRs/'loopback'); none when unset */
+  trustProxy?: string | null;
   /** every environment variable, for names given in config files (`${VAR}` in alerting.yaml, a source's cookiesEnv) */
   vars: Readonly<Record<string, string | undefined>>;
 }
@@ -44,6 +46,7 @@ export function readEnv(e: NodeJS.ProcessEnv = process.env): Env {
     httpProxy: e.HTTPS_PROXY || e.HTTP_PROXY || e.https_proxy || e.http_proxy || null,
     rawArchive: e.FLAREWATCH_RAW_ARCHIVE === '1',
     ingestToken: e.FLAREWATCH_INGEST_TOKEN || null,
+    trustProxy: e.FLAREWATCH_TRUST_PROXY || null,
     vars: { ...e },
   };
 }

@@ -1,6 +1,8 @@
 // Boots the live monitor: database, pipeline, alerting, crawl scheduler, report schedule and the
-// dashboard, wired together. Used by `start` and `demo`. Every part reads the same rules folder;
-// a part that fails to start (e.g. no sources configured) is reported and the rest keeps running.
+// dashboard, wired together. Used by `start` and `demo`. Every part reads the same rules folder.
+// A mistake in a rules file (ConfigError) or a dashboard that cannot listen stops everything that
+// had started and is thrown, so `start` exits non-zero instead of running half-started; any other
+// part that fails to start is reported and the rest keeps running.
 import { EventEmitter } from 'node:events';
 import type { Server } from 'node:http';
 import type { Env } from '../config/env.js';
@@ -13,6 +15,7 @@ import type { Observation } from '../core/observation.js';
 import { getSecret } from '../server/secret.js';
 import { createApp } from '../server/app.js';
 import type { Router } from 'express';
+import type { Notifier } from '../alerting/notifier.js';
 import { redactFields, redactText } from '../security/redact.js';
 
 export type Log = (level: 'debug' | 'info' | 'warn' | 'error', msg: string, fields?: object) => void;
@@ -55,34 +58,54 @@ export function consoleLog(stderr: NodeJS.WritableStream, minLevel: Env['logLeve
 }
 
 export async function startMonitor(o: MonitorOptions): Promise<Monitor> {
+  const db = openDb(o.env.dbPath);
+  const stoppers: Stopper[] = [];
+  const stopAll = async () => {
+    for (const s of stoppers.reverse()) {
+      try { await s(); } catch (e) { o.log('warn', `stopping: ${(e as Error).message}`); }
+    }
+    stoppers.length = 0;
+  };
+  try {
+    const m = await bootMonitor(o, db, stoppers);
+    return { ...m, async stop() { await stopAll(); db.close(); } };
+  } catch (e) {
+    // half a monitor must not keep running: stop what had started, close the database, report
+    await stopAll();
+    db.close();
+    throw e;
+  }
+}
+
+type Stopper = () => Promise<void> | void;
+
+/** Starts every part, registering how to stop it in `stoppers` as it goes. */
+async function bootMonitor(o: MonitorOptions, db: Db, stoppers: Stopper[]): Promise<Omit<Monitor, 'stop'>> {
   const { env, log } = o;
   const now = o.now ?? (() => new Date());
-  const db = openDb(env.dbPath);
   const secret = getSecret(db, env);
   const events = new EventEmitter();
   events.setMaxListeners(1000);
-  const stoppers: (() => Promise<void> | void)[] = [];
 
-  // alerting: outbox, channels, desk routes
+  // the files of the parts that start timers are checked before anything starts (each part loads its own again below)
+  const { loadSourcesConfig: checkSources } = await import('../crawl/sources-config.js');
+  const { loadReportsConfig: checkReports } = await import('../report/reports-config.js');
+  checkSources(env.rulesDir);
+  checkReports(env.rulesDir);
+
+  // alerting: outbox, channels (the desk routes are part of the app, src/server/app.ts)
   let notifier: NotifierLike | null = null;
+  let alertNotifier: Notifier | null = null;
   const apiRouters: Router[] = [];
-  const publicRouters: Router[] = [];
   try {
     const { loadAlertingConfig } = await import('../config/alerting-config.js');
     const { createNotifier } = await import('../alerting/notifier.js');
     const cfg = loadAlertingConfig(env.rulesDir, env.vars, env.timezone);
-    const n = createNotifier(db, cfg, { env, secret, log: log as never }) as unknown as NotifierLike;
-    notifier = n;
+    const n = createNotifier(db, cfg, { env, secret, log: log as never });
+    alertNotifier = n;
+    notifier = n as unknown as NotifierLike;
     n.start();
     stoppers.push(() => n.stop());
-    try {
-      const { createAlertingRouter } = await import('../alerting/http-routes.js');
-      const router = createAlertingRouter({ db, notifier: n as never, secret, now }) as Router;
-      apiRouters.push(router);
-      publicRouters.push(router);
-    } catch (e) {
-      log('warn', `alerting routes unavailable: ${(e as Error).message}`);
-    }
   } catch (e) {
     if ((e as Error).name === 'ConfigError') throw e;
     log('warn', `alerting not started: ${(e as Error).message}`);
@@ -184,24 +207,19 @@ export async function startMonitor(o: MonitorOptions): Promise<Monitor> {
     log('warn', `report downloads unavailable: ${(e as Error).message}`);
   }
 
-  const app = createApp({ db, env, secret, now, ingest, events, apiRouters, publicRouters, crawler, rulesDir: env.rulesDir });
+  const app = createApp({ db, env, secret, now, ingest, events, notifier: alertNotifier, apiRouters, crawler, rulesDir: env.rulesDir });
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(env.port, env.host, () => resolve(s));
     s.on('error', reject);
   });
+  stoppers.push(() => new Promise<void>((r) => {
+    server.close(() => r()); // waits for requests in flight
+    server.closeIdleConnections?.();
+    setTimeout(() => server.closeAllConnections?.(), 2000).unref(); // then ends what stays open (live feeds)
+  }));
   const addr = server.address();
   const port = typeof addr === 'object' && addr ? addr.port : env.port;
   const url = `http://${env.host === '0.0.0.0' ? '127.0.0.1' : env.host}:${port}/`;
 
-  return {
-    db, url, pipeline, events, ingest,
-    async stop() {
-      await new Promise<void>((r) => server.close(() => r()));
-      server.closeAllConnections?.();
-      for (const s of stoppers.reverse()) {
-        try { await s(); } catch (e) { log('warn', `stopping: ${(e as Error).message}`); }
-      }
-      db.close();
-    },
-  };
+  return { db, url, pipeline, events, ingest };
 }

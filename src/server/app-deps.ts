@@ -4,6 +4,7 @@ import type { Router } from 'express';
 import type { Db } from '../db/connection.js';
 import type { Env } from '../config/env.js';
 import type { Observation } from '../core/observation.js';
+import type { Notifier } from '../alerting/notifier.js';
 
 export interface AppDeps {
   db: Db;
@@ -14,9 +15,11 @@ export interface AppDeps {
   ingest?: (obs: Observation[], now: Date) => void;
   /** emits 'alert' with each new AlertRecord, for the live feed (SSE) */
   events?: EventEmitter;
-  /** extra routers mounted under /api/v1 after authentication (alerting desk, crawl control, ...) */
+  /** the running alert notifier (receivers, warnings, channel tests on the desk); the desk works without one */
+  notifier?: Notifier | null;
+  /** extra routers mounted under /api/v1 after authentication (report downloads, ...) */
   apiRouters?: Router[];
-  /** routers mounted at the root before authentication (e.g. /ack/:token, whose token is the authority) */
+  /** routers mounted at the root before authentication: only routes whose own token is the authority */
   publicRouters?: Router[];
   /** the crawler scheduler, when running */
   crawler?: { status(): unknown[]; runNow(sourceId: string): Promise<unknown> };

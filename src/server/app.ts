@@ -17,26 +17,37 @@ import { sourceRoutes } from './routes/source-routes.js';
 import { settingsRoutes } from './routes/settings-routes.js';
 import { evidenceRoutes } from './routes/evidence-routes.js';
 import { reportRoutes } from './routes/report-routes.js';
-import { deskFallbackRoutes } from './routes/desk-fallback-routes.js';
+import { createAckLinkRouter, createAlertingRouter } from '../alerting/http-routes.js';
+import { trustProxySetting } from './trust-proxy.js';
+import { bodyTooLarge, JSON_MAX_BYTES } from './body-limits.js';
 import { DASHBOARD_DIR } from '../core/paths.js';
 
 export type { AppDeps } from './app-deps.js';
 
+/**
+ * Desk paths also answered at the root (older links and clients): they go through the same
+ * authenticated /api/v1 chain, so they need a session exactly as there and never fall through
+ * to the dashboard page.
+ */
+const DESK_AT_ROOT = /^\/(?:deliveries|silences|feedback|alerting|channels)(?:\/|$)|^\/incidents\/[^/]+\/(?:desk|notes|audit|ack|assign|status)\/?$/;
+
 export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', trustProxySetting(deps.env.trustProxy));
   app.use(securityHeaders());
   app.use(opsRoutes(deps));
+  app.use(createAckLinkRouter(deps));
   for (const r of deps.publicRouters ?? []) app.use(r);
 
   const api = express.Router();
   api.use(authenticate(deps.db, deps.now));
   api.use(ingestRoutes(deps)); // reads its own body (JSON array or NDJSON)
-  api.use(express.json({ limit: '2mb' }));
+  api.use(express.json({ limit: JSON_MAX_BYTES }));
   api.use(csrfProtection());
   api.use(sessionRoutes(deps));
   api.use(liveRoutes(deps));
+  api.use(createAlertingRouter({ db: deps.db, notifier: deps.notifier, secret: deps.secret, now: deps.now })); // the desk
   for (const r of deps.apiRouters ?? []) api.use(r);
   api.use(postRoutes(deps));
   api.use(rulesRoutes(deps));
@@ -45,10 +56,10 @@ export function createApp(deps: AppDeps): express.Express {
   api.use(settingsRoutes(deps));
   api.use(evidenceRoutes(deps));
   api.use(reportRoutes(deps));
-  api.use(deskFallbackRoutes(deps)); // after apiRouters: the alerting router's handlers win when mounted
   api.use(readRoutes(deps));
   api.use((_req, res) => void res.status(404).json({ error: 'no such endpoint' }));
   app.use('/api/v1', api);
+  app.use((req, res, next) => (DESK_AT_ROOT.test(req.path) ? api(req, res, next) : next()));
 
   // dashboard: built assets (npm run build) and chart.js served locally
   const dist = join(DASHBOARD_DIR, 'dist');
@@ -62,6 +73,7 @@ export function createApp(deps: AppDeps): express.Express {
   });
 
   const onError: ErrorRequestHandler = (err, _req, res, _next) => {
+    if (bodyTooLarge(err)) return void res.status(413).json(bodyTooLarge(err));
     const status = (err as { status?: number }).status ?? 500;
     if (status >= 500) console.error(err);
     res.status(status).json({ error: status >= 500 ? 'internal error' : (err as Error).message });

@@ -2,7 +2,7 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import express from 'express';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createAlertingRouter } from '../../src/alerting/http-routes.js';
+import { createAckLinkRouter, createAlertingRouter } from '../../src/alerting/http-routes.js';
 import { createNotifier } from '../../src/alerting/notifier.js';
 import { signAckToken } from '../../src/alerting/ack-link.js';
 import { config, freshDb, insertAlert, insertIncident, startReceiver, testEnv, type Receiver } from '../alerting/helpers.js';
@@ -23,7 +23,7 @@ beforeAll(async () => {
   app.use((req, _res, next) => { const role = req.header('x-role'); if (role) (req as any).user = { id: 1, username: `u-${role}`, role }; next(); });
   const router = createAlertingRouter({ db, notifier, secret: 'route-secret', now: () => NOW });
   app.use('/api/v1', router);
-  app.use(router);
+  app.use(createAckLinkRouter({ db, secret: 'route-secret', now: () => NOW }));
   server = app.listen(0, '127.0.0.1');
   await new Promise((ok) => server.once('listening', ok));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -64,7 +64,7 @@ describe('alerting HTTP routes', () => {
 
   it('writes need analyst or admin', async () => {
     expect((await call('POST', '/api/v1/incidents/inc-1/ack', 'viewer', {})).status).toBe(403);
-    expect((await call('POST', '/api/v1/incidents/inc-1/ack')).status).toBe(403);
+    expect((await call('POST', '/api/v1/incidents/inc-1/ack')).status).toBe(401);
     const r = await call('POST', '/api/v1/incidents/inc-1/ack', 'analyst', {});
     expect(r.status).toBe(200);
     expect((await r.json()).incident.acknowledgedBy).toBe('u-analyst');

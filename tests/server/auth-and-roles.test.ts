@@ -41,7 +41,7 @@ describe('sessions', () => {
     const wrong = await fetch(`${app.url}/api/v1/incidents/inc-3/notes`, { method: 'POST', headers: { Cookie: s.cookie, 'X-CSRF-Token': 'nope', 'Content-Type': 'application/json' }, body: '{"text":"x"}' });
     expect(wrong.status).toBe(403);
     const ok = await req('analyst', 'POST', '/api/v1/incidents/inc-3/notes', { text: 'checked' });
-    expect(ok.status).toBe(200);
+    expect(ok.status).toBe(201);
   });
   it('serves a strict CSP without inline script on the dashboard', async () => {
     const r = await fetch(`${app.url}/`);
@@ -103,7 +103,7 @@ const MATRIX: [string, string, unknown, 'none' | 'viewer' | 'analyst' | 'admin']
   ['POST', '/api/v1/posts/1/sentiment', { label: 'neutral' }, 'analyst'],
   ['POST', '/api/v1/silences', { matchers: [{ name: 'topic', value: 'brand-x' }], duration: '1h' }, 'analyst'],
   ['GET', '/api/v1/users', undefined, 'admin'],
-  ['POST', '/api/v1/users', { username: 'new-user', password: 'pw-1234', role: 'viewer' }, 'admin'],
+  ['POST', '/api/v1/users', { username: 'new-user', password: 'lantern-otter-57', role: 'viewer' }, 'admin'],
   ['GET', '/api/v1/settings/channels', undefined, 'admin'],
   ['PUT', '/api/v1/rules/file', { name: 'x.yaml', text: 'id: x\nname: X\nquery: x\n' }, 'admin'],
 ];

@@ -1,5 +1,6 @@
 // `flarewatch start [--db FILE] [--port N] [--rules DIR]`: scheduler, crawlers, alerting and the
-// dashboard in one process, until SIGINT/SIGTERM.
+// dashboard in one process, until SIGINT/SIGTERM. A start that cannot serve (a mistake in a rules
+// file, a busy port) stops what it had started and exits non-zero with the reason.
 import { resolve } from 'node:path';
 import type { Command } from '../command.js';
 import { UserError } from '../../core/errors.js';
@@ -28,7 +29,10 @@ const command: Command = {
       env.port = p;
     }
     const log = consoleLog(io.stderr, env.logLevel, knownSecrets(env));
-    const m = await startMonitor({ env, log });
+    const m = await startMonitor({ env, log }).catch((e: NodeJS.ErrnoException) => {
+      if (e.code === 'EADDRINUSE' || e.code === 'EACCES') throw new UserError(`cannot listen on ${env.host}:${env.port} (${e.code})`, 'pick another port with --port N (or PORT), or stop the process using it');
+      throw e;
+    });
     log('info', `dashboard: ${m.url}`);
     if (!new UserRepo(m.db).list().length) log('warn', `no users yet: create the first admin with  npx flarewatch user add --name admin --password '…' --role admin${typeof opts.db === 'string' ? ` --db ${opts.db}` : ''}`);
     await new Promise<void>((done) => {
