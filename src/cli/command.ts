@@ -9,6 +9,8 @@ export type OptionSpec = NonNullable<ParseArgsConfig['options']>[string] & { des
 export interface CommandIO {
   stdout: NodeJS.WritableStream;
   stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  /** for commands that read a secret (user add); process.stdin when absent */
+  stdin?: NodeJS.ReadableStream & { isTTY?: boolean; setRawMode?(raw: boolean): unknown };
   env: Env;
   /** wall clock; commands driven by data (replay) use the data's clock instead */
   now: () => Date;

@@ -14,7 +14,7 @@ export class UserRepo {
   constructor(private readonly db: Db) {}
 
   async add(username: string, password: string, role: Role, now: Date): Promise<User> {
-    if (!/^[\w.@-]{1,64}$/.test(username)) throw new UserError(`invalid user name '${username}'`, 'use 1-64 letters, digits, ".", "_", "-" or "@"');
+    if (!/^[\p{L}\p{M}\p{N}_.@-]{1,64}$/u.test(username)) throw new UserError(`invalid user name '${username}'`, 'use 1-64 letters (any script, e.g. 张三), digits, ".", "_", "-" or "@"');
     if (password.length < 4) throw new UserError('password too short', 'use at least 4 characters (12 or more recommended)');
     if (!ROLES.includes(role)) throw new UserError(`unknown role '${role}'`, `use one of: ${ROLES.join(', ')}`);
     const hash = await hashPassword(password);

@@ -1,11 +1,31 @@
-// POST /api/v1/observations: a JSON array or NDJSON of observations (bearer token). Each item is
-// validated; valid ones are stored durably before the answer, invalid ones are reported by index.
-import express, { Router } from 'express';
+// POST /api/v1/observations: a JSON array or NDJSON of observations (bearer token, or a session
+// with its CSRF token). Each item is validated; valid ones are stored durably before the answer,
+// invalid ones are reported by index. Other content types are refused (415) instead of being read
+// as nothing; bodies are bounded (413) and big batches are stored in chunks that yield to the
+// event loop between them, so one large ingest does not starve the readers.
+import express, { Router, type Request, type Response } from 'express';
 import type { AppDeps } from '../app-deps.js';
 import { toObservation, ObservationError, type Observation } from '../../core/observation.js';
-import { rateLimit, requireRole } from '../security.js';
+import { csrfProtection, rateLimit, requireRole } from '../security.js';
+import { INGEST_MAX_BYTES } from '../body-limits.js';
 
-const MAX_BODY = '20mb';
+/** Content types whose body is read as a JSON array or NDJSON. */
+export const INGEST_TYPES = ['application/json', 'application/x-ndjson', 'application/ndjson', 'application/jsonl', 'text/plain'] as const;
+/** Observations handed to the pipeline per step; the event loop gets a turn between steps. */
+export const INGEST_CHUNK = 250;
+
+const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+function refuseUnreadable(req: Request, res: Response): boolean {
+  if (req.is([...INGEST_TYPES])) return false;
+  const sent = req.get('content-type');
+  res.status(415).json({
+    error: sent ? `cannot read Content-Type '${sent.split(';')[0].trim()}'` : 'no Content-Type: cannot tell how to read the body',
+    hint: 'send a JSON array of observations (Content-Type: application/json) or NDJSON, one observation per line (Content-Type: application/x-ndjson)',
+    accepted: INGEST_TYPES,
+  });
+  return true;
+}
 
 export function ingestRoutes(deps: AppDeps): Router {
   const r = Router();
@@ -13,7 +33,9 @@ export function ingestRoutes(deps: AppDeps): Router {
   r.post('/observations', requireRole('viewer'), (req, res, next) => {
     if (req.user?.role === 'viewer') return void res.status(403).json({ error: 'viewers cannot ingest' });
     next();
-  }, limiter, express.text({ type: ['application/x-ndjson', 'application/jsonl', 'text/plain', 'application/json'], limit: MAX_BODY }), (req, res) => {
+  }, csrfProtection(), limiter, (req, res, next) => {
+    if (!refuseUnreadable(req, res)) next();
+  }, express.text({ type: () => true, limit: INGEST_MAX_BYTES }), async (req, res) => {
     if (!deps.ingest) return void res.status(503).json({ error: 'ingest is not running in this process' });
     const body = typeof req.body === 'string' ? req.body : '';
     let items: unknown[];
@@ -37,7 +59,21 @@ export function ingestRoutes(deps: AppDeps): Router {
         rejected.push({ index: i, error: (e as Error).message });
       }
     });
-    if (ok.length) deps.ingest(ok, deps.now());
+    const now = deps.now();
+    let stored = 0;
+    try {
+      for (let i = 0; i < ok.length; i += INGEST_CHUNK) {
+        if (i > 0) await yieldToLoop();
+        const chunk = ok.slice(i, i + INGEST_CHUNK);
+        deps.ingest(chunk, now);
+        stored += chunk.length;
+      }
+    } catch (e) {
+      if (!stored) throw e;
+      console.error(e);
+      return void res.status(500).json({ error: 'internal error while storing the batch', accepted: stored, rejected,
+        hint: `the first ${stored} valid observations were stored; resend the rest (resending stored ones is harmless)` });
+    }
     res.status(rejected.length && !ok.length ? 400 : 200).json({ accepted: ok.length, rejected });
   });
   return r;

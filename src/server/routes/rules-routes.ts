@@ -1,5 +1,7 @@
 // Topics and rules: list the topic files, read one, validate edited YAML (errors with file, line
 // and hint, as the loader reports them), save it (admin), and try a query against recent posts.
+// The reserved config files (alerting.yaml, sources.yaml, ...) are not topic files: only an admin
+// may read them here, with secrets redacted, and nobody may overwrite them with a topic.
 import { Router } from 'express';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
@@ -9,7 +11,8 @@ import { requireRole } from '../security.js';
 import { audit, int, sendError, str } from '../route-helpers.js';
 import { searchPosts } from '../post-search.js';
 import { postRow } from './read-routes.js';
-import { topicFiles, topicSchema } from '../../config/topics-config.js';
+import { RESERVED_RULE_FILES, topicFiles, topicSchema } from '../../config/topics-config.js';
+import { redactRuleFile } from '../rule-file-redact.js';
 import { validateYamlText, lineOf, objectKeys } from '../../config/yaml-file.js';
 import { compileQuery } from '../../query/index.js';
 import { ConfigError, UserError } from '../../core/errors.js';
@@ -17,6 +20,16 @@ import { ConfigError, UserError } from '../../core/errors.js';
 const listSchema = z.object({ topics: z.array(topicSchema) }).strict();
 const fileSchema = z.union([listSchema, topicSchema]);
 const NAME = /^(topics\/)?[\w.-]{1,80}\.ya?ml$/;
+
+/** alerting.yaml, sources.yaml, ... at the top of the rules folder (a file of that name under topics/ is a topic file). */
+export const isReservedRuleFile = (name: string): boolean => !name.includes('/') && RESERVED_RULE_FILES.has(name.replace(/\.ya?ml$/, '').toLowerCase());
+
+function refuseReserved(name: string): void {
+  if (isReservedRuleFile(name)) {
+    throw new UserError(`${name} is a configuration file, not a topic file: it cannot be saved from here`,
+      'save a topic under another name, e.g. topics/brand-x.yaml; edit the configuration files on the server');
+  }
+}
 
 /** Validate a topic file's text exactly as the loader would; returns the topics or throws ConfigError. */
 export function validateTopicText(file: string, text: string): { id: string; name: string; query: string }[] {
@@ -67,14 +80,20 @@ export function rulesRoutes(deps: AppDeps): Router {
   r.get('/rules/file', requireRole('viewer'), (req, res) => {
     try {
       const { name, path } = resolveName(req.query.name);
+      const reserved = isReservedRuleFile(name);
+      if (reserved && req.user!.role !== 'admin') {
+        return void res.status(403).json({ error: `${name} is a configuration file (it may hold receiver secrets): only an admin may read it`, hint: 'topic files are listed by GET /api/v1/rules' });
+      }
       if (!existsSync(path)) return void res.status(404).json({ error: `no rule file ${name}` });
-      res.json({ name, text: readFileSync(path, 'utf8') });
+      const text = readFileSync(path, 'utf8');
+      res.json({ name, text: reserved ? redactRuleFile(text) : text, ...(reserved ? { redacted: true } : {}) });
     } catch (e) { sendError(res, e); }
   });
 
   r.post('/rules/validate', requireRole('viewer'), (req, res) => {
     try {
       const { name } = resolveName((req.body as { name?: unknown })?.name);
+      refuseReserved(name);
       const text = str((req.body as { text?: unknown })?.text) ?? '';
       res.json({ ok: true, topics: validateTopicText(name, text) });
     } catch (e) { sendError(res, e); }
@@ -83,6 +102,7 @@ export function rulesRoutes(deps: AppDeps): Router {
   r.put('/rules/file', requireRole('admin'), (req, res) => {
     try {
       const { name, path } = resolveName((req.body as { name?: unknown })?.name);
+      refuseReserved(name);
       const text = str((req.body as { text?: unknown })?.text) ?? '';
       if (text.length > 200_000) throw new UserError('rule file too large', 'keep a topic file under 200 kB');
       const topics = validateTopicText(name, text);

@@ -1,22 +1,33 @@
-// POST/GET/DELETE /api/v1/session: sign in with user name and password (rate limited), read the
-// current user and CSRF token, sign out.
+// POST/GET/DELETE /api/v1/session: sign in with user name and password (failed attempts limited
+// per address, per user name and per pair: src/server/login-throttle.ts), read the current user
+// and CSRF token, sign out.
 import { Router } from 'express';
 import type { AppDeps } from '../app-deps.js';
 import { UserRepo } from '../../db/repos/user-repo.js';
-import { rateLimit, sessionCookie, SESSION_COOKIE } from '../security.js';
+import { sessionCookie, SESSION_COOKIE } from '../security.js';
+import { LoginThrottle } from '../login-throttle.js';
 
 const SESSION_TTL = 12 * 3_600_000;
 
 export function sessionRoutes(deps: AppDeps): Router {
   const r = Router();
   const users = new UserRepo(deps.db);
-  const limiter = rateLimit({ windowMs: 15 * 60_000, max: 10, now: deps.now, message: 'too many sign-in attempts; wait 15 minutes',
-    key: (req) => `${req.ip}|${String((req.body as { username?: unknown })?.username ?? '')}` });
-  r.post('/session', limiter, async (req, res) => {
+  const throttle = new LoginThrottle({ now: deps.now });
+  r.post('/session', async (req, res) => {
     const { username, password } = (req.body ?? {}) as { username?: unknown; password?: unknown };
     if (typeof username !== 'string' || typeof password !== 'string') return void res.status(400).json({ error: 'send {"username": "...", "password": "..."}' });
+    const address = req.ip ?? req.socket.remoteAddress ?? '';
+    const wait = throttle.blocked(address, username);
+    if (wait) {
+      res.setHeader('Retry-After', String(wait.retryAfterSeconds));
+      return void res.status(429).json({ error: `too many failed sign-in attempts ${wait.reason}; try again in ${Math.ceil(wait.retryAfterSeconds / 60)} minutes` });
+    }
     const u = await users.authenticate(username, password);
-    if (!u) return void res.status(401).json({ error: 'wrong user name or password' });
+    if (!u) {
+      throttle.failed(address, username);
+      return void res.status(401).json({ error: 'wrong user name or password' });
+    }
+    throttle.succeeded(address, username);
     const s = users.createSession(u.id, deps.now(), SESSION_TTL);
     res.setHeader('Set-Cookie', sessionCookie(s.token, SESSION_TTL, req.secure));
     deps.db.prepare('INSERT INTO audit_log (at, actor, action, target) VALUES (?, ?, ?, ?)').run(deps.now().toISOString(), u.username, 'login', `user:${u.id}`);

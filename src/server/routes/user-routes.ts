@@ -1,11 +1,13 @@
 // Users admin (admin only): list, create, change role, disable, reset password. The last active
-// admin cannot be demoted or disabled, so nobody locks the installation.
+// admin cannot be demoted or disabled, so nobody locks the installation. New passwords must pass
+// the strength rules of src/server/password-policy.ts.
 import { Router } from 'express';
 import type { AppDeps } from '../app-deps.js';
 import { requireRole } from '../security.js';
 import { audit, sendError } from '../route-helpers.js';
 import { UserRepo, type Role } from '../../db/repos/user-repo.js';
 import { ConflictError } from '../../desk/errors.js';
+import { checkPasswordStrength } from '../password-policy.js';
 
 export function userRoutes(deps: AppDeps): Router {
   const r = Router();
@@ -17,7 +19,9 @@ export function userRoutes(deps: AppDeps): Router {
   r.post('/users', async (req, res) => {
     try {
       const b = (req.body ?? {}) as { username?: unknown; password?: unknown; role?: unknown };
-      const u = await users.add(String(b.username ?? ''), String(b.password ?? ''), String(b.role ?? 'viewer') as Role, deps.now());
+      const username = String(b.username ?? ''), role = String(b.role ?? 'viewer') as Role;
+      checkPasswordStrength(String(b.password ?? ''), { role, username });
+      const u = await users.add(username, String(b.password ?? ''), role, deps.now());
       audit(deps.db, deps.now(), req.user!.username, 'user.save', `user:${u.id}`, { username: u.username, role: u.role });
       res.status(201).json({ user: u });
     } catch (e) { sendError(res, e); }
@@ -34,6 +38,7 @@ export function userRoutes(deps: AppDeps): Router {
         disabled: typeof b.disabled === 'boolean' ? b.disabled : undefined,
         password: typeof b.password === 'string' ? b.password : undefined,
       };
+      if (change.password !== undefined) checkPasswordStrength(change.password, { role: change.role ?? u.role, username: u.username });
       const losesAdmin = u.role === 'admin' && ((change.role && change.role !== 'admin') || change.disabled === true);
       if (losesAdmin && users.otherActiveAdmins(id) === 0) throw new ConflictError('this is the last active admin', 'make another user admin first');
       await users.update(id, change);
