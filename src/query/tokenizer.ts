@@ -17,6 +17,9 @@ export type Token =
   | { kind: 'eof'; index: number; end: number };
 
 const SPACE = /\s/;
+/** C0 controls other than the whitespace ones (tab, line feed, vertical tab, form feed, return), and DEL */
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u0008\u000e-\u001f\u007f]/;
 /** characters that end a bare word */
 const WORD_END = /[\s()"]/;
 /** schemes that make `xxx:` a URL, not a field typo */
@@ -36,6 +39,11 @@ export function tokenize(src: string): Token[] {
   const fail = (index: number, problem: string, hint?: string): never => {
     throw new QuerySyntaxError(src, columnOf(src, index), problem, hint);
   };
+  const control = CONTROL.exec(src);
+  if (control) {
+    const code = control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0');
+    fail(control.index, `control character U+${code} in the query`, 'remove it: a query is plain text');
+  }
   let i = 0;
   while (i < src.length) {
     const c = src[i];

@@ -1,65 +1,53 @@
-// Posts search for the API: filters in SQL, the watch-topic query language checked on normalized
-// text. When the query has positive text terms, the FTS5 index `posts_fts` (jieba tokens of the
-// normalized text, rowid = posts.pk) narrows the candidates first; every candidate is then
-// verified with the compiled query, so the index only ever removes posts that cannot match.
+// Posts search for the API and the rules page's "test query": the watch-topic query language
+// (contracts §4) with the same semantics as the live topic matcher, i.e. a term matches as a
+// substring of the normalized text from one character up. The gram index (migration 006,
+// src/query/search-grams.ts) narrows candidates, source:/author: filters included; every
+// candidate is then verified with the query evaluator on the normalized text, so results equal
+// the evaluator's. Queries the index cannot narrow (`-召回`, `a OR -b`) scan posts newest first.
+//
+// Every search is bounded: candidates are read newest first in windows of post ids, and a search
+// that has spent its time budget stops and hands back a cursor (`nextBeforePk`) to continue from,
+// so no request can hold the event loop for long, whatever the query.
 import type { Db } from '../db/connection.js';
-import { compileQuery, createTopicMatcher, type QueryNode } from '../query/index.js';
-import { isTextTerm } from '../query/ast.js';
-import { normalizeForMatch } from '../text/normalize.js';
-import { Segmenter } from '../text/segment.js';
+import { compileQuery, type CompiledQuery } from '../query/index.js';
+import { gramExpression, sourceExpression } from '../query/search-grams.js';
+import { SearchIndex, matchDocOfRow } from '../db/repos/search-index.js';
 
-export interface PostSearch { q?: string; source?: string; sentiment?: string; topic?: string; from?: string; to?: string; limit: number; beforePk?: number }
-export interface PostSearchResult { posts: Record<string, unknown>[]; scanned: number; truncated: boolean; usedIndex: boolean }
-
-/** How many rows a query without usable index terms may verify before giving up (newest first). */
-const SCAN_CAP = 50_000;
-
-/** One segmenter per database, with the watch topics' terms as user words (as the indexer has). */
-const segmenters = new WeakMap<Db, { seg: Segmenter; topicsKey: string }>();
-
-function segmenterFor(db: Db): Segmenter {
-  const topics = db.prepare('SELECT id, query FROM topics WHERE enabled = 1 ORDER BY id').all() as { id: string; query: string }[];
-  const key = topics.map((t) => `${t.id}\u0000${t.query}`).join('\u0001');
-  const cached = segmenters.get(db);
-  if (cached && cached.topicsKey === key) return cached.seg;
-  const seg = cached?.seg ?? new Segmenter();
-  const words: string[] = [];
-  for (const t of topics) {
-    try { words.push(...createTopicMatcher([t]).terms()); } catch { /* a broken topic query is reported elsewhere */ }
-  }
-  seg.addUserWords(words.map((w) => normalizeForMatch(w)).filter((w) => w.length >= 2));
-  segmenters.set(db, { seg, topicsKey: key });
-  return seg;
+export interface PostSearch {
+  q?: string; source?: string; sentiment?: string; topic?: string; from?: string; to?: string; limit: number;
+  /** only posts with pk < beforePk (the cursor from a previous page) */
+  beforePk?: number;
+  /** time budget for this call in ms (default 40); past it the search stops with a cursor */
+  budgetMs?: number;
 }
 
-const phrase = (tokens: string[]) => `"${tokens.map((t) => t.replace(/"/g, '""')).join(' ')}"`;
+export interface PostSearchResult {
+  /** matching posts, newest (highest pk) first */
+  posts: Record<string, unknown>[];
+  /** candidate rows examined */
+  scanned: number;
+  /** the search stopped at its time budget before it had examined every candidate */
+  truncated: boolean;
+  /** the gram index narrowed the candidates (false: the query needed a scan) */
+  usedIndex: boolean;
+  /** pass as `beforePk` to continue (more results may exist below it); null when there are none */
+  nextBeforePk: number | null;
+}
 
-/**
- * An FTS5 expression whose matches are a superset of the query's (as far as segmentation agrees),
- * or null when the query can match without any text term (`-x`, `source:weibo`, `a OR -b`).
- * NOT branches and metadata filters become "true" (no narrowing). Phrases match whole jieba
- * tokens (no prefix star: prefix queries cost 100x on a large index), so a term that jieba keeps
- * inside a longer word is only found where it is segmented on its own.
- */
-export function ftsExpression(node: QueryNode, cut: (s: string) => string[]): string | null {
-  switch (node.kind) {
-    case 'term': {
-      if (!isTextTerm(node)) return null;
-      const toks = cut(node.value).map((t) => t.trim()).filter(Boolean);
-      return toks.length ? phrase(toks) : null;
-    }
-    case 'not': return null;
-    case 'near': return ftsExpression({ kind: 'and', children: [node.left, node.right] }, cut);
-    case 'and': {
-      const parts = node.children.map((c) => ftsExpression(c, cut)).filter((x): x is string => x !== null);
-      return parts.length ? parts.map((p) => `(${p})`).join(' AND ') : null;
-    }
-    case 'or': {
-      const parts = node.children.map((c) => ftsExpression(c, cut));
-      if (parts.some((p) => p === null)) return null;
-      return (parts as string[]).map((p) => `(${p})`).join(' OR ');
-    }
-  }
+/** Time one search may take before it returns what it has and a cursor. */
+const BUDGET_MS = 40;
+/** Candidates are read in windows of post ids, the first this wide, doubling up to the max... */
+const FIRST_WINDOW = 4096;
+const MAX_WINDOW = 1 << 20;
+/** ...and the budget is checked every this many candidates as well as between windows. */
+const CHECK_EVERY = 64;
+/** Queries longer than this are refused (a search box, not a document). */
+const MAX_QUERY_LENGTH = 4000;
+
+/** A search parameter that is not usable (bad date); the query language has QuerySyntaxError. */
+export class SearchInputError extends Error {
+  override name = 'SearchInputError';
+  constructor(message: string, readonly hint: string) { super(message); }
 }
 
 function filters(s: PostSearch): { where: string[]; args: unknown[] } {
@@ -74,36 +62,67 @@ function filters(s: PostSearch): { where: string[]; args: unknown[] } {
   if (s.sentiment) { where.push('coalesce(p.sentiment_corrected, p.sentiment_label) = ?'); args.push(s.sentiment); }
   if (s.from) { where.push('p.first_seen_at >= ?'); args.push(iso(s.from, 'from')); }
   if (s.to) { where.push('p.first_seen_at < ?'); args.push(iso(s.to, 'to')); }
-  if (s.beforePk) { where.push('p.pk < ?'); args.push(s.beforePk); }
   return { where, args };
 }
 
-/** A search parameter that is not usable (bad date); the query language has QuerySyntaxError. */
-export class SearchInputError extends Error {
-  override name = 'SearchInputError';
-  constructor(message: string, readonly hint: string) { super(message); }
-}
+/** Rows with pk in [lo, hi], newest first. */
+type WindowReader = (lo: number, hi: number) => Iterable<Record<string, unknown>>;
 
-/** Newest-first candidate rows: driven by the topic's match list when filtering by topic. */
-function candidates(db: Db, s: PostSearch, where: string[], args: unknown[], cap: number): Iterable<Record<string, unknown>> {
-  if (s.topic) {
-    return db.prepare(`SELECT p.* FROM topic_matches tm JOIN posts p ON p.pk = tm.post_pk WHERE tm.topic_id = ? AND ${where.join(' AND ')}
-      ORDER BY tm.post_pk DESC LIMIT ?`).iterate(s.topic, ...args, cap) as Iterable<Record<string, unknown>>;
+/**
+ * How candidates are read, window by window: from the gram index (plus posts still queued for
+ * indexing) when the query can be narrowed, else from the topic's matches or all posts.
+ */
+function windowReader(db: Db, s: PostSearch, expr: string | null, where: string[], args: unknown[], queued: boolean): WindowReader {
+  const cond = where.join(' AND ');
+  if (expr) {
+    const topic = s.topic ? ' AND EXISTS (SELECT 1 FROM topic_matches tm WHERE tm.topic_id = ? AND tm.post_pk = p.pk)' : '';
+    const targs = s.topic ? [s.topic] : [];
+    const indexed = db.prepare(`SELECT p.* FROM post_grams f JOIN posts p ON p.pk = f.rowid
+      WHERE post_grams MATCH ? AND f.rowid >= ? AND f.rowid <= ? AND ${cond}${topic} ORDER BY f.rowid DESC`);
+    if (!queued) return (lo, hi) => indexed.iterate(expr, lo, hi, ...args, ...targs) as Iterable<Record<string, unknown>>;
+    const pending = db.prepare(`SELECT p.* FROM post_grams_pending g JOIN posts p ON p.pk = g.pk
+      WHERE g.pk >= ? AND g.pk <= ? AND ${cond}${topic} ORDER BY g.pk DESC`);
+    return (lo, hi) => mergeNewestFirst(
+      indexed.iterate(expr, lo, hi, ...args, ...targs) as Iterable<Record<string, unknown>>,
+      pending.iterate(lo, hi, ...args, ...targs) as Iterable<Record<string, unknown>>);
   }
-  return db.prepare(`SELECT p.* FROM posts p WHERE ${where.join(' AND ')} ORDER BY p.pk DESC LIMIT ?`).iterate(...args, cap) as Iterable<Record<string, unknown>>;
+  if (s.topic) {
+    const st = db.prepare(`SELECT p.* FROM topic_matches tm JOIN posts p ON p.pk = tm.post_pk
+      WHERE tm.topic_id = ? AND tm.post_pk >= ? AND tm.post_pk <= ? AND ${cond} ORDER BY tm.post_pk DESC`);
+    return (lo, hi) => st.iterate(s.topic, lo, hi, ...args) as Iterable<Record<string, unknown>>;
+  }
+  const st = db.prepare(`SELECT p.* FROM posts p WHERE p.pk >= ? AND p.pk <= ? AND ${cond} ORDER BY p.pk DESC`);
+  return (lo, hi) => st.iterate(lo, hi, ...args) as Iterable<Record<string, unknown>>;
 }
 
-/** FTS matches newest first (FTS5 walks a doclist backwards without sorting), joined to their rows. */
-function ftsCandidates(db: Db, s: PostSearch, fts: string, where: string[], args: unknown[]): Iterable<Record<string, unknown>> {
-  const topic = s.topic ? ' AND EXISTS (SELECT 1 FROM topic_matches tm WHERE tm.post_pk = p.pk AND tm.topic_id = ?)' : '';
-  return db.prepare(`SELECT p.* FROM posts_fts f JOIN posts p ON p.pk = f.rowid
-    WHERE posts_fts MATCH ? AND ${where.join(' AND ')}${topic} ORDER BY f.rowid DESC`).iterate(fts, ...args, ...(s.topic ? [s.topic] : [])) as Iterable<Record<string, unknown>>;
+/** Two newest-first row streams as one, each pk once (a queued post may still have old index rows). */
+function* mergeNewestFirst(a: Iterable<Record<string, unknown>>, b: Iterable<Record<string, unknown>>): Generator<Record<string, unknown>> {
+  const ia = a[Symbol.iterator]();
+  const ib = b[Symbol.iterator]();
+  let x = ia.next();
+  let y = ib.next();
+  try {
+    while (!x.done || !y.done) {
+      if (y.done || (!x.done && (x.value.pk as number) > (y.value.pk as number))) { yield x.value; x = ia.next(); }
+      else if (x.done || (y.value.pk as number) > (x.value.pk as number)) { yield y.value; y = ib.next(); }
+      else { yield x.value; x = ia.next(); y = ib.next(); }
+    }
+  } finally {
+    ia.return?.();
+    ib.return?.();
+  }
+}
+
+/** Refuses what cannot be a search (NUL and other control characters answer 400 via QuerySyntaxError). */
+function compile(q: string): CompiledQuery {
+  if (q.length > MAX_QUERY_LENGTH) throw new SearchInputError(`the query is ${q.length} characters long`, `keep it under ${MAX_QUERY_LENGTH} characters`);
+  return compileQuery(q);
 }
 
 /**
- * Results of index searches, per database, keyed by the search and the data version: any write
- * (this connection's total_changes, another's data_version) makes a new key, so a hit is never
- * stale. Repeated searches (several desks, auto-refresh) then skip re-intersecting doclists.
+ * Results of searches, per database, keyed by the search and the data version: any write (this
+ * connection's total_changes, another's data_version) makes a new key, so a hit is never stale.
+ * Repeated searches (several desks, auto-refresh) are then answered without touching the index.
  */
 const resultCache = new WeakMap<Db, Map<string, PostSearchResult>>();
 const CACHE_MAX = 200;
@@ -116,43 +135,60 @@ function dataVersion(db: Db): string {
 }
 
 export function searchPosts(db: Db, s: PostSearch): PostSearchResult {
-  if (!s.q?.trim()) return searchUncached(db, s);
+  const started = performance.now();
+  const budget = s.budgetMs ?? BUDGET_MS;
+  const index = SearchIndex.for(db);
+  let queued = index.hasPending();
+  if (queued) {
+    // posts written behind PostStore's back (or before migration 006) are indexed here a slice
+    // at a time and by the background backfill; what is still queued is searched directly
+    index.drain(Math.min(10, budget / 4));
+    index.scheduleBackfill();
+    queued = index.hasPending();
+  }
+  if (!s.q?.trim()) return searchUncached(db, s, null, queued, started + budget);
+  const q = compile(s.q);
   let cache = resultCache.get(db);
   if (!cache) resultCache.set(db, (cache = new Map()));
-  const key = `${dataVersion(db)}|${JSON.stringify(s)}`;
+  const key = `${dataVersion(db)}|${JSON.stringify({ ...s, budgetMs: undefined })}`;
   const hit = cache.get(key);
   if (hit) {
     cache.delete(key);
     cache.set(key, hit);
     return hit;
   }
-  const r = searchUncached(db, s);
-  if (r.usedIndex) {
-    cache.set(key, r);
-    if (cache.size > CACHE_MAX) cache.delete(cache.keys().next().value as string);
-  }
+  const r = searchUncached(db, s, q, queued, started + budget);
+  cache.set(key, r);
+  if (cache.size > CACHE_MAX) cache.delete(cache.keys().next().value as string);
   return r;
 }
 
-function searchUncached(db: Db, s: PostSearch): PostSearchResult {
+function searchUncached(db: Db, s: PostSearch, q: CompiledQuery | null, queued: boolean, deadline: number): PostSearchResult {
   const { where, args } = filters(s);
-  if (!s.q?.trim()) {
-    return { posts: [...candidates(db, s, where, args, s.limit)], scanned: 0, truncated: false, usedIndex: false };
-  }
-  const q = compileQuery(s.q);
-  const seg = segmenterFor(db);
-  const fts = ftsExpression(q.ast, (t) => seg.cut(t));
-  const rows = fts ? ftsCandidates(db, s, fts, where, args) : candidates(db, s, where, args, SCAN_CAP);
+  const parts = [q ? gramExpression(q.ast) : null, s.source ? sourceExpression(s.source) : null].filter((x): x is string => x !== null);
+  const expr = parts.length ? parts.map((p) => `(${p})`).join(' AND ') : null;
+  const read = windowReader(db, s, expr, where, args, queued);
+  const maxPk = (db.prepare('SELECT max(pk) FROM posts').pluck().get() as number | null) ?? 0;
   const out: Record<string, unknown>[] = [];
   let scanned = 0;
-  for (const row of rows) {
-    scanned++;
-    const title = row.title ? normalizeForMatch(row.title as string) : '';
-    const text = normalizeForMatch(`${(row.title as string) ?? ''} ${(row.text as string) ?? ''}`);
-    if (q.matches({ text, title, source: row.source as string, authorName: (row.author_name as string) ?? undefined, authorId: (row.author_id as string) ?? undefined })) {
-      out.push(row);
-      if (out.length >= s.limit) break;
+  let hi = s.beforePk ? Math.min(s.beforePk - 1, maxPk) : maxPk;
+  let width = FIRST_WINDOW;
+  const result = (nextBeforePk: number | null, truncated: boolean): PostSearchResult =>
+    ({ posts: out, scanned, truncated, usedIndex: expr !== null, nextBeforePk });
+  while (hi >= 1) {
+    const lo = Math.max(1, hi - width + 1);
+    for (const row of read(lo, hi)) {
+      scanned++;
+      const pk = row.pk as number;
+      if (!q || q.matches(matchDocOfRow(row))) {
+        out.push(row);
+        if (out.length >= s.limit) return result(pk, false);
+      }
+      if (scanned % CHECK_EVERY === 0 && performance.now() >= deadline) return result(pk, true);
     }
+    hi = lo - 1;
+    width = Math.min(MAX_WINDOW, width * 2);
+    if (hi >= 1 && performance.now() >= deadline) return result(hi + 1, true);
   }
-  return { posts: out, scanned, truncated: !fts && scanned >= SCAN_CAP, usedIndex: fts !== null };
+  return result(null, false);
 }

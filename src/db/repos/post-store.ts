@@ -2,6 +2,7 @@
 // seen again updates the latest state and adds a snapshot; it never creates a second post.
 import type { Db } from '../connection.js';
 import type { Observation } from '../../core/observation.js';
+import { SearchIndex } from './search-index.js';
 
 export interface StoredPost {
   pk: number;
@@ -58,6 +59,8 @@ export class PostStore {
   private readonly byPk;
   private readonly selectPk;
   private readonly pkCache = new Map<string, number>();
+  /** the posts search index: each post is indexed as it is written (migration 006 queues it) */
+  private readonly search: SearchIndex;
 
   constructor(private readonly db: Db) {
     this.selectByKey = db.prepare('SELECT * FROM posts WHERE source = ? AND ext_id = ?');
@@ -84,6 +87,8 @@ export class PostStore {
     this.setAnalysis = db.prepare(`UPDATE posts SET lang = ?, sentiment_label = ?, sentiment_score = ?, severity_score = ?,
       severity_terms = ?, severity_categories = ?, simhash = ? WHERE pk = ?`);
     this.insertFts = db.prepare('INSERT INTO posts_fts (rowid, tokens) VALUES (?, ?)');
+    this.search = SearchIndex.for(db);
+    this.search.scheduleBackfill();
   }
 
   get(source: string, extId: string): StoredPost | null {
@@ -134,6 +139,7 @@ export class PostStore {
     if (this.pkCache.size >= PK_CACHE_MAX) this.pkCache.clear();
     this.pkCache.set(key, pk);
     if (o.metrics) this.insertSnapshot.run(pk, params.at, params.reposts, params.comments, params.likes, params.views, params.heat, params.rank);
+    this.search.indexIfPending(pk);
     return { post, isNew };
   }
 

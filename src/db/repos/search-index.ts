@@ -1,0 +1,146 @@
+// The post search index (migration 006): one FTS5 row per post holding the hex tokens of every
+// 1-3-character gram of its normalized title and text, its author and its source
+// (src/query/search-grams.ts). Triggers on `posts` queue every new or edited post in
+// `post_grams_pending`; this module turns queued posts into index rows: PostStore does it for each
+// post it writes, and a background backfill (newest first, in short slices) works through the
+// queue the migration filled with the posts that existed before it. Searches treat queued posts
+// as candidates, so results are complete while the backfill runs.
+import type { Db } from '../connection.js';
+import { docTokens } from '../../query/search-grams.js';
+import type { MatchDoc } from '../../query/index.js';
+import { normalizeForMatch } from '../../text/normalize.js';
+
+/** The columns of a post the query language looks at. */
+export interface SearchableRow {
+  title?: unknown;
+  text?: unknown;
+  source?: unknown;
+  author_id?: unknown;
+  author_name?: unknown;
+}
+
+const s = (v: unknown): string | undefined => (v == null ? undefined : String(v));
+
+/** A posts row as the query evaluator sees it (normalized text and title): the one definition
+ *  that indexing and search verification share. */
+export function matchDocOfRow(row: SearchableRow): MatchDoc {
+  const title = s(row.title);
+  return {
+    text: normalizeForMatch(`${title ?? ''} ${s(row.text) ?? ''}`),
+    title: title ? normalizeForMatch(title) : '',
+    source: s(row.source),
+    authorName: s(row.author_name),
+    authorId: s(row.author_id),
+  };
+}
+
+function tokensOfRow(row: SearchableRow): string {
+  const d = matchDocOfRow(row);
+  return docTokens({ text: d.text, title: d.title, source: d.source, authorId: d.authorId, authorName: normalizeForMatch(d.authorName) });
+}
+
+/** How long one background backfill slice may hold the event loop, and the pause between slices. */
+const BACKFILL_SLICE_MS = 20;
+const BACKFILL_PAUSE_MS = 5;
+
+const isBusy = (e: unknown) => (e as { code?: string })?.code === 'SQLITE_BUSY' || (e as { code?: string })?.code === 'SQLITE_LOCKED';
+
+const indexes = new WeakMap<Db, SearchIndex>();
+
+export class SearchIndex {
+  private readonly takePending;
+  private readonly rowByPk;
+  private readonly newestPending;
+  private readonly anyPending;
+  private readonly insert;
+  private readonly remove;
+  private backfillTimer: NodeJS.Timeout | null = null;
+
+  /** One index object per connection (it holds prepared statements and the backfill timer). */
+  static for(db: Db): SearchIndex {
+    let idx = indexes.get(db);
+    if (!idx) indexes.set(db, (idx = new SearchIndex(db)));
+    return idx;
+  }
+
+  private constructor(private readonly db: Db) {
+    this.takePending = db.prepare('DELETE FROM post_grams_pending WHERE pk = ? RETURNING is_new').pluck();
+    this.rowByPk = db.prepare('SELECT pk, title, text, source, author_id, author_name FROM posts WHERE pk = ?');
+    this.newestPending = db.prepare(`SELECT q.pk, q.is_new, p.pk AS exists_pk, p.title, p.text, p.source, p.author_id, p.author_name
+      FROM post_grams_pending q LEFT JOIN posts p ON p.pk = q.pk ORDER BY q.pk DESC LIMIT ?`);
+    this.anyPending = db.prepare('SELECT EXISTS (SELECT 1 FROM post_grams_pending)').pluck();
+    this.insert = db.prepare('INSERT INTO post_grams (rowid, grams) VALUES (?, ?)');
+    this.remove = db.prepare('DELETE FROM post_grams WHERE rowid = ?');
+  }
+
+  /**
+   * Index post `pk` now if the triggers queued it (it is new, or its text, title, source or author
+   * changed). Runs in the caller's transaction: PostStore calls it after every write.
+   */
+  indexIfPending(pk: number): void {
+    const isNew = this.takePending.get(pk) as number | undefined;
+    if (isNew === undefined) return;
+    const row = this.rowByPk.get(pk) as SearchableRow | undefined;
+    if (!isNew) this.remove.run(pk);
+    if (row) this.insert.run(pk, tokensOfRow(row));
+  }
+
+  /** Whether any post waits to be indexed. */
+  hasPending(): boolean {
+    return this.anyPending.get() === 1;
+  }
+
+  /**
+   * Index queued posts, newest first, until the queue is empty or `maxMs` has passed; returns how
+   * many were indexed. Never waits for another process's write lock (returns 0 instead), so a
+   * search or the backfill cannot stall the event loop behind a busy writer.
+   */
+  drain(maxMs: number): number {
+    if (this.db.readonly || !this.db.open) return 0;
+    const deadline = performance.now() + maxMs;
+    let done = 0;
+    const batch = () => {
+      const rows = this.newestPending.all(256) as (SearchableRow & { pk: number; is_new: number; exists_pk: number | null })[];
+      for (const r of rows) {
+        this.takePending.get(r.pk);
+        if (!r.is_new) this.remove.run(r.pk);
+        if (r.exists_pk !== null) this.insert.run(r.pk, tokensOfRow(r));
+      }
+      return rows.length;
+    };
+    const nested = this.db.inTransaction;
+    const prevTimeout = this.db.pragma('busy_timeout', { simple: true }) as number;
+    if (!nested) this.db.pragma('busy_timeout = 0');
+    try {
+      for (;;) {
+        const n = nested ? batch() : this.db.transaction(batch)();
+        done += n;
+        if (n < 256 || performance.now() >= deadline) break;
+      }
+    } catch (e) {
+      if (!isBusy(e)) throw e;
+    } finally {
+      if (!nested) this.db.pragma(`busy_timeout = ${prevTimeout}`);
+    }
+    return done;
+  }
+
+  /**
+   * Work through the queue in the background: slices of at most BACKFILL_SLICE_MS with a pause
+   * between them (timers are unref'd; the work stops when the connection closes). Idempotent.
+   */
+  scheduleBackfill(): void {
+    if (this.backfillTimer || this.db.readonly || !this.db.open || !this.hasPending()) return;
+    const step = () => {
+      this.backfillTimer = null;
+      if (!this.db.open) return;
+      this.drain(BACKFILL_SLICE_MS);
+      if (this.db.open && this.hasPending()) {
+        this.backfillTimer = setTimeout(step, BACKFILL_PAUSE_MS);
+        this.backfillTimer.unref();
+      }
+    };
+    this.backfillTimer = setTimeout(step, 0);
+    this.backfillTimer.unref();
+  }
+}
