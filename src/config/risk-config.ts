@@ -38,6 +38,13 @@ const scales = z.object({
   reach_full: z.number().positive().default(1e7),
 }).strict();
 
+const hotList = z.object({
+  /** headline danger (rules/danger.yaml) at which a topic on the list is P2 at once */
+  danger: z.number().min(0).max(1).default(0.5),
+  /** this many topics of one story that read as trouble make it P1 (so do a health hazard and an official action) */
+  p1_topics: z.number().int().min(1).default(2),
+}).strict();
+
 export const riskConfigSchema = z.object({
   weights: weights.default(weights.parse({})),
   scales: scales.default(scales.parse({})),
@@ -68,6 +75,8 @@ export const riskConfigSchema = z.object({
     evaluate_every: duration.default(60_000),
   }).strict().default({ pending: 300_000, keep_firing: 1_800_000, resolve_after: 21_600_000, incident_window: 172_800_000, evaluate_every: 60_000 }),
   forecast_horizon: duration.default(24 * 3_600_000),
+  /** hot lists (weibo-hot, baidu-hot, ...): a watched name there already has reach */
+  hot_list: hotList.default(hotList.parse({})),
 }).strict();
 
 export type RiskConfig = z.infer<typeof riskConfigSchema>;
@@ -79,7 +88,7 @@ export function loadRiskConfig(rulesDir: string): RiskConfig {
   if (!existsSync(file)) return defaultRiskConfig();
   const keys: Record<string, readonly string[] | undefined> = {
     '': objectKeys(riskConfigSchema), weights: objectKeys(weights), scales: objectKeys(scales),
-    levels: ['P1', 'P2', 'P3', 'P4'], timing: ['pending', 'keep_firing', 'resolve_after', 'incident_window', 'evaluate_every'],
+    levels: ['P1', 'P2', 'P3', 'P4'], hot_list: objectKeys(hotList), timing: ['pending', 'keep_firing', 'resolve_after', 'incident_window', 'evaluate_every'],
   };
   return loadYamlFile(file, riskConfigSchema, (p) => keys[p.join('.')]).data;
 }

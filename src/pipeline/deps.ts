@@ -8,6 +8,8 @@ export interface AnalysisLite {
   tokens: string[];
   sentiment: { label: 'negative' | 'neutral' | 'positive'; score: number };
   severity: { score: number; terms: string[]; categories: string[] };
+  /** headline danger (rules/danger.yaml): score 0..1, benign 0..1, health/official hazards, matched families */
+  danger: { score: number; benign: number; health: boolean; official: boolean; hits: { family: string; kind: string; term: string }[] };
   /** normalized user names mentioned or reposted through (excluded from story vocabulary) */
   people: string[];
 }
@@ -20,6 +22,8 @@ export interface PipelineDeps {
   forecast(input: { publishedAt: number; now: number; horizonMs: number; source: string; rootFollowers?: number | null; reposts: { at: number; followers?: number | null }[]; observedCount?: number; snapshots?: { at: number; reposts: number }[] }): { reposts: number; low: number; high: number };
   newVolumeSeries(start: number): { add(ts: number, weight?: number): void; score(now: number): { windowMin: number; observed: number; expected: number; surprise: number }[] };
   title(docs: string[][], exclude: string[]): string;
+  /** how rare a token is in everything analysed so far (smoothed idf, >= 1) */
+  idf(token: string): number;
   coordinatedShare(posts: { hash: string | null; authorId: string | null; at: number }[]): number;
   virality(input: { snapshots: { at: number; reposts: number; comments: number; likes: number }[]; author: { followers?: number | null }; platform: string; now: number; publishedAt?: number | null; windowMs?: number }): { reachScore: number; reachNormalized: number };
   /** the severity category of one matched term */
@@ -55,6 +59,7 @@ export async function createDefaultDeps(topics: TopicConfig[], rulesDir: string)
     forecast: (i) => forecast.forecastReposts(i),
     newVolumeSeries: (start) => new volume.VolumeSeries({ start, utcOffsetMinutes: 480 }),
     title: (docs, exclude) => keyPhrases.incidentTitle(docs, df, { exclude }),
+    idf: (token) => df.idf(token),
     coordinatedShare: (posts) => {
       const usable = posts.filter((p): p is { hash: string; authorId: string; at: number } => !!p.hash && !!p.authorId);
       if (!posts.length || usable.length < 5) return 0;

@@ -88,3 +88,61 @@ export function chainOriginal(text: string): { own: string; original: string | n
   if (parts.length < 2) return { own: text, original: null };
   return { own: parts[0].trim(), original: parts[parts.length - 1].trim() };
 }
+
+export interface HotListCandidate {
+  /** content tokens (topic terms removed) */
+  tokens: string[];
+  tone: 'danger' | 'positive' | 'neutral';
+  /** the item only reports a company's answer (回应, 致歉, 声明): a follow-up of the story before it */
+  followUp: boolean;
+  publishedAt: number;
+}
+
+export interface HotListOptions {
+  /** how far back a story may have last grown and still take a topic */
+  windowMs: number;
+  /** without a shared rare term, only a story this recent takes a topic of its own tone or a follow-up */
+  sameToneWindowMs: number;
+  /** summed idf of the shared terms that ties a topic to a story */
+  minRareWeight: number;
+  idf(token: string): number;
+  tone(s: IncidentState): 'danger' | 'positive' | 'neutral';
+}
+
+/**
+ * The story a hot-list topic (or a headline-like post) belongs to. Topics of one event share the
+ * watched name and little else ("盒马郑重道歉" after "盒马粉木耳标签被指低俗擦边"), so: a shared rare
+ * term ties a topic to a story (terms weighed against everything seen: 回应 counts for little,
+ * 粉木耳 for much); else a follow-up or a topic of the same tone (trouble after trouble, good news
+ * after good news) joins the newest such story of the name within `sameToneWindowMs`. Good news
+ * never joins a troubled story, nor trouble a story of good news, without a shared rare term.
+ */
+export function findHotListStory(item: HotListCandidate, open: IncidentState[], o: HotListOptions): string | null {
+  const live = open.filter((s) => !s.closed && s.kind === 'story' && item.publishedAt - s.lastPostAt <= o.windowMs);
+  const toks = new Set(item.tokens);
+  let best: { id: string; w: number } | null = null;
+  for (const s of live) {
+    const tone = o.tone(s);
+    if ((item.tone === 'positive' && tone === 'danger') || (item.tone === 'danger' && tone === 'positive')) continue;
+    let w = 0;
+    for (const t of toks) if (t in s.terms) w += o.idf(t);
+    if (w >= o.minRareWeight && (!best || w > best.w)) best = { id: s.id, w };
+  }
+  if (best) return best.id;
+  let newest: IncidentState | null = null;
+  for (const s of live) {
+    if (item.publishedAt - s.lastPostAt > o.sameToneWindowMs) continue;
+    const tone = o.tone(s);
+    const fits = item.followUp ? tone === 'danger' : item.tone !== 'neutral' && tone === item.tone;
+    if (fits && (!newest || s.lastPostAt > newest.lastPostAt)) newest = s;
+  }
+  return newest?.id ?? null;
+}
+
+/** The first sentence of a text, at most `max` characters: what a person reads as its headline. */
+export function headlineOf(text: string, max = 48): string {
+  const clean = text.replace(/https?:\/\/\S+/g, '').replace(/\/\/\s*@[^:：\s]{1,30}\s*[:：][\s\S]*$/, '').replace(/#([^#]{1,40})#/g, '$1').replace(/\s+/g, ' ').trim();
+  const first = clean.split(/(?<=[。！？!?；;\n])/)[0]?.trim() || clean;
+  const chars = [...first.replace(/[。！？!?；;，,、\s]+$/, '')];
+  return chars.length > max ? chars.slice(0, max - 1).join('') + '…' : chars.join('');
+}

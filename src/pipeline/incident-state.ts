@@ -26,6 +26,15 @@ export interface MemberPost {
   history: [number, number, number][];
   /** hot-search items: [atMs, rank (0 = off the list), heat] snapshots, oldest first, capped */
   trend?: [number, number, number][];
+  /** headline danger 0..1 (rules/danger.yaml) */
+  danger?: number;
+  /** a health hazard / an official action is named */
+  dangerHealth?: boolean;
+  dangerOfficial?: boolean;
+  /** reads as good news (launch, ambassador, sales record, debunked rumour) */
+  positive?: boolean;
+  /** the post's first sentence or the topic itself, for the incident title */
+  headline?: string;
 }
 
 export interface IncidentState {
@@ -138,9 +147,22 @@ interface Aggregates {
   totalReposts: number;
   top: MemberPost | null;
   trendMembers: MemberPost[];
+  /** hot-list topics in the story, those that read as trouble, and those that read as good news */
+  topics: number; dangerousTopics: number; positiveTopics: number;
+  maxDanger: number; health: boolean; official: boolean;
 }
 
 const aggregates = new WeakMap<IncidentState, Aggregates>();
+
+/** danger at which an item reads as trouble (danger-fold's DANGER_CLEAR) */
+export const DANGEROUS = 0.5;
+
+/** 'danger', 'positive' or 'neutral': what a story reads as, from its members so far */
+export function storyTone(s: IncidentState): 'danger' | 'positive' | 'neutral' {
+  const a = aggregatesOf(s);
+  if (a.maxDanger >= DANGEROUS) return 'danger';
+  return a.positiveTopics > 0 && a.positiveTopics === a.topics && a.topics === s.members.length ? 'positive' : 'neutral';
+}
 
 function lastReposts(m: MemberPost): number {
   return m.history.length ? m.history[m.history.length - 1][1] : 0;
@@ -150,7 +172,7 @@ function lastReposts(m: MemberPost): number {
 export function aggregatesOf(s: IncidentState): Aggregates {
   let a = aggregates.get(s);
   if (!a) {
-    a = { n: 0, byPk: new Map(), totW: 0, negW: 0, negN: 0, negInt: 0, maxFollowers: 0, sev: 0, sevTerms: new Map(), sources: new Set(), active: new Map(), totalReposts: 0, top: null, trendMembers: [] };
+    a = { n: 0, byPk: new Map(), totW: 0, negW: 0, negN: 0, negInt: 0, maxFollowers: 0, sev: 0, sevTerms: new Map(), sources: new Set(), active: new Map(), totalReposts: 0, top: null, trendMembers: [], topics: 0, dangerousTopics: 0, positiveTopics: 0, maxDanger: 0, health: false, official: false };
     aggregates.set(s, a);
   }
   for (; a.n < s.members.length; a.n++) {
@@ -165,7 +187,17 @@ export function aggregatesOf(s: IncidentState): Aggregates {
       m.severityTerms.forEach((t, i) => { if (!a!.sevTerms.has(t)) a!.sevTerms.set(t, m.severityTermCategories?.[i] ?? m.severityCategories[0] ?? 'other'); });
     }
     if (m.followers > a.maxFollowers) a.maxFollowers = m.followers;
-    if (m.trend) a.trendMembers.push(m);
+    if (m.trend) {
+      a.trendMembers.push(m);
+      a.topics++;
+      if ((m.danger ?? 0) >= DANGEROUS) a.dangerousTopics++;
+      if (m.positive) a.positiveTopics++;
+    }
+    if ((m.danger ?? 0) > a.maxDanger) a.maxDanger = m.danger ?? 0;
+    if ((m.danger ?? 0) >= DANGEROUS) {
+      if (m.dangerHealth) a.health = true;
+      if (m.dangerOfficial) a.official = true;
+    }
     if (m.isRoot && m.history.length) {
       a.totalReposts += lastReposts(m);
       a.active.set(m.pk, m);
@@ -241,5 +273,6 @@ export function computeFeatures(s: IncidentState, ctx: FeatureContext): Incident
     coordinatedShare: ctx.coordinatedShare,
     trend: trendState(a.trendMembers, ctx.now),
     virality: ctx.virality,
+    headline: { topics: a.topics, dangerousTopics: a.dangerousTopics, positiveTopics: a.positiveTopics, maxDanger: a.maxDanger, health: a.health, official: a.official },
   };
 }

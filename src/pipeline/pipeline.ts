@@ -9,15 +9,16 @@ import { PostStore, type StoredPost } from '../db/repos/post-store.js';
 import { IncidentRepo } from '../db/repos/incident-repo.js';
 import { AlertRepo } from '../db/repos/alert-repo.js';
 import type { PipelineDeps } from './deps.js';
-import { computeFeatures, memberByPk, pushHistory, pushTrend, recentMembers, recordSnapshot, topRoot, totalRootReposts, type IncidentState, type MemberPost } from './incident-state.js';
-import { absorbTerms, chainOriginal, contentTokens, findIncident } from './incident-clusterer.js';
+import { computeFeatures, DANGEROUS, memberByPk, pushHistory, pushTrend, recentMembers, recordSnapshot, storyTone, topRoot, totalRootReposts, type IncidentState, type MemberPost } from './incident-state.js';
+import { absorbTerms, chainOriginal, contentTokens, findHotListStory, findIncident, headlineOf } from './incident-clusterer.js';
+import { storyTitle } from './story-title.js';
 import { scoreIncident } from './risk-model.js';
 import { negativeShareSurprise } from './negative-share.js';
 import { initialLevelState, stepLevel } from './level-state.js';
 
 export interface PipelineOptions {
   onAlert?: (alert: AlertRecord & { id: number }, now: Date) => void;
-  log?: (level: string, msg: string, fields?: object) => void;
+  log?: (level: 'debug' | 'info' | 'warn' | 'error', msg: string, fields?: object) => void;
   /**
    * least time between two scorings of an incident that received new data (default: the risk
    * config's evaluate_every). Live mode passes 0: new data is scored at once, so an alert leaves
@@ -53,7 +54,13 @@ const SURGE_OPEN = 4;
 const LEVEL_MARGIN = 6; // risk points below a firing level's threshold that still hold it
 const STATE_SAVE_EVERY = 15 * 60_000;
 const FALSE_ALARM_DAMPING = 0.6;
-const SHARE_WEIGHT = 2; // the share test's surprise counts double against the volume test's // -log10 p of the negative-volume anomaly that opens a surge incident
+const SHARE_WEIGHT = 2;
+/** a hot-list topic joins the newest story of its name and tone (trouble, good news) this recent */
+const HOT_SAME_TONE_WINDOW = 24 * HOUR;
+/** summed idf of shared terms that ties a topic to a story: one term seen in under ~2% of everything */
+const HOT_RARE_WEIGHT = 5;
+/** members whose headline is kept as a title candidate (besides every hot-list topic) */
+const TITLE_CANDIDATES = 40; // the share test's surprise counts double against the volume test's // -log10 p of the negative-volume anomaly that opens a surge incident
 
 export class Pipeline {
   readonly store: PostStore;
@@ -88,10 +95,33 @@ export class Pipeline {
     this.dirtyIds.add(s.id);
   }
 
-  /** Run in a transaction, or inside the caller's (replay batches many steps into one). */
+  /**
+   * Run in a transaction, or inside the caller's (replay batches many steps into one). When our
+   * own transaction fails it is rolled back, and so is the working state in memory: reloaded
+   * from the database as after a restart, so memory never holds posts, incidents or ids the
+   * database does not (a caller holding its own transaction must do the same: reloadFromDb).
+   */
   private tx(fn: () => void): void {
-    if (this.db.inTransaction) fn();
-    else this.db.transaction(fn)();
+    if (this.db.inTransaction) return fn();
+    try {
+      this.db.transaction(fn)();
+    } catch (e) {
+      this.reloadFromDb(e);
+      throw e;
+    }
+  }
+
+  /** Forget the working state in memory and load it again from the database (after a rollback). */
+  reloadFromDb(cause?: unknown): void {
+    this.opts.log?.('error', `pipeline: a batch failed and was rolled back; reloading the working state from the database${cause ? ` (${(cause as Error).message})` : ''}`);
+    this.store.forgetCachedKeys();
+    for (const m of [this.open, this.membership, this.postTopics, this.lastScored]) m.clear();
+    for (const x of [this.dirtyIds, this.activeIds, this.verdictsSeen]) x.clear();
+    for (const [id, rt] of this.topics) this.topics.set(id, this.newRuntime(rt.cfg));
+    this.seriesReady = false;
+    this.lastSweep = 0;
+    this.lastSurgeCheck = -Infinity;
+    this.restore();
   }
 
   private newRuntime(t: TopicConfig): TopicRuntime {
@@ -201,39 +231,54 @@ export class Pipeline {
     const rt = this.topics.get(topicId)!;
     const negative = a.sentiment.score < 0;
     const tokens = contentTokens(a.tokens, rt.terms, a.people);
-    if (negative) {
+    const isTrend = post.kind === 'trend';
+    // hot-list topics are not posts: they count as reach, not in the topic's volume of complaints
+    if (negative && !isTrend) {
       rt.negatives.add(published, 1);
       rt.recentNegatives.push({ pk: post.pk, at: published });
     }
-    rt.recentAll.push({ at: published, negative });
+    if (!isTrend) rt.recentAll.push({ at: published, negative });
+    const d = a.danger;
+    const positive = d.score < 0.3 && (d.benign >= 0.5 || d.hits.some((h) => h.kind === 'debunk'));
     const member: MemberPost = {
       pk: post.pk, key: `${post.source}:${post.extId}`, source: post.source, kind: post.kind,
       isRoot: !post.parentId && !isChain && post.kind !== 'comment', followers: post.authorFollowers ?? 0,
       sentiment: a.sentiment.score, severity: a.severity.score, severityTerms: a.severity.terms, severityCategories: a.severity.categories,
       severityTermCategories: a.severity.terms.map((t) => this.deps.termCategory(t)),
       publishedAt: published, addedAt: at, hash, ownHash, authorId: post.authorId, history: [],
+      danger: d.score, dangerHealth: d.health, dangerOfficial: d.official, positive,
     };
-    if (post.kind === 'trend') { member.isRoot = false; pushTrend(member, at, post.rank, post.heat); }
+    if (isTrend) { member.isRoot = false; pushTrend(member, at, post.rank, post.heat); }
     else if (member.isRoot) pushHistory(member, at, post.reposts, post.comments);
     const parentIncidents = parentKey ? (this.membership.get(parentKey) ?? []) : [];
     let id = findIncident({ parentIncidents, hash, tokens, publishedAt: published }, rt.stories, {
       windowMs: this.risk.timing.incident_window, maxHamming: 3, minSharedTerms: 3, minOverlap: 0.45,
-      nearHashes: (h, d) => rt.hashes.near(h, d).map((x) => ({ incidentId: x.item, distance: x.distance })),
+      nearHashes: (h, dist) => rt.hashes.near(h, dist).map((x) => ({ incidentId: x.item, distance: x.distance })),
       sharingTerms: (toks) => {
         const hits = new Map<string, number>();
-        for (const t of new Set(toks)) for (const id of rt.termIndex.get(t) ?? []) hits.set(id, (hits.get(id) ?? 0) + 1);
+        for (const t of new Set(toks)) for (const sid of rt.termIndex.get(t) ?? []) hits.set(sid, (hits.get(sid) ?? 0) + 1);
         return hits;
       },
     });
-    if (!id && (a.sentiment.score <= -0.2 || a.severity.score >= 0.3 || post.kind === 'trend')) id = this.openIncident(topicId, 'story', at, [tokens]).id;
+    // a hot-list topic or a headline: one story's topics share the name and a rare term, or follow up
+    const headlineLike = isTrend || (!parentKey && !isChain && (post.title != null || a.normalized.length <= 60));
+    if (!id && headlineLike) {
+      const followUp = d.score < DANGEROUS && d.hits.some((h) => h.kind === 'response' || h.kind === 'official');
+      id = findHotListStory({ tokens, tone: d.score >= DANGEROUS ? 'danger' : positive ? 'positive' : 'neutral', followUp, publishedAt: published }, rt.stories, {
+        windowMs: this.risk.timing.incident_window, sameToneWindowMs: HOT_SAME_TONE_WINDOW, minRareWeight: HOT_RARE_WEIGHT,
+        idf: (t) => this.deps.idf(t), tone: storyTone,
+      });
+      if (id && !isTrend && !this.open.get(id)?.members.some((m) => m.trend)) id = null; // posts keep the post rules among themselves
+    }
+    if (!id && (a.sentiment.score <= -0.2 || a.severity.score >= 0.3 || isTrend)) id = this.openIncident(topicId, 'story', at, [tokens]).id;
+    if (id && (isTrend || (this.open.get(id)?.members.length ?? 0) < TITLE_CANDIDATES)) member.headline = headlineOf(post.title || post.text || '');
     if (id) this.join(this.open.get(id)!, member, tokens, at);
-    if (negative && rt.surge && !rt.surge.closed && rt.surge.id !== id) this.join(rt.surge, { ...member, history: [...member.history] }, tokens, at);
+    if (negative && !isTrend && rt.surge && !rt.surge.closed && rt.surge.id !== id) this.join(rt.surge, { ...member, history: [...member.history] }, tokens, at);
   }
 
   private openIncident(topicId: string, kind: 'story' | 'surge', at: number, docs: string[][]): IncidentState {
     const rt = this.topics.get(topicId)!;
-    const phrase = kind === 'story' ? this.deps.title(docs, [...rt.terms]) : '';
-    const title = kind === 'surge' ? `${rt.cfg.name} · 负面声量上升 (negative posts rising)` : phrase ? `${rt.cfg.name} · ${phrase}`.slice(0, 60) : rt.cfg.name;
+    const title = kind === 'surge' ? `${rt.cfg.name} · 负面声量上升 (negative posts rising)` : rt.cfg.name;
     const s = this.incidents.create(topicId, kind, title, at);
     const state: IncidentState = { ...s, members: [], docs: docs.filter((d) => d.length), terms: {}, level: initialLevelState(), risk: 0, peakRisk: 0, reasons: [], forecast: null, closed: false };
     this.open.set(state.id, state);
@@ -261,10 +306,12 @@ export class Pipeline {
     this.membership.set(m.key, [...(this.membership.get(m.key) ?? []), s.id]);
     if (s.kind === 'story' && m.hash && s.members.length <= 40) this.topics.get(s.topicId)!.hashes.add(m.hash, s.id);
     this.incidents.addPost(s.id, m.pk, new Date(at).toISOString());
-    if (s.kind === 'story' && (s.members.length === 3 || s.members.length === 10 || s.members.length === 30)) {
+    // the title is the story's most representative headline, chosen again only as the story grows
+    // (1, 3, 10, 30 posts) or a hot-list topic joins, so it stays put between refreshes
+    if (s.kind === 'story' && (s.members.length <= 1 || s.members.length === 3 || s.members.length === 10 || s.members.length === 30 || m.trend)) {
       const rt = this.topics.get(s.topicId)!;
-      const t = this.deps.title(s.docs, [...rt.terms]);
-      if (t) { s.title = `${rt.cfg.name} · ${t}`.slice(0, 60); this.incidents.setTitle(s.id, s.title); }
+      const t = storyTitle(s.members, rt.cfg.name, (x) => this.deps.normalize(x));
+      if (t && t !== s.title) { s.title = t; this.incidents.setTitle(s.id, s.title); }
     }
   }
 

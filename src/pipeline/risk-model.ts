@@ -1,7 +1,7 @@
 // Explainable incident risk (0-100) and the level it calls for, as a pure function of the
 // incident's features and rules/risk.yaml. Every point added comes with a reason a PR manager can
 // read ("reposts +340/h, forecast 12k (8k-20k) by tomorrow, 3 sources, severity: 住院 (health)").
-import type { Level } from '../core/alert.js';
+import { LEVEL_RANK, type Level } from '../core/alert.js';
 import type { RiskConfig } from '../config/risk-config.js';
 
 export interface IncidentFeatures {
@@ -28,6 +28,8 @@ export interface IncidentFeatures {
   trend?: { term: string; rank: number; heat: number; rankGain: number; heatPerHour: number; entered: boolean } | null;
   /** engagement of the top post against what its author's reach predicts: score 0..1, ratio observed/expected */
   virality?: { score: number; ratio: number } | null;
+  /** what the story's headlines read as: hot-list topics, those that read as trouble or good news, the worst danger */
+  headline?: { topics: number; dangerousTopics: number; positiveTopics: number; maxDanger: number; health: boolean; official: boolean };
 }
 
 export interface RiskResult {
@@ -121,12 +123,25 @@ export function scoreIncident(f: IncidentFeatures, cfg: RiskConfig, horizonLabel
   if (!candidate && f.severity.score >= cfg.severe_alone && f.negativePosts > 0) candidate = 'P4';
   if (!candidate && f.trend) candidate = 'P4';
   let urgent = f.severity.score >= cfg.urgent_severity && f.repostsPerHour >= cfg.urgent_velocity && gate > 0.5;
-  // a severe allegation about the brand on the hot-search list is a crisis at once
-  if (f.trend && f.severity.score >= cfg.severe_alone && gate > 0.5 && (!candidate || candidate === 'P3' || candidate === 'P4')) {
-    candidate = 'P2';
-    urgent = true;
-    risk = Math.max(risk, L.P2);
-    reasons.push('a severe allegation is on the hot-search list');
+  // the hot list is reach: a watched name there already has an audience of hundreds of thousands.
+  // What the topic says decides: trouble is P2 at once (P1 with several topics, a health hazard or
+  // an official action); good news or a neutral mention is never P1/P2 on the list alone.
+  if (f.trend) {
+    const h = f.headline;
+    const onlyTopics = !h || h.topics >= f.posts;
+    if (h && h.maxDanger >= cfg.hot_list.danger) {
+      const p1 = h.dangerousTopics >= cfg.hot_list.p1_topics || h.health || h.official;
+      const level: Level = p1 ? 'P1' : 'P2';
+      if (!candidate || LEVEL_RANK[level] < LEVEL_RANK[candidate]) candidate = level;
+      risk = Math.max(risk, L[level]);
+      urgent = true;
+      const why = [h.dangerousTopics >= 2 ? `${h.dangerousTopics} hot-list topics of one story` : '', h.health ? 'a health hazard' : '', h.official ? 'an official action' : ''].filter(Boolean);
+      reasons.push(`trouble on the hot list${why.length ? `: ${why.join(', ')}` : ''}`);
+    } else if (onlyTopics && (candidate === 'P1' || candidate === 'P2')) {
+      candidate = 'P3';
+      risk = Math.min(risk, L.P2 - 1);
+      reasons.push(h && h.positiveTopics ? 'the topic reads as good news: not a crisis' : 'the topic names no trouble: watch');
+    }
   }
   return { risk, candidate, urgent, reasons, components: c };
 }

@@ -8,6 +8,8 @@ import { validateSeverityText } from './severity.js';
 import { SeverityScorer } from './severity-scorer.js';
 import { loadSeverityRulesSync } from './severity-cache.js';
 import { buildTextAnalyzer, resolveSeverityFile, type TextAnalyzer, type TextAnalyzerOptions } from './text-analyzer.js';
+import { loadDangerScorer } from './danger-rules.js';
+import { validateDangerText } from './danger-schema.js';
 
 export {
   buildTextAnalyzer, createTextAnalyzerFast, declaredLang, defaultSeverityFile, resolveSeverityFile,
@@ -16,5 +18,5 @@ export {
 
 export function createTextAnalyzer(opts: TextAnalyzerOptions = {}): TextAnalyzer {
   const { rules } = loadSeverityRulesSync(resolveSeverityFile(opts), validateSeverityText);
-  return buildTextAnalyzer(new SeverityScorer(rules), opts);
+  return buildTextAnalyzer(new SeverityScorer(rules), { ...opts, danger: opts.danger ?? loadDangerScorer(opts.rulesDir, validateDangerText) });
 }

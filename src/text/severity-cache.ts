@@ -46,17 +46,21 @@ function looksLikeRules(x: unknown): x is SeverityRules {
 }
 
 function readCache(dir: string, path: string, key: string): SeverityRules | null {
+  return readCacheAs(dir, path, key, looksLikeRules);
+}
+
+function readCacheAs<T>(dir: string, path: string, key: string, looksLike: (x: unknown) => x is T): T | null {
   try {
     // only trust a directory this user owns (another user could have planted it in a shared /tmp)
     if (typeof process.getuid === 'function' && statSync(dir).uid !== process.getuid()) return null;
     const o = JSON.parse(readFileSync(path, 'utf8')) as { key?: string; rules?: unknown };
-    return o.key === key && looksLikeRules(o.rules) ? o.rules : null;
+    return o.key === key && looksLike(o.rules) ? o.rules : null;
   } catch {
     return null;
   }
 }
 
-function writeCache(dir: string, path: string, key: string, rules: SeverityRules): void {
+function writeCache(dir: string, path: string, key: string, rules: unknown): void {
   try {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     const tmp = `${path}.${process.pid}.tmp`;
@@ -68,6 +72,22 @@ function writeCache(dir: string, path: string, key: string, rules: SeverityRules
 }
 
 export interface CachedRules { rules: SeverityRules; hit: boolean }
+
+/**
+ * The same cache for any other validated rules file (danger.yaml): `kind` names the cache file,
+ * `looksLike` checks a cached value's shape, `validate` runs on a miss.
+ */
+export function loadCachedRulesSync<T>(file: string, kind: string, validate: (file: string, text: string) => T, looksLike: (x: unknown) => x is T, cacheDir: string | null = severityCacheDir()): { rules: T; hit: boolean } {
+  const text = readText(file);
+  if (cacheDir === null) return { rules: validate(file, text), hit: false };
+  const key = severityCacheKey(text);
+  const path = join(cacheDir, `${kind}-${key}.json`);
+  const cached = readCacheAs(cacheDir, path, key, looksLike);
+  if (cached) return { rules: cached, hit: true };
+  const rules = validate(file, text);
+  writeCache(cacheDir, path, key, rules);
+  return { rules, hit: false };
+}
 
 /** Rules from the cache when the file's text is unchanged, else validated (sync validator) and cached. */
 export function loadSeverityRulesSync(file: string, validate: SeverityValidator, cacheDir: string | null = severityCacheDir()): CachedRules {

@@ -13,6 +13,8 @@ import { Segmenter } from './segment.js';
 import { defaultModelDir, loadSentimentModel, type Sentiment, type SentimentModel } from './sentiment.js';
 import { SeverityScorer, type Severity } from './severity-scorer.js';
 import { loadSeverityRules } from './severity-cache.js';
+import { NO_DANGER, type Danger, type DangerScorer } from './danger-scorer.js';
+import { applyDanger } from './danger-fold.js';
 
 export interface TextAnalysis {
   lang: 'zh' | 'en' | 'other';
@@ -20,6 +22,8 @@ export interface TextAnalysis {
   tokens: string[];            // jieba tokens of the normalized text (for FTS and key phrases)
   sentiment: { label: 'negative' | 'neutral' | 'positive'; score: number };  // score in [-1,1]; "negative" implies score<0
   severity: { score: number; terms: string[]; categories: string[] };
+  /** danger of the text as a headline (rules/danger.yaml), already folded into sentiment and severity */
+  danger: Danger;
   emoticons: string[]; mentions: string[]; hashtags: string[]; urls: string[];
   /** emoji characters, in order */
   emoji: string[];
@@ -47,6 +51,8 @@ export interface TextAnalyzerOptions {
   userWords?: string[];
   /** false: skip jieba segmentation (tokens = []), as `score` does for speed; default true */
   segment?: boolean;
+  /** headline danger rules (rules/danger.yaml); without them danger is always 0 */
+  danger?: DangerScorer;
 }
 
 
@@ -82,6 +88,9 @@ export function buildTextAnalyzer(severity: SeverityScorer, opts: Omit<TextAnaly
   const addUserWords = (words: string[]) => segmenter.addUserWords(words.map((w) => normalizeForMatch(w)));
   if (opts.userWords?.length) addUserWords(opts.userWords);
 
+  /** danger term or pattern match -> its family, for termCategory */
+  const dangerTerms = new Map<string, string>();
+
   function analyze(input: AnalyzeInput): TextAnalysis {
     const title = input.title ?? '';
     const text = input.text ?? '';
@@ -95,21 +104,25 @@ export function buildTextAnalyzer(severity: SeverityScorer, opts: Omit<TextAnaly
       const which = lang === 'zh' || (lang === 'other' && /[\u4e00-\u9fff]/.test(normalized)) ? 'zh' : 'en';
       sentiment = model(which).score(raw, which === 'zh' ? normalized : undefined);
     }
-    const sev: Severity = severity.score(normalized);
+    const sev0: Severity = severity.score(normalized);
+    const danger = opts.danger ? opts.danger.scoreNormalized(normalized) : NO_DANGER;
+    for (const h of danger.hits) if (!dangerTerms.has(h.term) && dangerTerms.size < 50_000) dangerTerms.set(h.term, h.family);
+    const folded = applyDanger(normalized, sentiment, sev0, danger);
     return {
       lang, normalized,
       tokens: segment ? segmenter.cut(normalized) : [],
-      sentiment, severity: sev,
+      sentiment: folded.sentiment, severity: folded.severity, danger,
       emoticons: ent.emoticons, mentions: ent.mentions, hashtags: ent.hashtags, urls: ent.urls,
       emoji: ent.emoji, reposts: ent.reposts,
     };
   }
 
-  return { analyze, addUserWords, termCategory: (term) => severity.categoryOf(term) ?? 'other' };
+  return { analyze, addUserWords, termCategory: (term) => severity.categoryOf(term) ?? dangerTerms.get(term) ?? 'other' };
 }
 
 /** createTextAnalyzer for commands that start often (score): rules from the JSON cache when warm. */
 export async function createTextAnalyzerFast(opts: TextAnalyzerOptions = {}): Promise<TextAnalyzer> {
   const { rules } = await loadSeverityRules(resolveSeverityFile(opts));
-  return buildTextAnalyzer(new SeverityScorer(rules), opts);
+  const danger = opts.danger ?? await (await import('./danger-rules.js')).loadDangerScorerFast(opts.rulesDir);
+  return buildTextAnalyzer(new SeverityScorer(rules), { ...opts, danger });
 }
