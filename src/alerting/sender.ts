@@ -13,7 +13,7 @@ import { addWarning, claimDue, dueChannels, isLogged, markAlreadySent, markFaile
 import { backoffDelay } from './backoff.js';
 import { writeAudit } from '../desk/audit.js';
 
-export type LogFn = (level: string, msg: string, fields?: object) => void;
+export type LogFn = (level: 'debug' | 'info' | 'warn' | 'error', msg: string, fields?: object) => void;
 
 export interface SenderDeps {
   db: Db; config: AlertingConfig; env: Env; fetch: typeof fetch; log: LogFn;

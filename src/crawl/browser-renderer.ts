@@ -4,7 +4,7 @@
 // (security/guarded-proxy.ts; loopback included), so the SSRF guard is applied to the address
 // actually connected to; request interception vets every request as a second layer. Cookies from
 // the source's jar are handed to the page.
-import type { Browser, HTTPRequest } from 'puppeteer';
+import type { Browser, HTTPRequest, Page as PuppeteerPage } from 'puppeteer';
 import type { CrawlRequest, Page } from './adapter.js';
 import type { CookieJar } from './cookie-jar.js';
 import { CrawlError, NetworkError } from './errors.js';
@@ -66,6 +66,20 @@ export class BrowserRenderer {
    * PrivateHostError. Without a guard the page may reach any host (fixed adapters).
    */
   async render(req: CrawlRequest, userAgent: string, jar?: CookieJar, guard?: RenderGuard | null, net: RenderNetOptions = {}): Promise<Page> {
+    return (await this.withPage(req, userAgent, jar, guard, net, async () => null)).page;
+  }
+
+  /**
+   * Render one page under the same guard as render() and also take a PNG screenshot of what is
+   * shown (the evidence archive's capture: it goes through exactly the crawler's guarded path).
+   */
+  async snapshot(req: CrawlRequest, userAgent: string | null, guard: RenderGuard, net: RenderNetOptions & { viewport?: { width: number; height: number } } = {}): Promise<{ page: Page; png: Buffer }> {
+    const r = await this.withPage(req, userAgent, undefined, guard, net, async (p) => Buffer.from(await p.screenshot({ type: 'png', fullPage: false })), net.viewport);
+    return { page: r.page, png: r.extra };
+  }
+
+  private async withPage<T>(req: CrawlRequest, userAgent: string | null, jar: CookieJar | undefined, guard: RenderGuard | null | undefined, net: RenderNetOptions,
+    extra: (page: PuppeteerPage) => Promise<T>, viewport?: { width: number; height: number }): Promise<{ page: Page; extra: T }> {
     this.browser ??= this.launch();
     let browser: Browser;
     try {
@@ -82,7 +96,8 @@ export class BrowserRenderer {
     try {
       context = await browser.createBrowserContext({ proxyServer: proxy.url, proxyBypassList: ['<-loopback>'] });
       const page = await context.newPage();
-      await page.setUserAgent(userAgent);
+      if (userAgent) await page.setUserAgent(userAgent);
+      if (viewport) await page.setViewport(viewport);
       let docUrl = req.url; // the main frame's latest navigation (redirects included)
       if (check) await page.setRequestInterception(true);
       page.on('request', (r: HTTPRequest) => {
@@ -114,7 +129,8 @@ export class BrowserRenderer {
       const r = refused();
       if (r) throw r;
       const html: string = await page.content();
-      return { request: req, url: page.url(), status: resp?.status() ?? 200, contentType: 'text/html; charset=utf-8', text: html, charset: 'utf-8' };
+      const more = await extra(page);
+      return { page: { request: req, url: page.url(), status: resp?.status() ?? 200, contentType: 'text/html; charset=utf-8', text: html, charset: 'utf-8' }, extra: more };
     } finally {
       await context?.close().catch(() => undefined);
       await proxy.close();

@@ -76,14 +76,16 @@ async function once(url: URL, o: Required<Pick<FetchOptions, 'connectTimeoutMs' 
   const cookie = o.cookies?.header(url);
   if (cookie && !headers.cookie) headers.cookie = cookie;
   const proxy = o.proxy ? new URL(o.proxy) : null;
+  const host = url.hostname.replace(/^\[|\]$/g, ''); // an IPv6 literal without its brackets
+  const servername = net.isIP(host) ? undefined : host; // SNI takes names only
   let reqOpts: https.RequestOptions;
   if (proxy && !isHttps) {
-    reqOpts = { host: proxy.hostname, port: Number(proxy.port || 80), path: url.href, headers: { ...headers, host: url.host } };
+    reqOpts = { host: proxy.hostname.replace(/^\[|\]$/g, ''), port: Number(proxy.port || 80), path: url.href, headers: { ...headers, host: url.host } };
   } else if (proxy && isHttps) {
     const socket = await tunnel(proxy, url.hostname, port, o.connectTimeoutMs);
-    reqOpts = { host: url.hostname, port, path: url.pathname + url.search, headers, createConnection: () => tls.connect({ socket, servername: url.hostname }) };
+    reqOpts = { host, port, path: url.pathname + url.search, headers, createConnection: () => tls.connect({ socket, servername }) };
   } else {
-    reqOpts = { host: url.hostname, port, path: url.pathname + url.search, headers, servername: url.hostname };
+    reqOpts = { host, port, path: url.pathname + url.search, headers, servername };
   }
   reqOpts.method = o.method ?? 'GET';
   reqOpts.agent = false;

@@ -17,6 +17,7 @@ import { createApp } from '../server/app.js';
 import type { Router } from 'express';
 import type { Notifier } from '../alerting/notifier.js';
 import { redactFields, redactText } from '../security/redact.js';
+import { archiveIncidentEvidence, describeArchive, type ArchiveOptions } from '../evidence/archive.js';
 
 export type Log = (level: 'debug' | 'info' | 'warn' | 'error', msg: string, fields?: object) => void;
 
@@ -44,6 +45,8 @@ export interface MonitorOptions {
   now?: () => Date;
   /** how often the pipeline re-evaluates open incidents without new data */
   evaluateEveryMs?: number;
+  /** evidence archive overrides (tests: a fake capturer or resolver, another folder) */
+  evidence?: Pick<ArchiveOptions, 'capturer' | 'guard' | 'root'>;
 }
 
 /** Log lines to stderr, secrets redacted (src/security/redact.ts); `secrets`: exact values to mask too. */
@@ -101,9 +104,9 @@ async function bootMonitor(o: MonitorOptions, db: Db, stoppers: Stopper[]): Prom
     const { loadAlertingConfig } = await import('../config/alerting-config.js');
     const { createNotifier } = await import('../alerting/notifier.js');
     const cfg = loadAlertingConfig(env.rulesDir, env.vars, env.timezone);
-    const n = createNotifier(db, cfg, { env, secret, log: log as never });
+    const n = createNotifier(db, cfg, { env, secret, log });
     alertNotifier = n;
-    notifier = n as unknown as NotifierLike;
+    notifier = n;
     n.start();
     stoppers.push(() => n.stop());
   } catch (e) {
@@ -111,17 +114,16 @@ async function bootMonitor(o: MonitorOptions, db: Db, stoppers: Stopper[]): Prom
     log('warn', `alerting not started: ${(e as Error).message}`);
   }
 
-  let evidence: ((incidentId: string) => void) | null = null;
-  try {
-    const { archiveIncidentEvidence } = await import('../evidence/archive.js');
-    const archived = new Set<string>();
-    evidence = (id) => {
-      if (archived.has(id)) return;
-      archived.add(id);
-      (archiveIncidentEvidence as (db: Db, id: string, o: object) => Promise<unknown>)(db, id, { env, now: now() })
-        .catch((e: Error) => log('warn', `evidence archive for ${id} failed: ${e.message}`));
-    };
-  } catch { /* evidence archive not available in this build */ }
+  // evidence: screenshots and HTML of a P1/P2 incident's key posts, once per incident and process,
+  // through the same guarded browser path as `browser` sources; every outcome is logged
+  const archived = new Set<string>();
+  const evidence = (id: string) => {
+    if (archived.has(id)) return;
+    archived.add(id);
+    archiveIncidentEvidence(db, id, { env, now, log, ...o.evidence })
+      .then((r) => { for (const line of describeArchive(r)) log(line.level, line.msg); })
+      .catch((e: Error) => log('error', `evidence archive for ${id} failed: ${e.message}`));
+  };
 
   // deliver at once when an alert's group is already due, instead of waiting for the next tick
   let tickQueued = false;
@@ -140,9 +142,9 @@ async function bootMonitor(o: MonitorOptions, db: Db, stoppers: Stopper[]): Prom
       events.emit('alert', a);
       notifier?.onAlert(a, t);
       tickSoon();
-      if (a.state === 'firing' && (a.level === 'P1' || a.level === 'P2') && a.incident) evidence?.(a.incident);
+      if (a.state === 'firing' && (a.level === 'P1' || a.level === 'P2') && a.incident) evidence(a.incident);
     },
-    log: log as never,
+    log,
   });
   const ingest = (obs: Observation[], t: Date) => {
     if (!obs.length) return;
@@ -179,9 +181,9 @@ async function bootMonitor(o: MonitorOptions, db: Db, stoppers: Stopper[]): Prom
     const origHealth = sink.health.bind(sink);
     sink.health = (ev: Parameters<typeof origHealth>[0]) => {
       origHealth(ev);
-      if (ev.kind !== 'ok') notifier?.onSourceHealth(ev as never, now());
+      if (ev.kind !== 'ok') notifier?.onSourceHealth(ev, now());
     };
-    const c = startCrawlScheduler({ sources, sink, env, log: log as never, timezone: env.timezone, lookupSecret: (name: string) => env.vars[name] }) as unknown as CrawlerLike;
+    const c = startCrawlScheduler({ sources, sink, env, log, timezone: env.timezone, lookupSecret: (name: string) => env.vars[name] });
     crawler = c;
     stoppers.push(() => c.stop());
     log('info', `crawling ${sources.filter((s: { enabled?: boolean }) => s.enabled !== false).length} sources`);
@@ -193,7 +195,7 @@ async function bootMonitor(o: MonitorOptions, db: Db, stoppers: Stopper[]): Prom
   // weekly report email
   try {
     const { startReportSchedule } = await import('../report/schedule.js');
-    const sched = startReportSchedule({ db, env, rulesDir: env.rulesDir, log } as never) as { stop(): void };
+    const sched = startReportSchedule({ db, env, rulesDir: env.rulesDir, log });
     stoppers.push(() => sched.stop());
   } catch (e) {
     if ((e as Error).name === 'ConfigError') throw e;
@@ -202,7 +204,7 @@ async function bootMonitor(o: MonitorOptions, db: Db, stoppers: Stopper[]): Prom
 
   try {
     const { createReportRouter } = await import('../report/report-router.js');
-    apiRouters.push(createReportRouter({ db, env, now }) as Router);
+    apiRouters.push(createReportRouter({ db, env, now }));
   } catch (e) {
     log('warn', `report downloads unavailable: ${(e as Error).message}`);
   }

@@ -1,11 +1,12 @@
-// SSRF guard for sources whose URL a dashboard user can set (`web`, `browser`): every hop of a
-// fetch (redirects included) must go to a public address, checked on the address the socket
-// actually connects to (a guarded DNS lookup, so DNS rebinding cannot slip a private address in
-// after a check), unless the host or a CIDR holding the address is allowed by
-// FLAREWATCH_ALLOW_PRIVATE (env.allowPrivateHosts). Reuses the evidence archive's address rules.
+// SSRF guard for every fetch of a URL that users or posted data can choose (`web` and `browser`
+// sources, the evidence archiver): every hop of a fetch (redirects included) must go to a public
+// address, checked on the address the socket actually connects to (a guarded DNS lookup, so DNS
+// rebinding cannot slip a private address in after a check), unless the host or a CIDR holding
+// the address is allowed by FLAREWATCH_ALLOW_PRIVATE (env.allowPrivateHosts). The address rules,
+// IPv6 forms that embed an IPv4 address included, are ip-address.ts's.
 import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from 'node:dns';
 import net from 'node:net';
-import { isPrivateAddress } from '../evidence/host-guard.js';
+import { describeAddress, inCidr, isPrivateAddress } from './ip-address.js';
 import { CrawlError } from '../crawl/errors.js';
 
 /** A fetch refused because its host is (or resolves to) a private, loopback or link-local address. */
@@ -16,22 +17,6 @@ export class PrivateHostError extends CrawlError {
 /** Adapters whose URLs come from users (dashboard/source editing) and so must be guarded. */
 export const GUARDED_ADAPTERS: ReadonlySet<string> = new Set(['web', 'browser']);
 
-function v4ToInt(ip: string): number {
-  return ip.split('.').reduce((a, o) => (a << 8) + Number(o), 0) >>> 0;
-}
-
-/** True when `ip` is `entry` itself or inside `entry` as an IPv4 CIDR. */
-function allowedBy(ip: string, entry: string): boolean {
-  const [base, bits] = entry.split('/');
-  if (!net.isIP(base)) return false;
-  if (net.isIPv4(ip) && net.isIPv4(base)) {
-    const b = bits === undefined ? 32 : Number(bits);
-    const mask = b === 0 ? 0 : (~0 << (32 - b)) >>> 0;
-    return (v4ToInt(ip) & mask) === (v4ToInt(base) & mask);
-  }
-  return ip.toLowerCase() === base.toLowerCase();
-}
-
 export interface HostGuard {
   /** throws PrivateHostError for a URL that is refused before any lookup (IP literal, bad scheme) */
   checkUrl(url: URL): void;
@@ -41,7 +26,7 @@ export interface HostGuard {
 
 /** Is this address refused under this allow list? */
 export function isRefusedAddress(address: string, allow: readonly string[]): boolean {
-  return isPrivateAddress(address) && !allow.some((e) => allowedBy(address, e));
+  return isPrivateAddress(address) && !allow.some((e) => inCidr(address, e));
 }
 
 /** The DNS step under the guard: node's dns.lookup (all addresses) unless a test injects a fake. */
@@ -52,18 +37,20 @@ export const systemResolver: AddressResolver = (hostname, options, callback) =>
 
 export function createHostGuard(allow: readonly string[], resolve: AddressResolver = systemResolver): HostGuard {
   const refuse = (host: string, address: string) =>
-    new PrivateHostError(`${host} is a private address (${address}); sources may not reach it unless FLAREWATCH_ALLOW_PRIVATE lists it`, host);
+    new PrivateHostError(`${host} is a private address (${describeAddress(address)}); sources may not reach it unless FLAREWATCH_ALLOW_PRIVATE lists it`, host);
   return {
     checkUrl(url) {
       if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new PrivateHostError(`only http(s) URLs may be fetched, not ${url.protocol}`, url.href);
       const host = url.hostname.replace(/^\[|\]$/g, '');
       if (allow.includes(host)) return;
       if (net.isIP(host) && isRefusedAddress(host, allow)) throw refuse(host, host);
-      if (host === 'localhost' || host.endsWith('.localhost')) throw refuse(host, '127.0.0.1');
+      const name = host.toLowerCase().replace(/\.$/, '');
+      if (name === 'localhost' || name.endsWith('.localhost')) throw refuse(host, '127.0.0.1');
     },
     lookup(hostname: string, options: LookupOptions, callback: (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void) {
       resolve(hostname, options, (err, list) => {
         if (err) return callback(err, '', 4);
+        if (!list.length) return callback(Object.assign(new Error(`${hostname} resolved to no address`), { code: 'ENOTFOUND' }), '', 4);
         const bad = allow.includes(hostname) ? undefined : list.find((a) => isRefusedAddress(a.address, allow));
         if (bad) return callback(refuse(hostname, bad.address) as unknown as NodeJS.ErrnoException, '', 4);
         if (options.all) return callback(null, list);

@@ -119,7 +119,7 @@ export async function incidentPage(ctx: PageCtx): Promise<void> {
     section(t('evidence'),
       evRes.evidence.length ? table([t('published'), t('source'), t('original'), ''], evRes.evidence.map((e) => [
         fmtTime(e.at, 'short'), `${e.source ?? ''}:${e.postId ?? ''}`, e.url ?? '—',
-        h('a', { href: `/api/v1/evidence/${e.id}/file`, target: '_blank', rel: 'noopener noreferrer' }, e.kind === 'screenshot' ? t('screenshot') : t('htmlSnapshot')),
+        ctx.can('analyst') ? h('a', { href: `/api/v1/evidence/${e.id}/file`, target: '_blank', rel: 'noopener noreferrer' }, e.kind === 'screenshot' ? t('screenshot') : t('htmlSnapshot')) : '—', // files: analysts and admins
       ])) : h('p', { className: 'muted' }, t('noEvidence')),
       archiveBtn),
     section(t('alerts'), table([t('published'), t('level'), t('state'), t('risk')], d.alerts.map((a) => [fmtTime(a.at), levelBadge(a.level), a.state, fmtNum(a.risk)]))));

@@ -54,7 +54,7 @@ const command: Command = {
       const { loadAlertingConfig } = await import('../../config/alerting-config.js');
       const { createNotifier } = await import('../../alerting/notifier.js');
       const { getSecret } = await import('../../server/secret.js');
-      notifier = createNotifier(db, loadAlertingConfig(rulesDir, io.env.vars, io.env.timezone), { env: io.env, secret: getSecret(db, io.env) }) as unknown as ReplayNotifier;
+      notifier = createNotifier(db, loadAlertingConfig(rulesDir, io.env.vars, io.env.timezone), { env: io.env, secret: getSecret(db, io.env) });
     }
     const pipeline = await createPipelineFromRules(db, rulesDir, {
       // the working state only matters for restarts; a replay writes it at transitions and at the end

@@ -101,6 +101,11 @@ export class PostStore {
     return r ? rowToPost(r) : null;
   }
 
+  /** Forget the cached source+id -> pk lookups (after a rollback they may name rows that are gone). */
+  forgetCachedKeys(): void {
+    this.pkCache.clear();
+  }
+
   /** Insert or update one observation; call inside a transaction for batches. */
   upsert(o: Observation): UpsertResult {
     const m = o.metrics ?? {};

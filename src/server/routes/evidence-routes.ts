@@ -1,6 +1,6 @@
-// Evidence archive over HTTP: list an incident's screenshots and HTML snapshots, serve one file
-// (snapshots are hostile pages: sent as an attachment with a sandboxing CSP, never rendered in the
-// dashboard's origin), and archive now on request (analyst).
+// Evidence archive over HTTP: list an incident's screenshots and HTML snapshots (viewer), serve one
+// file (analyst: a snapshot is whatever the post's URL showed; sent as an attachment with a
+// sandboxing CSP, never rendered in the dashboard's origin), and archive now on request (analyst).
 import { Router } from 'express';
 import { existsSync } from 'node:fs';
 import { resolve, sep } from 'node:path';
@@ -19,7 +19,7 @@ export function evidenceRoutes(deps: AppDeps): Router {
       FROM incident_evidence e LEFT JOIN posts p ON p.pk = e.post_pk WHERE e.incident_id = ? ORDER BY e.at DESC, e.id`).all(req.params.id) });
   });
 
-  r.get('/evidence/:id/file', requireRole('viewer'), (req, res) => {
+  r.get('/evidence/:id/file', requireRole('analyst'), (req, res) => {
     const row = db.prepare('SELECT id, kind, path FROM incident_evidence WHERE id = ?').get(Number(req.params.id)) as { id: number; kind: string; path: string } | undefined;
     if (!row) return void res.status(404).json({ error: 'no such evidence' });
     const file = resolve(root(), row.path);
