@@ -36,8 +36,10 @@ export function checkPasswordStrength(password: string, who: { role: string; use
   if (chars.length < min) throw new WeakPasswordError(`password too short: ${chars.length} characters, ${who.role === 'admin' ? 'an admin' : `a ${who.role}`} needs at least ${min}`, hint);
   if (chars.length > MAX_LENGTH) throw new WeakPasswordError(`password too long: at most ${MAX_LENGTH} characters`);
   const lower = password.toLowerCase();
-  if (who.username && lower.includes(who.username.toLowerCase()) && chars.length - [...who.username].length < 4) {
-    throw new WeakPasswordError('password is (nearly) the user name', hint);
+  if (who.username && lower.includes(who.username.toLowerCase())) {
+    const rest = [...lower.split(who.username.toLowerCase()).join('')];
+    // the user name plus a year or a few symbols is among the first guesses
+    if (rest.length < 4 || rest.every((c) => /[\d\p{P}\p{S}\s]/u.test(c))) throw new WeakPasswordError('password is the user name with little added', hint);
   }
   if (new Set(chars.map((c) => c.toLowerCase())).size < 4) throw new WeakPasswordError('password has fewer than 4 different characters', hint);
   if (COMMON.has(lower) || COMMON.has(lower.replace(/[\d!@#$%^&*.]+$/, ''))) throw new WeakPasswordError('password is one of the most common passwords', hint);

@@ -49,32 +49,33 @@ export function ingestRoutes(deps: AppDeps): Router {
       return void res.status(400).json({ error: `body is not valid JSON: ${(e as Error).message}`, hint: 'send a JSON array or one JSON object per line (NDJSON)' });
     }
     if (!Array.isArray(items)) return void res.status(400).json({ error: 'expected a JSON array of observations' });
-    const ok: Observation[] = [];
-    const rejected: { index: number; error: string }[] = [];
-    items.forEach((it, i) => {
-      try {
-        if (it instanceof ObservationError) throw it;
-        ok.push(toObservation(it));
-      } catch (e) {
-        rejected.push({ index: i, error: (e as Error).message });
-      }
-    });
+    // validate and store chunk by chunk, giving the event loop a turn in between
     const now = deps.now();
-    let stored = 0;
+    const rejected: { index: number; error: string }[] = [];
+    let accepted = 0;
     try {
-      for (let i = 0; i < ok.length; i += INGEST_CHUNK) {
-        if (i > 0) await yieldToLoop();
-        const chunk = ok.slice(i, i + INGEST_CHUNK);
-        deps.ingest(chunk, now);
-        stored += chunk.length;
+      for (let start = 0; start < items.length; start += INGEST_CHUNK) {
+        if (start > 0) await yieldToLoop();
+        const chunk: Observation[] = [];
+        for (let i = start; i < Math.min(items.length, start + INGEST_CHUNK); i++) {
+          try {
+            const it = items[i];
+            if (it instanceof ObservationError) throw it;
+            chunk.push(toObservation(it));
+          } catch (e) {
+            rejected.push({ index: i, error: (e as Error).message });
+          }
+        }
+        if (chunk.length) deps.ingest(chunk, now);
+        accepted += chunk.length;
       }
     } catch (e) {
-      if (!stored) throw e;
+      if (!accepted) throw e;
       console.error(e);
-      return void res.status(500).json({ error: 'internal error while storing the batch', accepted: stored, rejected,
-        hint: `the first ${stored} valid observations were stored; resend the rest (resending stored ones is harmless)` });
+      return void res.status(500).json({ error: 'internal error while storing the batch', accepted, rejected,
+        hint: `the first ${accepted} valid observations were stored; resend the rest (resending stored ones is harmless)` });
     }
-    res.status(rejected.length && !ok.length ? 400 : 200).json({ accepted: ok.length, rejected });
+    res.status(rejected.length && !accepted ? 400 : 200).json({ accepted, rejected });
   });
   return r;
 }
