@@ -11,8 +11,10 @@ const ROLES = ['admin', 'analyst', 'viewer'];
 export async function usersPage(ctx: PageCtx): Promise<void> {
   const { users } = await api.get<{ users: U[] }>('/users');
   const name = h('input', { id: 'u-name', required: true, autocomplete: 'off' });
-  const pass = h('input', { id: 'u-pass', type: 'password', required: true, autocomplete: 'new-password', minlength: 4 });
+  // the server's rule (src/server/password-policy.ts): 10 characters for an admin, 8 otherwise, no common passwords
+  const pass = h('input', { id: 'u-pass', type: 'password', required: true, autocomplete: 'new-password', minlength: 8 });
   const role = h('select', { id: 'u-role' }, ROLES.map((r) => h('option', { value: r, selected: r === 'viewer' }, r)));
+  role.addEventListener('change', () => { pass.minLength = role.value === 'admin' ? 10 : 8; });
   const add = h('button', { type: 'submit', className: 'primary' }, t('addUser'));
   const form = h('form', { className: 'row', on: { submit: (ev: Event) => {
     ev.preventDefault();

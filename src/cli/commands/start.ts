@@ -34,7 +34,7 @@ const command: Command = {
       throw e;
     });
     log('info', `dashboard: ${m.url}`);
-    if (!new UserRepo(m.db).list().length) log('warn', `no users yet: create the first admin with  npx flarewatch user add --name admin --password '…' --role admin${typeof opts.db === 'string' ? ` --db ${opts.db}` : ''}`);
+    if (!new UserRepo(m.db).list().length) log('warn', `no users yet: create the first admin with  npx flarewatch user add --name admin --role admin${typeof opts.db === 'string' ? ` --db ${opts.db}` : ''}`);
     await new Promise<void>((done) => {
       const stop = () => { log('info', 'stopping…'); m.stop().then(done, done); };
       process.once('SIGINT', stop);
