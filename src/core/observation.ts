@@ -1,6 +1,8 @@
 // The observation: what a crawler saw of one item at one moment (contracts.md §1), its zod
-// schema, and a line parser that reports bad input with its line number instead of throwing.
+// schema with the bounds of observation-limits.ts (shape, counts, dates), and a line parser that
+// reports bad input with its line number and the item's source:id instead of throwing.
 import { z } from 'zod';
+import { OBSERVATION_LIMITS, checkCount, checkInstant, checkShape } from './observation-limits.js';
 
 export const OBSERVATION_KINDS = ['post', 'comment', 'repost', 'review', 'trend'] as const;
 export type ObservationKind = (typeof OBSERVATION_KINDS)[number];
@@ -41,9 +43,21 @@ export interface Observation {
   extra?: Record<string, unknown> | null;
 }
 
-const isoDate = z.string().refine((s) => !Number.isNaN(Date.parse(s)), { message: 'not an ISO 8601 date' });
-const count = z.union([z.number(), z.string().regex(/^\d+$/).transform(Number)]).nullish()
-  .transform((v) => (v == null || !Number.isFinite(v) || v < 0 ? null : Math.floor(v)));
+const isoDate = z.string().superRefine((s, ctx) => {
+  const why = checkInstant(s);
+  if (why) ctx.addIssue({ code: 'custom', message: why });
+});
+/** a count: a number or a string of digits, finite, 0..1e12 (observation-limits.ts); null when absent */
+const count = z.unknown().transform((v, ctx) => {
+  if (v == null) return null;
+  const n = typeof v === 'number' ? v : typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : undefined;
+  const why = n === undefined ? `${JSON.stringify(v)?.slice(0, 40) ?? typeof v} is not a count (a number or a string of digits)` : checkCount(n);
+  if (why || n === undefined) {
+    ctx.addIssue({ code: 'custom', message: why ?? 'not a count' });
+    return z.NEVER;
+  }
+  return Math.floor(n);
+}).optional();
 
 export const observationSchema = z.object({
   at: isoDate,
@@ -71,20 +85,65 @@ export const observationSchema = z.object({
 
 export class ObservationError extends Error {
   override name = 'ObservationError';
-  constructor(message: string, readonly line?: number) {
-    super(line ? `line ${line}: ${message}` : message);
+  /** what is wrong, without the line number and item */
+  readonly reason: string;
+  constructor(message: string, readonly line?: number, readonly item?: string | null) {
+    super(`${line ? `line ${line}: ` : ''}${message}${item ? ` (item ${item})` : ''}`);
+    this.reason = message;
   }
 }
 
-/** Validate one decoded JSON value as an observation. Throws ObservationError with a readable reason. */
-export function toObservation(value: unknown, line?: number): Observation {
+/** `source:id` of a raw item when both are readable, for naming a refused item. */
+export function itemKey(value: unknown): string | null {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return null;
+  const { source, id } = value as Record<string, unknown>;
+  const part = (x: unknown) => (typeof x === 'string' ? x.slice(0, 80) : typeof x === 'number' && Number.isFinite(x) ? String(x) : null);
+  const s = part(source), i = part(id);
+  return s && i ? `${s}:${i}` : null;
+}
+
+export interface ObservationCheckOptions {
+  /** the receiver's clock: `at` may be at most a day after it (live ingest; replay has none) */
+  now?: Date;
+}
+
+/** Bounds across fields: publishedAt against `at`, `at` against the clock, size of `extra`. */
+function crossCheck(o: Observation, opts: ObservationCheckOptions): string | null {
+  const at = Date.parse(o.at);
+  if (opts.now) {
+    const why = checkInstant(o.at, { ms: opts.now.getTime(), what: "the receiver's clock" });
+    if (why) return `field 'at': ${why}`;
+  }
+  if (o.publishedAt) {
+    const why = checkInstant(o.publishedAt, { ms: at, what: "'at'" });
+    if (why) return `field 'publishedAt': ${why}`;
+  }
+  if (o.extra) {
+    const bytes = Buffer.byteLength(JSON.stringify(o.extra));
+    if (bytes > OBSERVATION_LIMITS.maxExtraBytes) return `field 'extra': ${bytes} bytes as JSON, at most ${OBSERVATION_LIMITS.maxExtraBytes}`;
+  }
+  return null;
+}
+
+/**
+ * Validate one decoded JSON value as an observation: shape first (depth, sizes), then the schema
+ * (types, counts, dates), then bounds across fields. Throws ObservationError naming the field,
+ * the item (source:id) and why.
+ */
+export function toObservation(value: unknown, line?: number, opts: ObservationCheckOptions = {}): Observation {
+  const item = itemKey(value);
+  const shape = checkShape(value);
+  if (shape) throw new ObservationError(shape, line, item);
   const r = observationSchema.safeParse(value);
   if (!r.success) {
     const issue = r.error.issues[0];
     const where = issue.path.length ? `field '${issue.path.join('.')}'` : 'observation';
-    throw new ObservationError(`${where}: ${issue.message}`, line);
+    throw new ObservationError(`${where}: ${issue.message}`, line, item);
   }
-  return r.data as Observation;
+  const o = r.data as Observation;
+  const why = crossCheck(o, opts);
+  if (why) throw new ObservationError(why, line, item);
+  return o;
 }
 
 /** Parse one JSON Lines line. Returns null for blank lines. */

@@ -1,10 +1,11 @@
 // One crawl of one adapter from one start URL: fetch pages through a PageFetcher (which owns the
 // network side), parse them, follow pagination and detail requests on the same origin up to
-// maxPages, stop paging at known ids, merge detail-page data into list items, and stamp every
-// observation with the crawl time and the adapter id.
-import type { Observation } from '../core/observation.js';
+// maxPages, stop paging at known ids, merge detail-page data into list items, stamp every
+// observation with the crawl time and the adapter id, and skip (reporting why) any observation
+// outside the bounds every ingested observation must keep.
+import { toObservation, type Observation } from '../core/observation.js';
 import type { AnyAdapter, CrawlRequest, Page } from './adapter.js';
-import { AdapterConfigError, CrawlError, BlockedError } from './errors.js';
+import { AdapterConfigError, CrawlError, BlockedError, ParseError } from './errors.js';
 
 export interface PageFetcher {
   fetchPage(req: CrawlRequest, adapter: AnyAdapter): Promise<Page>;
@@ -115,5 +116,17 @@ export async function crawlOnce(o: CrawlOnceOptions): Promise<CrawlOnceResult> {
       throw e;
     }
   }
-  return { observations: [...byKey.values()], pages, errors, blocked };
+  // what a site shows passes the same bounds as ingested data (observation-limits.ts); the rest is reported and skipped
+  const observations: Observation[] = [];
+  for (const ob of byKey.values()) {
+    try {
+      toObservation(ob, undefined, { now: o.now });
+      observations.push(ob);
+    } catch (e) {
+      const url = ob.url ?? o.url;
+      errors.push({ url, error: new ParseError(`${o.adapter.id}: item skipped: ${(e as Error).message}`, url) });
+      o.log?.('warn', `${o.adapter.id}: item skipped: ${(e as Error).message}`, { url });
+    }
+  }
+  return { observations, pages, errors, blocked };
 }

@@ -40,7 +40,7 @@ function expectWellFormed(r: { status: number; json: Record<string, unknown> | n
     const rejected = r.json!.rejected as { index: number; error: string }[];
     for (const x of rejected) expect(typeof x.error).toBe('string');
     if (items) {
-      const valid = items.filter((it) => { try { toObservation(it); return true; } catch { return false; } }).length;
+      const valid = items.filter((it) => { try { toObservation(it, undefined, { now: app.deps.now() }); return true; } catch { return false; } }).length;
       expect(r.json!.accepted).toBe(valid);
       expect(rejected.length).toBe(items.length - valid);
     }

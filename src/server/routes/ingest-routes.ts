@@ -5,7 +5,7 @@
 // event loop between them, so one large ingest does not starve the readers.
 import express, { Router, type Request, type Response } from 'express';
 import type { AppDeps } from '../app-deps.js';
-import { toObservation, ObservationError, type Observation } from '../../core/observation.js';
+import { itemKey, toObservation, ObservationError, type Observation } from '../../core/observation.js';
 import { csrfProtection, rateLimit, requireRole } from '../security.js';
 import { INGEST_MAX_BYTES } from '../body-limits.js';
 
@@ -51,7 +51,7 @@ export function ingestRoutes(deps: AppDeps): Router {
     if (!Array.isArray(items)) return void res.status(400).json({ error: 'expected a JSON array of observations' });
     // validate and store chunk by chunk, giving the event loop a turn in between
     const now = deps.now();
-    const rejected: { index: number; error: string }[] = [];
+    const rejected: { index: number; item: string | null; error: string }[] = [];
     let accepted = 0;
     try {
       for (let start = 0; start < items.length; start += INGEST_CHUNK) {
@@ -61,9 +61,9 @@ export function ingestRoutes(deps: AppDeps): Router {
           try {
             const it = items[i];
             if (it instanceof ObservationError) throw it;
-            chunk.push(toObservation(it));
+            chunk.push(toObservation(it, undefined, { now })); // bounds (core/observation-limits.ts) before anything is stored
           } catch (e) {
-            rejected.push({ index: i, error: (e as Error).message });
+            rejected.push({ index: i, item: itemKey(items[i]), error: e instanceof ObservationError ? e.reason : (e as Error).message });
           }
         }
         if (chunk.length) deps.ingest(chunk, now);
@@ -75,7 +75,11 @@ export function ingestRoutes(deps: AppDeps): Router {
       return void res.status(500).json({ error: 'internal error while storing the batch', accepted, rejected,
         hint: `the first ${accepted} valid observations were stored; resend the rest (resending stored ones is harmless)` });
     }
-    res.status(rejected.length && !accepted ? 400 : 200).json({ accepted, rejected });
+    if (rejected.length && !accepted) {
+      const first = rejected[0];
+      return void res.status(400).json({ error: `nothing stored: ${rejected.length} observation(s) refused; item ${first.index}${first.item ? ` (${first.item})` : ''}: ${first.error}`, accepted, rejected });
+    }
+    res.status(200).json({ accepted, rejected });
   });
   return r;
 }
