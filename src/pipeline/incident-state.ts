@@ -54,7 +54,7 @@ export interface IncidentState {
   risk: number;
   peakRisk: number;
   reasons: string[];
-  forecast: { reposts: number; low: number; high: number } | null;
+  forecast: { reposts: number; low: number; high: number; early?: { reposts: number; minutes: number } } | null;
   closed: boolean;
   /** when the working state was last written to the database (ms) */
   savedAt?: number;
@@ -125,7 +125,7 @@ export interface FeatureContext {
   velocityWindowMs: number;
   surprise: number;
   surpriseDetail?: { observed: number; expected: number; windowMin: number };
-  forecast: { reposts: number; low: number; high: number } | null;
+  forecast: { reposts: number; low: number; high: number; early?: { reposts: number; minutes: number } } | null;
   coordinatedShare: number;
   /** engagement of the top post against what its author's reach predicts (0..1), and the ratio */
   virality?: { score: number; ratio: number } | null;
@@ -252,8 +252,10 @@ export function computeFeatures(s: IncidentState, ctx: FeatureContext): Incident
     rph += ratePerHour(m.history, 1, ctx.now, ctx.velocityWindowMs, m.publishedAt);
     cph += ratePerHour(m.history, 2, ctx.now, ctx.velocityWindowMs, m.publishedAt);
   }
+  const observedRph = rph;
   // new posts joining the story count like reposts (a repost chain seen as separate posts)
-  rph += (recentMembers(s, ctx.now, ctx.velocityWindowMs).length / ctx.velocityWindowMs) * 3_600_000;
+  const newPostsPerHour = (recentMembers(s, ctx.now, ctx.velocityWindowMs).length / ctx.velocityWindowMs) * 3_600_000;
+  rph += newPostsPerHour;
   // several severe terms together weigh more than the strongest alone
   const sevScore = Math.min(1, a.sev + 0.05 * Math.max(0, a.sevTerms.size - 1));
   return {
@@ -264,6 +266,8 @@ export function computeFeatures(s: IncidentState, ctx: FeatureContext): Incident
     severity: { score: sevScore, terms: [...a.sevTerms].map(([term, category]) => ({ term, category })) },
     maxFollowers: a.maxFollowers,
     repostsPerHour: rph,
+    observedRepostsPerHour: observedRph,
+    newPostsPerHour,
     commentsPerHour: cph,
     totalReposts: a.totalReposts,
     forecast: ctx.forecast,

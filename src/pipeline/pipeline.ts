@@ -12,6 +12,7 @@ import type { PipelineDeps } from './deps.js';
 import { computeFeatures, DANGEROUS, memberByPk, pushHistory, pushTrend, recentMembers, recordSnapshot, storyTone, topRoot, totalRootReposts, type IncidentState, type MemberPost } from './incident-state.js';
 import { absorbTerms, chainOriginal, contentTokens, findHotListStory, findIncident, headlineOf } from './incident-clusterer.js';
 import { storyTitle } from './story-title.js';
+import { boundForecast } from './forecast-bounds.js';
 import { scoreIncident } from './risk-model.js';
 import { negativeShareSurprise } from './negative-share.js';
 import { initialLevelState, stepLevel } from './level-state.js';
@@ -59,6 +60,10 @@ const SHARE_WEIGHT = 2;
 const HOT_SAME_TONE_WINDOW = 24 * HOUR;
 /** summed idf of shared terms that ties a topic to a story: one term seen in under ~2% of everything */
 const HOT_RARE_WEIGHT = 5;
+/** a complaint joins a story at P1/P2 that grew this recently */
+const LIVE_STORY_WINDOW = 6 * HOUR;
+/** "me too" and calls for an answer: a post that joins the live story of its name */
+const ME_TOO = /(我也|我家也|同样(的|遇到)|也遇到|也是这样|一样的(问题|情况)|不止我|\+1|同款问题|给个说法|给个交代|出来回应|这么多人|多名|多位|集体|维权群|me too|same here|happened to me too)/;
 /** members whose headline is kept as a title candidate (besides every hot-list topic) */
 const TITLE_CANDIDATES = 40; // the share test's surprise counts double against the volume test's // -log10 p of the negative-volume anomaly that opens a surge incident
 
@@ -270,10 +275,34 @@ export class Pipeline {
       });
       if (id && !isTrend && !this.open.get(id)?.members.some((m) => m.trend)) id = null; // posts keep the post rules among themselves
     }
+    // a complaint while a story of the name is at P1/P2: "me too" posts and calls for an answer join it
+    if (!id && !isTrend && (negative || a.severity.score >= 0.3)) id = this.liveStoryFor(rt, tokens, a.normalized, published);
     if (!id && (a.sentiment.score <= -0.2 || a.severity.score >= 0.3 || isTrend)) id = this.openIncident(topicId, 'story', at, [tokens]).id;
-    if (id && (isTrend || (this.open.get(id)?.members.length ?? 0) < TITLE_CANDIDATES)) member.headline = headlineOf(post.title || post.text || '');
+    if (id && (isTrend || (this.open.get(id)?.members.length ?? 0) < TITLE_CANDIDATES)) {
+      // a repost's headline is what it reposts, unless its own words say more
+      const own = chainOriginal(post.text ?? '');
+      member.headline = headlineOf(post.title || (own.original && own.own.replace(/[\p{P}\p{S}\s]/gu, '').length < 12 ? own.original : post.text) || '');
+    }
     if (id) this.join(this.open.get(id)!, member, tokens, at);
     if (negative && !isTrend && rt.surge && !rt.surge.closed && rt.surge.id !== id) this.join(rt.surge, { ...member, history: [...member.history] }, tokens, at);
+  }
+
+  /**
+   * The story of this topic now at P1/P2 (firing or pending) that a complaint belongs to: it shares a
+   * term of the story's vocabulary, or says "me too" / asks for an answer. The biggest such story.
+   */
+  private liveStoryFor(rt: TopicRuntime, tokens: string[], normalized: string, published: number): string | null {
+    let best: IncidentState | null = null;
+    const metoo = ME_TOO.test(normalized);
+    for (const s of rt.stories) {
+      if (s.closed || s.kind !== 'story' || published - s.lastPostAt > LIVE_STORY_WINDOW) continue;
+      const lv = s.level.state === 'firing' ? s.level.level : null;
+      const hot = (lv && LEVEL_RANK[lv] <= 2) || (s.level.pendingLevel && LEVEL_RANK[s.level.pendingLevel] <= 2);
+      if (!hot) continue;
+      if (!metoo && !tokens.some((t) => t in s.terms)) continue;
+      if (!best || s.members.length > best.members.length) best = s;
+    }
+    return best?.id ?? null;
   }
 
   private openIncident(topicId: string, kind: 'story' | 'surge', at: number, docs: string[][]): IncidentState {
@@ -495,8 +524,9 @@ export class Pipeline {
     const count = h.at(-1)![1];
     const snapshots = h.map(([at, reposts]) => ({ at, reposts }));
     const f = this.deps.forecast({ publishedAt: top.publishedAt, now, horizonMs: this.risk.forecast_horizon, source: top.source, rootFollowers: top.followers, reposts: [], observedCount: count, snapshots });
+    const b = boundForecast(f, h, top.publishedAt, now);
     const others = Math.max(0, totalRootReposts(s) - count);
-    return { reposts: Math.round(f.reposts + others), low: Math.round(f.low + others), high: Math.round(f.high + others) };
+    return { reposts: Math.round(b.reposts + others), low: Math.round(b.low + others), high: Math.round(b.high + others), ...(b.early ? { early: b.early } : {}) };
   }
 
   /** Forget incidents that ended long ago (their rows stay in the database). */

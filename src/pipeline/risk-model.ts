@@ -15,9 +15,12 @@ export interface IncidentFeatures {
   maxFollowers: number;
   /** reposts + comments per hour over the recent window, summed over the incident's root posts */
   repostsPerHour: number;
+  /** the part of repostsPerHour that is counted reposts (the rest is new posts joining the story) */
+  observedRepostsPerHour?: number;
+  newPostsPerHour?: number;
   commentsPerHour: number;
   totalReposts: number;
-  forecast: { reposts: number; low: number; high: number } | null;
+  forecast: { reposts: number; low: number; high: number; early?: { reposts: number; minutes: number } } | null;
   /** volume anomaly of the topic's negative posts, as -log10 p (0 = as expected) */
   surprise: number;
   surpriseDetail?: { observed: number; expected: number; windowMin: number };
@@ -73,11 +76,15 @@ export function scoreIncident(f: IncidentFeatures, cfg: RiskConfig, horizonLabel
 
   const vel = f.repostsPerHour + 0.5 * f.commentsPerHour;
   c.velocity = w.velocity * logSat(vel, cfg.scales.velocity_full) * gate;
-  if (f.repostsPerHour >= 1) reasons.push(`reposts +${fmtCount(f.repostsPerHour)}/h`);
+  // rates quote what was counted: reposts of the story's posts, and posts joining it, apart
+  const counted = f.observedRepostsPerHour ?? f.repostsPerHour;
+  if (counted >= 1) reasons.push(`reposts +${fmtCount(counted)}/h`);
+  if ((f.newPostsPerHour ?? 0) >= 2) reasons.push(`${fmtCount(f.newPostsPerHour!)} new posts/h`);
 
   if (f.forecast) {
     c.forecast = w.forecast * logSat(f.forecast.reposts, cfg.scales.forecast_full) * gate;
-    if (f.forecast.reposts >= 10) reasons.push(`forecast ${fmtCount(f.forecast.reposts)} (${fmtCount(f.forecast.low)}–${fmtCount(f.forecast.high)}) ${horizonLabel}`);
+    if (f.forecast.early) reasons.push(`too early to forecast: ${fmtCount(f.forecast.early.reposts)} reposts in ${f.forecast.early.minutes} min`);
+    else if (f.forecast.reposts >= 10) reasons.push(`forecast ${fmtCount(f.forecast.reposts)} (${fmtCount(f.forecast.low)}–${fmtCount(f.forecast.high)}) ${horizonLabel}`);
   } else c.forecast = 0;
 
   c.reach = w.reach * logSat(f.maxFollowers, cfg.scales.reach_full) * gate;
@@ -137,7 +144,7 @@ export function scoreIncident(f: IncidentFeatures, cfg: RiskConfig, horizonLabel
       urgent = true;
       const why = [h.dangerousTopics >= 2 ? `${h.dangerousTopics} hot-list topics of one story` : '', h.health ? 'a health hazard' : '', h.official ? 'an official action' : ''].filter(Boolean);
       reasons.push(`trouble on the hot list${why.length ? `: ${why.join(', ')}` : ''}`);
-    } else if (onlyTopics && (candidate === 'P1' || candidate === 'P2')) {
+    } else if ((onlyTopics || (h && h.topics > 0 && h.positiveTopics === h.topics)) && (candidate === 'P1' || candidate === 'P2')) {
       candidate = 'P3';
       risk = Math.min(risk, L.P2 - 1);
       reasons.push(h && h.positiveTopics ? 'the topic reads as good news: not a crisis' : 'the topic names no trouble: watch');

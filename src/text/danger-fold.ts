@@ -37,7 +37,7 @@ export function applyDanger(normalized: string, sentiment: Sentiment, severity: 
       }
       sev = { score: danger.score, terms, categories };
     }
-  } else if (danger.score < 0.3 && s.label === 'negative' && s.score > -0.6 && isInquiry(normalized)) {
+  } else if (danger.score < 0.3 && s.score < 0 && s.score > -0.6 && isInquiry(normalized)) {
     s = { label: 'neutral', score: Math.round(s.score * 0.1 * 10_000) / 10_000 };
   }
   return { sentiment: s, severity: sev };

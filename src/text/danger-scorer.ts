@@ -38,6 +38,9 @@ export interface Danger {
 interface Term { text: string; weight: number; family: number; word: boolean }
 
 const isWordChar = (c: number) => (c >= 97 && c <= 122) || (c >= 48 && c <= 57);
+const NEGATION_WINDOW = 4;
+const CLAUSE_BREAKS = ',.!?;:，。！？；：、 ';
+const NOT_NEGATING = ['无论', '无意', '无故', '无良', '无奈', '无辜', '无数', '无法', '没想到', '没多久', '不仅', '不少', '不久', '未来', '未成年', '无人机'];
 const HAZARD_BENIGN_DAMPING = 0.35;
 const OTHER_BENIGN_DAMPING = 0.75;
 const DEBUNK_DAMPING = 0.85;
@@ -78,14 +81,17 @@ export class DangerScorer {
     return this.rules.families[id];
   }
 
-  /** a negator right before the match (未检出), or one character before it for two-character negators (没有发现 is not caught) */
+  /**
+   * A negator up to four characters before the match, in the same clause (未检出农药, 并未发现异物,
+   * 没有过期); words that only start like a negator (无故, 无良, 没想到) do not negate.
+   */
   private negated(text: string, at: number): boolean {
-    for (const n of this.negators) {
-      for (let gap = 0; gap <= (n.length >= 2 ? 1 : 0); gap++) {
-        const end = at - gap;
-        if (end - n.length >= 0 && text.startsWith(n, end - n.length)) return true;
-      }
-    }
+    const from = Math.max(0, at - NEGATION_WINDOW);
+    let window = text.slice(from, at);
+    const cut = Math.max(...[...CLAUSE_BREAKS].map((c) => window.lastIndexOf(c)));
+    if (cut >= 0) window = window.slice(cut + 1);
+    for (const w of NOT_NEGATING) window = window.split(w).join('  ');
+    for (const n of this.negators) if (window.includes(n)) return true;
     return false;
   }
 
