@@ -29,6 +29,7 @@ export const DangerFileSchema = z.object({
   negators: z.array(z.string().min(1)).default([]),
   families: z.record(z.string().regex(/^[a-z][a-z0-9_-]*$/, 'family ids are lower-case words like foreign_object'), FamilySchema),
   patterns: z.array(PatternSchema).default([]),
+  exclude: z.array(z.string().min(1)).default([]),
 }).strict();
 
 function knownKeys(path: (string | number)[]): readonly string[] | undefined {

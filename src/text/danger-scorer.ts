@@ -16,6 +16,8 @@ export interface DangerRules {
     terms: (string | { term: string; weight: number })[];
   }>;
   patterns: { family: string; weight: number; re: string; note?: string }[];
+  /** compounds removed before matching (感染力 is not an infection) */
+  exclude?: string[];
 }
 
 export interface DangerHit { family: string; kind: DangerKind; term: string; weight: number }
@@ -54,10 +56,12 @@ export class DangerScorer {
   private readonly familyIds: string[];
   private readonly patterns: { family: number; weight: number; re: RegExp }[];
   private readonly negators: string[];
+  private readonly exclude: string[];
 
   constructor(readonly rules: DangerRules) {
     this.familyIds = Object.keys(rules.families);
     this.negators = rules.negators.map((n) => normalizeForMatch(n) + (/\s$/.test(n) ? ' ' : ''));
+    this.exclude = (rules.exclude ?? []).map((x) => normalizeForMatch(x)).filter(Boolean);
     this.familyIds.forEach((id, fi) => {
       const fam = rules.families[id];
       for (const t of fam.terms) {
@@ -96,8 +100,10 @@ export class DangerScorer {
   }
 
   /** Score already-normalized text (normalizeForMatch). */
-  scoreNormalized(text: string): Danger {
-    if (!text) return NO_DANGER;
+  scoreNormalized(input: string): Danger {
+    if (!input) return NO_DANGER;
+    let text = input;
+    for (const x of this.exclude) if (text.includes(x)) text = text.split(x).join(' '.repeat(x.length));
     const best = new Map<number, DangerHit>();
     const add = (family: number, term: string, weight: number) => {
       const prev = best.get(family);
@@ -130,16 +136,18 @@ export class DangerScorer {
     }
     hazard = 1 - hazard;
     other = 1 - other;
-    const h2 = hazard * (1 - HAZARD_BENIGN_DAMPING * benign);
-    const o2 = other * (1 - OTHER_BENIGN_DAMPING * benign);
-    const r2 = response * (1 - OTHER_BENIGN_DAMPING * benign);
+    // good news cancels only weaker trouble: 代言人塌房 stays trouble, 新车谍照曝光 does not
+    const damp = (d: number, strength: number) => 1 - d * benign * Math.max(0, 1 - strength / Math.max(benign, 1e-9));
+    const h2 = hazard * damp(HAZARD_BENIGN_DAMPING, hazard);
+    const o2 = other * damp(OTHER_BENIGN_DAMPING, other);
+    const r2 = response * damp(OTHER_BENIGN_DAMPING, response);
     let score = 1 - (1 - h2) * (1 - o2) * (1 - r2);
     if (hazard === 0 && other === 0) score = Math.min(score, RESPONSE_ALONE_CAP);
     score *= 1 - DEBUNK_DAMPING * debunk;
     for (const h of hits) {
       const fam = this.rules.families[h.family];
-      if (fam.health && h.weight * (1 - HAZARD_BENIGN_DAMPING * benign) * (1 - DEBUNK_DAMPING * debunk) >= 0.45) health = true;
-      if (h.kind === 'official' && h.weight * (1 - OTHER_BENIGN_DAMPING * benign) * (1 - DEBUNK_DAMPING * debunk) >= 0.45) official = true;
+      if (fam.health && h.weight * damp(HAZARD_BENIGN_DAMPING, h.weight) * (1 - DEBUNK_DAMPING * debunk) >= 0.45) health = true;
+      if (h.kind === 'official' && h.weight * damp(OTHER_BENIGN_DAMPING, h.weight) * (1 - DEBUNK_DAMPING * debunk) >= 0.45) official = true;
     }
     return { score: Math.round(score * 1000) / 1000, benign, debunk, health, official, hits };
   }
