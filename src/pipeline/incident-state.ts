@@ -95,7 +95,7 @@ export function trendState(members: MemberPost[], now: number): IncidentFeatures
     const rankGain = first[1] > 0 ? first[1] - last[1] : 51 - last[1];
     const dtH = Math.max((last[0] - first[0]) / 3_600_000, 1 / 12);
     const heatPerHour = Math.max(0, (last[2] - first[2]) / dtH);
-    if (!best || last[1] < best.rank) best = { term: m.key.slice(m.key.indexOf(':') + 1), rank: last[1], heat: last[2], rankGain, heatPerHour, entered: !before };
+    if (!best || last[1] < best.rank) best = { term: m.key.slice(m.key.indexOf(':') + 1), rank: last[1], heat: last[2], rankGain, heatPerHour, entered: !before, source: m.source };
   }
   return best;
 }

@@ -28,7 +28,7 @@ export interface IncidentFeatures {
   /** share of posts that belong to a coordinated copy burst, 0..1 */
   coordinatedShare: number;
   /** the incident's best position on a hot-search list now */
-  trend?: { term: string; rank: number; heat: number; rankGain: number; heatPerHour: number; entered: boolean } | null;
+  trend?: { term: string; rank: number; heat: number; rankGain: number; heatPerHour: number; entered: boolean; source?: string } | null;
   /** engagement of the top post against what its author's reach predicts: score 0..1, ratio observed/expected */
   virality?: { score: number; ratio: number } | null;
   /** what the story's headlines read as: hot-list topics, those that read as trouble or good news, the worst danger */
@@ -57,6 +57,17 @@ const CATEGORY_LABEL: Record<string, string> = {
   'mass-action': 'mass action', fraud: 'fraud', privacy: 'privacy', discrimination: 'discrimination', service: 'service failure',
   'service-failure': 'service failure',
 };
+
+const HOT_LIST_NAMES: Record<string, string> = {
+  'weibo-hot': 'Weibo hot search', 'baidu-hot': 'Baidu hot list', 'douyin-hot': 'Douyin hot list', 'zhihu-hot': 'Zhihu hot list',
+  'bilibili-hot': 'Bilibili hot list', 'toutiao-hot': 'Toutiao hot list',
+};
+
+/** How a reason names the hot list a topic is on (any `*-hot` adapter; Weibo when unknown). */
+export function hotListName(source: string | undefined): string {
+  if (!source) return 'Weibo hot search';
+  return HOT_LIST_NAMES[source] ?? `${source.replace(/-hot$/, '')} hot list`;
+}
 
 export function scoreIncident(f: IncidentFeatures, cfg: RiskConfig, horizonLabel = 'by tomorrow'): RiskResult {
   const w = cfg.weights;
@@ -108,7 +119,7 @@ export function scoreIncident(f: IncidentFeatures, cfg: RiskConfig, horizonLabel
     const pos = t.rank <= 10 ? 1 : t.rank <= 30 ? 0.8 : 0.6;
     const moving = sat(t.rankGain / 20) * 0.5 + sat(t.heatPerHour / 500_000) * 0.5;
     c.trend = w.trend * pos * (0.6 + 0.4 * moving) * Math.max(gate, 0.35);
-    reasons.push(`Weibo hot search #${t.rank}${t.entered ? ' (new)' : t.rankGain > 0 ? ` (up ${t.rankGain})` : ''}, heat ${fmtCount(t.heat)}${t.heatPerHour >= 1000 ? ` +${fmtCount(t.heatPerHour)}/h` : ''}`);
+    reasons.push(`${hotListName(t.source)} #${t.rank}${t.entered ? ' (new)' : t.rankGain > 0 ? ` (up ${t.rankGain})` : ''}, heat ${fmtCount(t.heat)}${t.heatPerHour >= 1000 ? ` +${fmtCount(t.heatPerHour)}/h` : ''}`);
   } else c.trend = 0;
   if (f.sources.length >= 2) reasons.push(`${f.sources.length} sources (${f.sources.join(', ')})`);
 

@@ -151,3 +151,16 @@ describe('hot lists are reach', () => {
     expect(alerts.filter(high)).toEqual([]);
   });
 });
+
+describe('every hot list, not only Weibo', () => {
+  it('trouble on a Baidu or Douyin hot list is judged the same and named by its list', async () => {
+    const t0 = Date.parse('2026-10-12T01:00:00Z');
+    for (const source of ['baidu-hot', 'douyin-hot']) {
+      const obs = hotList(3, t0, [{ title: '青禾乳业工厂被曝使用过期原料', from: 1, rank: 20 }]).map((o) => ({ ...o, source }));
+      const first = (await run(obs)).alerts.filter(high)[0];
+      expect(first, source).toBeDefined();
+      expect(Date.parse(first.at)).toBe(t0 + 3_600_000);
+      expect(first.reasons.join(' ')).toMatch(source === 'baidu-hot' ? /Baidu hot list #20/ : /Douyin hot list #20/);
+    }
+  });
+});
