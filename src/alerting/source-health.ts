@@ -1,6 +1,7 @@
-// Source-health alerts for the admin receiver: a source failing N times in a row, blocked
-// (cookies expired, HTTP 432 and the like), or returning zero items N times when it usually has
-// some. Notifies on state changes only (ok → failing → ok), never on every run.
+// Source-health alerts for the admin receiver: a source failing N times in a row, blocked (the
+// site refused the session: 401/403/432, a login wall; never a server error), or returning zero
+// items N times when it usually has some. Notifies on state changes only (ok → failing → ok),
+// never on every run. What the dashboard shows per source is crawl/source-health.ts's sourceState.
 import type { Db } from '../db/connection.js';
 import type { AlertingConfig } from '../config/alerting-config.js';
 import type { Level } from '../core/alert.js';
@@ -43,7 +44,7 @@ export function nextHealthState(db: Db, config: AlertingConfig, ev: SourceHealth
 const TEXT: Record<HealthState, { level: Level; zh: string; en: string }> = {
   ok: { level: 'P4', zh: '已恢复', en: 'recovered' },
   failing: { level: 'P2', zh: '连续失败', en: 'failing repeatedly' },
-  blocked: { level: 'P2', zh: '被封禁/需更新 Cookie', en: 'blocked (cookies expired / 432)' },
+  blocked: { level: 'P2', zh: '被封禁/需更新登录 Cookie', en: 'blocked (the site refuses the session: login/cookies)' },
   empty: { level: 'P3', zh: '连续无数据', en: 'returning zero items' },
 };
 

@@ -6,7 +6,7 @@ import type { Db } from '../db/connection.js';
 import type { Observation } from '../core/observation.js';
 import type { CrawlSink } from './scheduler.js';
 import type { SourceConfig } from './sources-config.js';
-import type { SourceHealthEvent, SourceStatus } from './source-health.js';
+import { isHealthy, sourceStateOfRow, type SourceHealthEvent, type SourceStatus } from './source-health.js';
 import { DEFAULT_REOBSERVE, dueForReobservation, type ReobservePolicy, type ReobserveSettings, type SeenPost } from './reobserve.js';
 
 export interface DbSinkOptions {
@@ -38,8 +38,6 @@ function rowToStatus(r: SourceRow): SourceStatus {
     healthy: !!r.healthy, nextRunAt: null,
   };
 }
-
-const HEALTH_THRESHOLD = 3;
 
 export function createDbSink(db: Db, ingest: (obs: Observation[], now: Date) => void, opts: DbSinkOptions = {}): DbCrawlSink {
   const settings: ReobserveSettings = { ...DEFAULT_REOBSERVE, ...opts.reobserve };
@@ -73,7 +71,7 @@ export function createDbSink(db: Db, ingest: (obs: Observation[], now: Date) => 
       case 'recovered':
         break;
     }
-    next.healthy = !next.blocked && next.error_streak < HEALTH_THRESHOLD && next.zero_streak < HEALTH_THRESHOLD ? 1 : 0;
+    next.healthy = isHealthy(sourceStateOfRow(next)) ? 1 : 0;
     update.run(next);
   });
 

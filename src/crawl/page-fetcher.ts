@@ -1,6 +1,7 @@
 // The network side of crawling, in one place: robots.txt (cached per origin, honoured unless
 // overridden), per-host politeness, retries with exponential backoff + jitter for timeouts, 408,
-// 429 and 5xx only (Retry-After honoured), blocked-session detection and cookie-jar health,
+// 429 and 5xx only (Retry-After honoured), blocked-session detection (401/403/418/432 by default;
+// a server error never retires the session) and cookie-jar health,
 // charset decoding, optional browser rendering, and an optional raw-response archive.
 import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -87,7 +88,7 @@ export class HttpPageFetcher implements PageFetcher {
     const rules = await this.robotsFor(url);
     if (!rules.allows(url.pathname + url.search)) throw new RobotsDisallowedError(`robots.txt disallows ${url.pathname}${url.search} for our User-Agent`, req.url);
     const headers = req.headers ?? {};
-    const blockedStatuses = adapter.features.blockedStatuses ?? [403, 418, 432];
+    const blockedStatuses = adapter.features.blockedStatuses ?? [401, 403, 418, 432];
     const maxRetries = this.o.maxRetries ?? 3;
     for (let attempt = 0; ; attempt++) {
       try {
@@ -116,7 +117,8 @@ export class HttpPageFetcher implements PageFetcher {
           throw err;
         }
         if (action === 'retry' && attempt < maxRetries) {
-          this.jar.markBad(0.5);
+          // a 5xx or a timeout is the site's trouble, not this session's: only 429 counts against the cookies
+          if (err instanceof HttpStatusError && err.status === 429) this.jar.markBad(0.5);
           const wait = backoffDelay(attempt, err instanceof HttpStatusError ? err.retryAfterMs : null, { baseMs: this.o.backoffBaseMs, maxMs: this.o.backoffMaxMs, random: this.o.random });
           this.o.log?.('debug', `retrying in ${wait} ms: ${(err as Error).message}`, { url: req.url, attempt: attempt + 1 });
           await this.o.sleep(wait);

@@ -15,7 +15,7 @@ import { initialJar } from './session-setup.js';
 import type { CookieJar } from './cookie-jar.js';
 import type { ReobservePolicy } from './reobserve.js';
 import type { SourceConfig } from './sources-config.js';
-import { applyOutcome, initialStatus, type RunSummary, type SourceHealthEvent, type SourceStatus, type HealthThresholds } from './source-health.js';
+import { applyOutcome, initialStatus, retryAfter, sourceState, type RunSummary, type SourceHealthEvent, type SourceStatus, type HealthThresholds } from './source-health.js';
 import type { BrowserRenderer } from './browser-renderer.js';
 import { createHostGuard, GUARDED_ADAPTERS } from '../security/ssrf-guard.js';
 
@@ -234,12 +234,20 @@ export function startCrawlScheduler(opts: SchedulerOptions): CrawlScheduler {
     return saved;
   }
 
+  /** a source failing run after run waits out its backoff (source-health.ts retryAfter) before the next scheduled run */
+  function backingOff(st: SourceState): boolean {
+    const until = retryAfter(st.status);
+    if (!until || now() >= until) return false;
+    log('debug', `source ${st.cfg.id}: ${st.status.errorStreak} failed runs in a row, next try after ${until.toISOString()}`);
+    return true;
+  }
+
   let reobserveTask: ScheduledTask | null = null;
   const startTimers: NodeJS.Timeout[] = [];
   if (!opts.manual) {
     for (const st of states.values()) {
       if (!st.cfg.enabled) continue;
-      st.task = cron.schedule(st.cfg.schedule, () => { if (!stopped) void run(st.cfg.id).catch((e) => log('error', (e as Error).message)); }, { timezone: tz, name: `crawl:${st.cfg.id}`, noOverlap: true });
+      st.task = cron.schedule(st.cfg.schedule, () => { if (!stopped && !backingOff(st)) void run(st.cfg.id).catch((e) => log('error', (e as Error).message)); }, { timezone: tz, name: `crawl:${st.cfg.id}`, noOverlap: true });
     }
     // a source not crawled in the last few minutes runs once right away (staggered), so a fresh
     // start shows data and source health at once instead of at the next cron tick
@@ -262,7 +270,8 @@ export function startCrawlScheduler(opts: SchedulerOptions): CrawlScheduler {
   return {
     runNow: (id) => run(id),
     reobserveNow,
-    status: () => [...states.values()].map((s) => ({ ...s.status, running: !!s.running, nextRunAt: s.task?.getNextRun()?.toISOString() ?? null })),
+    status: () => [...states.values()].map((s) => ({ ...s.status, running: !!s.running, nextRunAt: s.task?.getNextRun()?.toISOString() ?? null,
+      state: sourceState(s.status, opts.thresholds), retryAt: retryAfter(s.status)?.toISOString() ?? null })),
     async stop() {
       stopped = true;
       for (const t of startTimers) clearTimeout(t);

@@ -1,11 +1,23 @@
 // Source health: the status the dashboard shows per source, the events alerting routes, and the
-// pure transition from one run's outcome to the next status (clock passed in).
+// pure transition from one run's outcome to the next status (clock passed in). The one place
+// that says what state a source is in (sourceState), used by the scheduler, the SQLite sink,
+// the /sources API and /healthz alike.
 //
 // outcome            -> status change                         -> events
 // ok, items > 0      -> streaks reset, healthy                 -> ok (+ recovered if it was unhealthy)
 // ok, 0 items        -> zeroStreak+1, unhealthy at threshold   -> empty
-// error              -> errorStreak+1, unhealthy at threshold  -> error
+// error              -> errorStreak+1, retried with backoff    -> error
 // blocked            -> blocked, unhealthy                     -> blocked (once, on the change) + error
+//
+// state        when                                                     healthy
+// pending      never run yet                                            yes (nothing known yet)
+// ok           last run worked                                          yes
+// degraded     worked before, failing now, fewer than N runs in a row   no (retried with backoff)
+// not-working  has never once worked and its last run failed            no
+// failing      N failed runs in a row                                   no
+// empty        N runs in a row with no items                            no
+// blocked      the site refused the session (401/403/432, login wall)   no
+// "Blocked" comes only from block signals (BlockedError), never from server errors or timeouts.
 import type { Observation } from '../core/observation.js';
 
 export type SourceHealthKind = 'error' | 'blocked' | 'empty' | 'recovered' | 'ok';
@@ -39,6 +51,10 @@ export interface SourceStatus {
   itemsTotal: number;
   healthy: boolean;
   nextRunAt: string | null;
+  /** sourceState of the above (filled in by the scheduler's status()) */
+  state?: SourceState;
+  /** scheduled runs are skipped until then after repeated failures (backoff) */
+  retryAt?: string | null;
 }
 
 export interface RunSummary {
@@ -56,6 +72,38 @@ export interface RunSummary {
 
 export interface HealthThresholds { errorStreak: number; zeroStreak: number }
 export const DEFAULT_THRESHOLDS: HealthThresholds = { errorStreak: 3, zeroStreak: 3 };
+
+export type SourceState = 'pending' | 'ok' | 'degraded' | 'not-working' | 'failing' | 'empty' | 'blocked';
+/** states that count against a source (dashboard red, /healthz unhealthySources, healthy = false) */
+export const UNHEALTHY_STATES: ReadonlySet<SourceState> = new Set(['degraded', 'not-working', 'failing', 'empty', 'blocked']);
+
+export type HealthFacts = Pick<SourceStatus, 'lastRunAt' | 'lastSuccessAt' | 'errorStreak' | 'zeroStreak' | 'blocked'>;
+
+/** The state of a source from its facts (see the table above). */
+export function sourceState(s: HealthFacts, t: HealthThresholds = DEFAULT_THRESHOLDS): SourceState {
+  if (!s.lastRunAt && !s.lastSuccessAt && !s.errorStreak && !s.blocked) return 'pending';
+  if (s.blocked) return 'blocked';
+  if (s.errorStreak > 0 && !s.lastSuccessAt) return 'not-working';
+  if (s.errorStreak >= t.errorStreak) return 'failing';
+  if (s.errorStreak > 0) return 'degraded';
+  if (s.zeroStreak >= t.zeroStreak) return 'empty';
+  return 'ok';
+}
+
+/** The same from a `sources` table row (snake_case columns). */
+export function sourceStateOfRow(r: { last_run_at?: unknown; last_success_at?: unknown; error_streak?: unknown; zero_streak?: unknown; blocked?: unknown }, t?: HealthThresholds): SourceState {
+  return sourceState({ lastRunAt: (r.last_run_at as string | null) ?? null, lastSuccessAt: (r.last_success_at as string | null) ?? null,
+    errorStreak: Number(r.error_streak ?? 0), zeroStreak: Number(r.zero_streak ?? 0), blocked: !!r.blocked }, t);
+}
+
+export const isHealthy = (state: SourceState): boolean => !UNHEALTHY_STATES.has(state);
+
+/** Backoff after failed runs: scheduled runs are skipped until then (1, 2, 4 ... 60 minutes after the last error). */
+export function retryAfter(s: Pick<SourceStatus, 'errorStreak' | 'lastErrorAt' | 'blocked'>, maxMinutes = 60): Date | null {
+  if (s.blocked || s.errorStreak < 2 || !s.lastErrorAt) return null;
+  const minutes = Math.min(maxMinutes, 2 ** (s.errorStreak - 2));
+  return new Date(Date.parse(s.lastErrorAt) + minutes * 60_000);
+}
 
 export function initialStatus(s: { id: string; adapter: string; url: string; enabled: boolean; schedule: string }): SourceStatus {
   return {
@@ -101,7 +149,7 @@ export function applyOutcome(prev: SourceStatus, run: Pick<RunSummary, 'outcome'
       ev('ok', msg ? `with errors: ${msg}` : undefined, run.items);
     }
   }
-  s.healthy = !s.blocked && s.errorStreak < t.errorStreak && s.zeroStreak < t.zeroStreak;
+  s.healthy = isHealthy(sourceState(s, t));
   if (s.healthy && !prev.healthy) ev('recovered', 'source is healthy again', run.items);
   return { status: s, events };
 }

@@ -1,6 +1,7 @@
 // GET /healthz (no auth) and GET /metrics (Prometheus text format).
 import { Router } from 'express';
 import type { AppDeps } from '../app-deps.js';
+import { UNHEALTHY_STATES, sourceStateOfRow, type SourceState } from '../../crawl/source-health.js';
 
 export function opsRoutes(deps: AppDeps): Router {
   const r = Router();
@@ -8,8 +9,14 @@ export function opsRoutes(deps: AppDeps): Router {
   r.get('/healthz', (_req, res) => {
     try {
       deps.db.prepare('SELECT 1').get();
-      const unhealthy = deps.db.prepare('SELECT count(*) FROM sources WHERE enabled = 1 AND (healthy = 0 OR blocked = 1)').pluck().get() as number;
-      res.json({ status: 'ok', db: 'ok', uptimeSeconds: Math.round((Date.now() - started) / 1000), unhealthySources: unhealthy });
+      // source states as the dashboard shows them (crawl/source-health.ts): failing now, blocked, empty or never working
+      const states: Record<string, number> = {};
+      for (const row of deps.db.prepare('SELECT last_run_at, last_success_at, error_streak, zero_streak, blocked FROM sources WHERE enabled = 1').all() as Record<string, unknown>[]) {
+        const st = sourceStateOfRow(row);
+        states[st] = (states[st] ?? 0) + 1;
+      }
+      const unhealthy = Object.entries(states).filter(([st]) => UNHEALTHY_STATES.has(st as SourceState)).reduce((a, [, n]) => a + n, 0);
+      res.json({ status: 'ok', db: 'ok', uptimeSeconds: Math.round((Date.now() - started) / 1000), unhealthySources: unhealthy, sources: states });
     } catch (e) {
       res.status(503).json({ status: 'error', error: (e as Error).message });
     }
@@ -29,7 +36,7 @@ export function opsRoutes(deps: AppDeps): Router {
     metric('flarewatch_alerts_total', 'Alerts written, by level and state', 'counter', rows('SELECT level, state, count(*) n FROM alerts GROUP BY level, state').map((r) => [{ level: String(r.level), state: String(r.state) }, Number(r.n)]));
     metric('flarewatch_incidents_firing', 'Incidents firing, by level', 'gauge', rows("SELECT level, count(*) n FROM incidents WHERE state = 'firing' GROUP BY level").map((r) => [{ level: String(r.level) }, Number(r.n)]));
     metric('flarewatch_deliveries', 'Outbox deliveries, by channel and status', 'gauge', rows('SELECT channel, status, count(*) n FROM deliveries GROUP BY channel, status').map((r) => [{ channel: String(r.channel), status: String(r.status) }, Number(r.n)]));
-    metric('flarewatch_source_healthy', 'Source health (1 healthy, 0 failing or blocked)', 'gauge', rows('SELECT id, healthy, blocked FROM sources').map((r) => [{ source: String(r.id) }, r.healthy === 1 && r.blocked !== 1 ? 1 : 0]));
+    metric('flarewatch_source_healthy', 'Source health (1 ok or not run yet, 0 failing, blocked, empty or never working)', 'gauge', rows('SELECT * FROM sources').map((r) => [{ source: String(r.id) }, UNHEALTHY_STATES.has(sourceStateOfRow(r)) ? 0 : 1]));
     metric('flarewatch_source_error_streak', 'Consecutive failed runs per source', 'gauge', rows('SELECT id, error_streak FROM sources').map((r) => [{ source: String(r.id) }, Number(r.error_streak)]));
     metric('process_resident_memory_bytes', 'Resident memory', 'gauge', [[{}, process.memoryUsage().rss]]);
     res.type('text/plain; version=0.0.4').send(lines.join('\n') + '\n');

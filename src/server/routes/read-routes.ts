@@ -8,6 +8,7 @@ import { requireRole } from '../security.js';
 import { searchPosts } from '../post-search.js';
 import { sendError } from '../route-helpers.js';
 import { detailCache, rememberDetail } from '../detail-cache.js';
+import { sourceStateOfRow } from '../../crawl/source-health.js';
 
 const int = (v: unknown, d: number, max: number) => {
   const n = Number(v);
@@ -121,9 +122,9 @@ export function readRoutes(deps: AppDeps): Router {
   r.get('/sources', (_req, res) => {
     const since = new Date(deps.now().getTime() - 3_600_000).toISOString();
     const rows = db.prepare(`SELECT s.*, (SELECT coalesce(sum(e.items), 0) FROM source_events e WHERE e.source_id = s.id AND e.kind = 'run' AND e.at >= ?) AS items_per_hour
-      FROM sources s ORDER BY s.id`).all(since);
+      FROM sources s ORDER BY s.id`).all(since) as Record<string, unknown>[];
     const live = deps.crawler?.status() ?? null;
-    res.json({ sources: rows, live });
+    res.json({ sources: rows.map((r) => ({ ...r, state: sourceStateOfRow(r) })), live }); // state: crawl/source-health.ts
   });
 
   return r;
