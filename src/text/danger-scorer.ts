@@ -53,6 +53,8 @@ export const NO_DANGER: Danger = Object.freeze({ score: 0, benign: 0, debunk: 0,
 
 export class DangerScorer {
   private readonly byFirst = new Map<number, Term[]>();
+  /** 1 where some term starts with that UTF-16 unit: the scan skips other characters without a Map lookup */
+  private readonly firstFlags = new Uint8Array(65536);
   private readonly familyIds: string[];
   private readonly patterns: { family: number; weight: number; re: RegExp }[];
   private readonly negators: string[];
@@ -73,6 +75,7 @@ export class DangerScorer {
         list.push(term);
         list.sort((a, b) => b.text.length - a.text.length);
         this.byFirst.set(k, list);
+        this.firstFlags[k] = 1;
       }
     });
     // a pattern's weight is absolute (not multiplied by its family's)
@@ -109,7 +112,9 @@ export class DangerScorer {
       const prev = best.get(family);
       if (!prev || weight > prev.weight) best.set(family, { family: this.familyIds[family], kind: this.rules.families[this.familyIds[family]].kind, term, weight });
     };
+    const flags = this.firstFlags;
     for (let i = 0; i < text.length; i++) {
+      if (!flags[text.charCodeAt(i)]) continue;
       const list = this.byFirst.get(text.charCodeAt(i));
       if (!list) continue;
       for (const t of list) {
