@@ -1,10 +1,11 @@
 // The character n-gram index behind post search: which tokens a post is indexed under, and which
 // FTS5 expression over those tokens every post matching a query must satisfy. The query language
 // matches terms as substrings of normalized text (contracts §4), from one character up; an index
-// of all 1-, 2- and 3-grams answers that exactly for terms of up to three characters and, for
-// longer terms, narrows to posts holding all of a covering set of their 3-grams. The search then
-// verifies every candidate with the query evaluator, so the index only ever removes posts that
-// cannot match and results equal the evaluator's.
+// of all 1- and 2-grams answers that exactly for terms of one or two characters and, for longer
+// terms, narrows to posts holding all of their 2-grams. The search then verifies every candidate
+// with the query evaluator, so the index only ever removes posts that cannot match and results
+// equal the evaluator's. (3-grams would narrow long terms further but cost 7x the write time:
+// millions of distinct terms; measured with bench/search-recall.mjs.)
 //
 // Tokens are hex-encoded UTF-16 code units (4 hex digits per unit), so every character (spaces,
 // punctuation, emoji halves) is indexable by FTS5's plain `ascii` tokenizer:
@@ -15,7 +16,7 @@
 import { isTextTerm, type QueryNode } from './ast.js';
 
 /** Longest gram indexed; terms up to this length are looked up as one token. */
-export const MAX_GRAM = 3;
+export const MAX_GRAM = 2; // addGramTokens indexes exactly the 1- and 2-grams
 
 let HEX: string[] | null = null;
 function hexTable(): string[] {
@@ -34,15 +35,20 @@ export function gramToken(s: string, prefix = ''): string {
   return t;
 }
 
-/** Adds the tokens of every 1..MAX_GRAM-gram of `s` to `out`. */
-export function addGramTokens(s: string, out: Set<string>, prefix = ''): void {
+/**
+ * Adds the tokens of every 1- and 2-gram of `s` to `out`. `seen` de-duplicates by number
+ * (unit, or 65536 + 65536 * first + second for a pair), which is much cheaper than by string.
+ */
+export function addGramTokens(s: string, out: string[], prefix = '', seen = new Set<number>()): void {
   const hex = hexTable();
-  const units = new Array<string>(s.length);
-  for (let i = 0; i < s.length; i++) units[i] = hex[s.charCodeAt(i)];
-  for (let i = 0; i < units.length; i++) {
-    let t = prefix + units[i];
-    out.add(t);
-    for (let n = 1; n < MAX_GRAM && i + n < units.length; n++) out.add((t += units[i + n]));
+  for (let i = 0; i < s.length; i++) {
+    const a = s.charCodeAt(i);
+    if (!seen.has(a)) { seen.add(a); out.push(prefix + hex[a]); }
+    if (i + 1 < s.length) {
+      const b = s.charCodeAt(i + 1);
+      const key = 65536 + a * 65536 + b;
+      if (!seen.has(key)) { seen.add(key); out.push(prefix + hex[a] + hex[b]); }
+    }
   }
 }
 
@@ -60,27 +66,32 @@ export interface GramDoc {
 
 /** The space-separated token list to store in the FTS5 table for one post. */
 export function docTokens(doc: GramDoc): string {
-  const out = new Set<string>();
-  addGramTokens(doc.text, out);
-  if (doc.title) addGramTokens(doc.title, out);
+  const out: string[] = [];
+  const seen = new Set<number>();
+  addGramTokens(doc.text, out, '', seen);
+  if (doc.title) addGramTokens(doc.title, out, '', seen);
   if (doc.authorName) addGramTokens(doc.authorName, out, 'u');
-  if (doc.authorId) out.add(gramToken(doc.authorId, 'i'));
-  if (doc.source) out.add(gramToken(doc.source.toLowerCase(), 's'));
-  return [...out].join(' ');
+  if (doc.authorId) out.push(gramToken(doc.authorId, 'i'));
+  if (doc.source) out.push(gramToken(doc.source.toLowerCase(), 's'));
+  return out.join(' ');
 }
 
 const quote = (token: string) => `"${token}"`;
 
+/** At most this many grams of one long term go into the expression (any subset is a superset). */
+const MAX_TERM_GRAMS = 24;
+
 /**
  * An FTS5 expression that every post containing `value` as a substring matches: the value's own
- * token when it is short enough, else all of a set of its MAX_GRAM-grams that covers it.
+ * token when it is short enough, else all its MAX_GRAM-grams (the rarest one decides the cost;
+ * a very long phrase gives up to MAX_TERM_GRAMS of them, spread over its length).
  */
 export function substringExpression(value: string, prefix = ''): string {
   if (value.length <= MAX_GRAM) return quote(gramToken(value, prefix));
-  const starts: number[] = [];
-  for (let i = 0; i + MAX_GRAM < value.length; i += MAX_GRAM) starts.push(i);
-  starts.push(value.length - MAX_GRAM);
-  return [...new Set(starts.map((i) => quote(gramToken(value.slice(i, i + MAX_GRAM), prefix))))].join(' AND ');
+  const grams = [...new Set(Array.from({ length: value.length - MAX_GRAM + 1 }, (_, i) => value.slice(i, i + MAX_GRAM)))];
+  const chosen = grams.length <= MAX_TERM_GRAMS ? grams
+    : Array.from({ length: MAX_TERM_GRAMS }, (_, k) => grams[Math.floor((k * (grams.length - 1)) / (MAX_TERM_GRAMS - 1))]);
+  return chosen.map((g) => quote(gramToken(g, prefix))).join(' AND ');
 }
 
 /** The FTS5 expression for a source name (exact, lower case): also used for the `source` filter. */

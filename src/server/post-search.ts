@@ -5,9 +5,9 @@
 // candidate is then verified with the query evaluator on the normalized text, so results equal
 // the evaluator's. Queries the index cannot narrow (`-召回`, `a OR -b`) scan posts newest first.
 //
-// Every search is bounded: candidates are read newest first in windows of post ids, and a search
-// that has spent its time budget stops and hands back a cursor (`nextBeforePk`) to continue from,
-// so no request can hold the event loop for long, whatever the query.
+// Every search is bounded: candidates are read newest first, and a search that has spent its time
+// budget stops and hands back a cursor (`nextBeforePk`) to continue from, so no request can hold
+// the event loop for long, whatever the query.
 import type { Db } from '../db/connection.js';
 import { compileQuery, type CompiledQuery } from '../query/index.js';
 import { gramExpression, sourceExpression } from '../query/search-grams.js';
@@ -36,7 +36,7 @@ export interface PostSearchResult {
 
 /** Time one search may take before it returns what it has and a cursor. */
 const BUDGET_MS = 40;
-/** Candidates are read in windows of post ids, the first this wide, doubling up to the max... */
+/** Scans read posts in windows of post ids, the first this wide, doubling up to the max... */
 const FIRST_WINDOW = 4096;
 const MAX_WINDOW = 1 << 20;
 /** ...and the budget is checked every this many candidates as well as between windows. */
@@ -50,14 +50,18 @@ export class SearchInputError extends Error {
   constructor(message: string, readonly hint: string) { super(message); }
 }
 
-function filters(s: PostSearch): { where: string[]; args: unknown[] } {
+type Row = Record<string, unknown>;
+
+function iso(v: string, name: string): string {
+  const d = new Date(v);
+  if (Number.isNaN(d.getTime())) throw new SearchInputError(`${name}: '${v}' is not a date`, 'use ISO 8601, e.g. 2026-08-22 or 2026-08-22T08:00:00+08:00');
+  return d.toISOString();
+}
+
+/** The search's filters (other than the query) as SQL, for scans. */
+function sqlFilters(s: PostSearch): { where: string[]; args: unknown[] } {
   const where: string[] = ["p.kind != 'trend'"];
   const args: unknown[] = [];
-  const iso = (v: string, name: string) => {
-    const d = new Date(v);
-    if (Number.isNaN(d.getTime())) throw new SearchInputError(`${name}: '${v}' is not a date`, 'use ISO 8601, e.g. 2026-08-22 or 2026-08-22T08:00:00+08:00');
-    return d.toISOString();
-  };
   if (s.source) { where.push('p.source = ?'); args.push(s.source); }
   if (s.sentiment) { where.push('coalesce(p.sentiment_corrected, p.sentiment_label) = ?'); args.push(s.sentiment); }
   if (s.from) { where.push('p.first_seen_at >= ?'); args.push(iso(s.from, 'from')); }
@@ -65,38 +69,62 @@ function filters(s: PostSearch): { where: string[]; args: unknown[] } {
   return { where, args };
 }
 
-/** Rows with pk in [lo, hi], newest first. */
-type WindowReader = (lo: number, hi: number) => Iterable<Record<string, unknown>>;
+/**
+ * The same filters as a test on a row, for index candidates: checked here rather than in SQL so
+ * that every candidate passes through the time-budget check (SQLite would skip non-matching rows
+ * where the budget cannot see them).
+ */
+function rowFilter(db: Db, s: PostSearch): (row: Row) => boolean {
+  const from = s.from ? iso(s.from, 'from') : null;
+  const to = s.to ? iso(s.to, 'to') : null;
+  const inTopic = s.topic ? db.prepare('SELECT 1 FROM topic_matches WHERE topic_id = ? AND post_pk = ?').pluck() : null;
+  return (r) => r.kind !== 'trend'
+    && (!s.source || r.source === s.source)
+    && (!s.sentiment || (r.sentiment_corrected ?? r.sentiment_label) === s.sentiment)
+    && (from === null || (r.first_seen_at as string) >= from)
+    && (to === null || (r.first_seen_at as string) < to)
+    && (!inTopic || inTopic.get(s.topic, r.pk) !== undefined);
+}
 
 /**
- * How candidates are read, window by window: from the gram index (plus posts still queued for
- * indexing) when the query can be narrowed, else from the topic's matches or all posts.
+ * Index candidates with pk <= hi, newest first, in one pass over the gram index (FTS5 seeks a
+ * rowid bound by walking the doclist, so one stream beats re-seeking windows), merged with the
+ * posts still queued for indexing.
  */
-function windowReader(db: Db, s: PostSearch, expr: string | null, where: string[], args: unknown[], queued: boolean): WindowReader {
+function indexedRows(db: Db, expr: string, hi: number, queued: boolean): Iterable<Row> {
+  const indexed = db.prepare(`SELECT p.* FROM post_grams f JOIN posts p ON p.pk = f.rowid
+    WHERE post_grams MATCH ? AND f.rowid <= ? ORDER BY f.rowid DESC`).iterate(expr, hi) as Iterable<Row>;
+  if (!queued) return indexed;
+  const pending = db.prepare(`SELECT p.* FROM post_grams_pending g JOIN posts p ON p.pk = g.pk
+    WHERE g.pk <= ? ORDER BY g.pk DESC`).iterate(hi) as Iterable<Row>;
+  return mergeNewestFirst(indexed, pending);
+}
+
+/**
+ * Scan candidates (the query cannot be narrowed by the index) with pk <= hi, newest first: the
+ * topic's matches or all posts, filtered in SQL, in windows of post ids that widen as they go;
+ * between windows the deadline is checked and `stop.at` set to where to continue.
+ */
+function* scannedRows(db: Db, s: PostSearch, hi: number, deadline: number, stop: { at?: number }): Generator<Row> {
+  const { where, args } = sqlFilters(s);
   const cond = where.join(' AND ');
-  if (expr) {
-    const topic = s.topic ? ' AND EXISTS (SELECT 1 FROM topic_matches tm WHERE tm.topic_id = ? AND tm.post_pk = p.pk)' : '';
-    const targs = s.topic ? [s.topic] : [];
-    const indexed = db.prepare(`SELECT p.* FROM post_grams f JOIN posts p ON p.pk = f.rowid
-      WHERE post_grams MATCH ? AND f.rowid >= ? AND f.rowid <= ? AND ${cond}${topic} ORDER BY f.rowid DESC`);
-    if (!queued) return (lo, hi) => indexed.iterate(expr, lo, hi, ...args, ...targs) as Iterable<Record<string, unknown>>;
-    const pending = db.prepare(`SELECT p.* FROM post_grams_pending g JOIN posts p ON p.pk = g.pk
-      WHERE g.pk >= ? AND g.pk <= ? AND ${cond}${topic} ORDER BY g.pk DESC`);
-    return (lo, hi) => mergeNewestFirst(
-      indexed.iterate(expr, lo, hi, ...args, ...targs) as Iterable<Record<string, unknown>>,
-      pending.iterate(lo, hi, ...args, ...targs) as Iterable<Record<string, unknown>>);
+  const st = s.topic
+    ? db.prepare(`SELECT p.* FROM topic_matches tm JOIN posts p ON p.pk = tm.post_pk
+        WHERE tm.topic_id = ? AND tm.post_pk >= ? AND tm.post_pk <= ? AND ${cond} ORDER BY tm.post_pk DESC`)
+    : db.prepare(`SELECT p.* FROM posts p WHERE p.pk >= ? AND p.pk <= ? AND ${cond} ORDER BY p.pk DESC`);
+  const head = s.topic ? [s.topic] : [];
+  let width = FIRST_WINDOW;
+  while (hi >= 1) {
+    const lo = Math.max(1, hi - width + 1);
+    yield* st.iterate(...head, lo, hi, ...args) as Iterable<Row>;
+    hi = lo - 1;
+    width = Math.min(MAX_WINDOW, width * 2);
+    if (hi >= 1 && performance.now() >= deadline) { stop.at = hi + 1; return; }
   }
-  if (s.topic) {
-    const st = db.prepare(`SELECT p.* FROM topic_matches tm JOIN posts p ON p.pk = tm.post_pk
-      WHERE tm.topic_id = ? AND tm.post_pk >= ? AND tm.post_pk <= ? AND ${cond} ORDER BY tm.post_pk DESC`);
-    return (lo, hi) => st.iterate(s.topic, lo, hi, ...args) as Iterable<Record<string, unknown>>;
-  }
-  const st = db.prepare(`SELECT p.* FROM posts p WHERE p.pk >= ? AND p.pk <= ? AND ${cond} ORDER BY p.pk DESC`);
-  return (lo, hi) => st.iterate(lo, hi, ...args) as Iterable<Record<string, unknown>>;
 }
 
 /** Two newest-first row streams as one, each pk once (a queued post may still have old index rows). */
-function* mergeNewestFirst(a: Iterable<Record<string, unknown>>, b: Iterable<Record<string, unknown>>): Generator<Record<string, unknown>> {
+function* mergeNewestFirst(a: Iterable<Row>, b: Iterable<Row>): Generator<Row> {
   const ia = a[Symbol.iterator]();
   const ib = b[Symbol.iterator]();
   let x = ia.next();
@@ -164,31 +192,25 @@ export function searchPosts(db: Db, s: PostSearch): PostSearchResult {
 }
 
 function searchUncached(db: Db, s: PostSearch, q: CompiledQuery | null, queued: boolean, deadline: number): PostSearchResult {
-  const { where, args } = filters(s);
   const parts = [q ? gramExpression(q.ast) : null, s.source ? sourceExpression(s.source) : null].filter((x): x is string => x !== null);
   const expr = parts.length ? parts.map((p) => `(${p})`).join(' AND ') : null;
-  const read = windowReader(db, s, expr, where, args, queued);
   const maxPk = (db.prepare('SELECT max(pk) FROM posts').pluck().get() as number | null) ?? 0;
-  const out: Record<string, unknown>[] = [];
+  const hi = s.beforePk ? Math.min(s.beforePk - 1, maxPk) : maxPk;
+  const stop: { at?: number } = {};
+  const accept = expr ? rowFilter(db, s) : () => true;
+  const rows = expr ? indexedRows(db, expr, hi, queued) : scannedRows(db, s, hi, deadline, stop);
+  const out: Row[] = [];
   let scanned = 0;
-  let hi = s.beforePk ? Math.min(s.beforePk - 1, maxPk) : maxPk;
-  let width = FIRST_WINDOW;
   const result = (nextBeforePk: number | null, truncated: boolean): PostSearchResult =>
     ({ posts: out, scanned, truncated, usedIndex: expr !== null, nextBeforePk });
-  while (hi >= 1) {
-    const lo = Math.max(1, hi - width + 1);
-    for (const row of read(lo, hi)) {
-      scanned++;
-      const pk = row.pk as number;
-      if (!q || q.matches(matchDocOfRow(row))) {
-        out.push(row);
-        if (out.length >= s.limit) return result(pk, false);
-      }
-      if (scanned % CHECK_EVERY === 0 && performance.now() >= deadline) return result(pk, true);
+  for (const row of rows) {
+    scanned++;
+    const pk = row.pk as number;
+    if (accept(row) && (!q || q.matches(matchDocOfRow(row)))) {
+      out.push(row);
+      if (out.length >= s.limit) return result(pk, false);
     }
-    hi = lo - 1;
-    width = Math.min(MAX_WINDOW, width * 2);
-    if (hi >= 1 && performance.now() >= deadline) return result(hi + 1, true);
+    if (scanned % CHECK_EVERY === 0 && performance.now() >= deadline) return result(pk, true);
   }
-  return result(null, false);
+  return stop.at !== undefined ? result(stop.at, true) : result(null, false);
 }

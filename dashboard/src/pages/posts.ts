@@ -51,14 +51,18 @@ export async function postsPage(ctx: PageCtx): Promise<void> {
     });
     return sel;
   };
+  // the API's cursor: where the next page starts; a search that ran out of time (truncated)
+  // returns what it found so far and a cursor too, so "load more" continues where it stopped
+  let next: number | null = null;
   const load = async (before?: number) => {
-    const r = await api.get<{ posts: PostRow[]; scanned: number; truncated: boolean }>(`/posts${qs({ ...params(), limit: 100, before })}`);
+    const r = await api.get<{ posts: PostRow[]; scanned: number; truncated: boolean; nextBefore?: number | null }>(`/posts${qs({ ...params(), limit: 100, before })}`);
     rows.push(...r.posts);
     for (const p of r.posts) body.appendChild(h('tr', null, postCells(p, correction(p)).map((c) => h('td', null, c))));
-    count.textContent = `${rows.length} ${t('results')}${r.truncated ? ' (…)' : ''}`;
-    more.hidden = r.posts.length < 100;
+    next = r.nextBefore ?? (r.posts.length >= 100 ? r.posts[r.posts.length - 1].pk : null);
+    count.textContent = `${rows.length} ${t('results')}${next !== null ? ' (…)' : ''}`;
+    more.hidden = next === null;
   };
-  more.addEventListener('click', () => void load(rows.length ? rows[rows.length - 1].pk : undefined).catch((e: Error) => ctx.say(e.message, 'error')));
+  more.addEventListener('click', () => void load(next ?? undefined).catch((e: Error) => ctx.say(e.message, 'error')));
   const headers = [...postHeaders(), ctx.can('analyst') ? t('correct') : ''];
   mount(results, count, h('div', { className: 'table-wrap' }, h('table', null, h('thead', null, h('tr', null, headers.map((x) => h('th', { scope: 'col' }, x)))), body)), more);
   await load();

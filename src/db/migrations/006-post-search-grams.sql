@@ -1,6 +1,6 @@
 -- 006 (search): a substring index for posts search, so a query finds every post containing the
 -- characters typed, from one character up, as the query language matches (contracts §4).
--- `post_grams` holds, per post (rowid = posts.pk), the hex tokens of every 1-, 2- and 3-character
+-- `post_grams` holds, per post (rowid = posts.pk), the hex tokens of every 1- and 2-character
 -- gram of its normalized title and text, plus author and source tokens (src/query/search-grams.ts).
 -- Normalization (Traditional -> Simplified, full-width, case) needs the application, so triggers
 -- queue new and edited posts in `post_grams_pending` and the application indexes them

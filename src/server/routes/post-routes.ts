@@ -1,5 +1,6 @@
 // Posts explorer writes and exports: an analyst's sentiment correction (kept in
-// posts.sentiment_corrected for retraining, with an audit entry) and the search result as CSV.
+// posts.sentiment_corrected for retraining, with an audit entry) and the search result as CSV
+// (collected page by page, so a large export never holds the server for long).
 import { Router } from 'express';
 import type { AppDeps } from '../app-deps.js';
 import { requireRole } from '../security.js';
@@ -10,6 +11,8 @@ import { UserError } from '../../core/errors.js';
 import { invalidateDetails } from '../detail-cache.js';
 
 const LABELS = ['negative', 'neutral', 'positive'];
+/** An export stops collecting after this long (each page of it is a time-bounded search). */
+const EXPORT_MAX_MS = 15_000;
 
 export function postRoutes(deps: AppDeps): Router {
   const r = Router();
@@ -29,12 +32,23 @@ export function postRoutes(deps: AppDeps): Router {
     } catch (e) { sendError(res, e); }
   });
 
-  r.get('/posts/export.csv', requireRole('viewer'), (req, res) => {
+  r.get('/posts/export.csv', requireRole('viewer'), async (req, res) => {
     try {
-      const result = searchPosts(db, {
+      // page by page (each search is time-bounded), letting other requests in between pages
+      const search = {
         q: str(req.query.q), source: str(req.query.source), sentiment: str(req.query.sentiment), topic: str(req.query.topic),
-        from: str(req.query.from), to: str(req.query.to), limit: int(req.query.limit, 5000, 50_000),
-      });
+        from: str(req.query.from), to: str(req.query.to),
+      };
+      const limit = int(req.query.limit, 5000, 50_000);
+      const result = { posts: [] as Record<string, unknown>[] };
+      const until = performance.now() + EXPORT_MAX_MS;
+      for (let before: number | undefined; ;) {
+        const page = searchPosts(db, { ...search, limit: limit - result.posts.length, beforePk: before });
+        result.posts.push(...page.posts);
+        if (result.posts.length >= limit || page.nextBeforePk === null || performance.now() > until) break;
+        before = page.nextBeforePk;
+        await new Promise((resolve) => setImmediate(resolve));
+      }
       res.setHeader('Content-Type', 'text/csv; charset=utf-8');
       res.setHeader('Content-Disposition', `attachment; filename="flarewatch-posts-${deps.now().toISOString().slice(0, 10)}.csv"`);
       let out = '\ufeff' + csvLine(['source', 'id', 'kind', 'url', 'author', 'followers', 'title', 'text', 'published_at', 'first_seen_at', 'reposts', 'comments', 'likes', 'sentiment', 'sentiment_corrected', 'severity']);

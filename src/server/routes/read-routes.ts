@@ -87,7 +87,8 @@ export function readRoutes(deps: AppDeps): Router {
         from: str(req.query.from), to: str(req.query.to), limit: int(req.query.limit, 50, 1000),
         beforePk: int(req.query.before, 0, Number.MAX_SAFE_INTEGER) || undefined,
       });
-      res.json({ posts: result.posts.map(postRow), scanned: result.scanned, truncated: result.truncated, usedIndex: result.usedIndex });
+      // nextBefore: pass as `before` for the next page (null: no more); a search that stopped at its time budget (truncated) has one too
+      res.json({ posts: result.posts.map(postRow), scanned: result.scanned, truncated: result.truncated, usedIndex: result.usedIndex, nextBefore: result.nextBeforePk });
     } catch (e) {
       sendError(res, e);
     }
