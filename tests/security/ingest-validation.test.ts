@@ -95,11 +95,24 @@ describe('absurd values', () => {
     expect(stored(id)).toBe(0);
   });
 
-  it('no alert reason ever says Infinity or NaN, and no incident is stamped beyond the clock', async () => {
+  it('a crisis whose reposts jump to 1e308, or stamped in year 9999, raises no "Infinity" and no incident beyond the clock', async () => {
+    const t = new Date(T0.getTime() + 60 * 60_000);
+    live.clock.set(t);
+    const [root] = crisisBatch(0, t, 'https://m.weibo.cn/status/inf1', 'inf', 1) as Record<string, unknown>[];
+    expect((await live.ingest([root])).status).toBe(200);
+    const later = new Date(t.getTime() + 5 * 60_000);
+    live.clock.set(later);
+    const jump = { ...root, at: later.toISOString(), metrics: { reposts: 1e308, comments: 10, likes: 10 } };
+    const y9999 = { ...root, id: 'inf-echo', at: '9999-12-31T00:00:00Z', publishedAt: '9999-12-30T00:00:00Z' };
+    const r = await live.ingest([jump, y9999]);
+    expect(r.status).toBe(400);
+    expect((r.json.rejected as Rejected[]).map((x) => x.index)).toEqual([0, 1]);
+    live.m.pipeline.evaluate(new Date(later.getTime() + 60_000));
     const reasons = (live.m.db.prepare('SELECT reasons FROM alerts').pluck().all() as string[]).join(' ');
     expect(reasons).not.toMatch(/Infinity|NaN/);
     const last = live.m.db.prepare('SELECT max(last_post_at) FROM incidents').pluck().get() as string | null;
-    if (last) expect(Date.parse(last)).toBeLessThanOrEqual(live.clock.now().getTime() + 86_400_000);
+    expect(Date.parse(last ?? '')).toBeLessThanOrEqual(later.getTime() + 86_400_000);
+    expect(live.m.db.prepare("SELECT max(reposts) FROM posts WHERE ext_id = 'inf1'").pluck().get()).toBeLessThan(1e12);
   });
 });
 
@@ -119,7 +132,6 @@ describe('after an unexpected failure inside a batch', () => {
     const bad = await live.ingest([...first, obs('boom', { at: t1.toISOString() })]);
     expect(bad.status).toBe(500);
     expect(stored('x1')).toBe(0); // the batch rolled back in SQLite
-    expect(live.logs.some((l) => l.level === 'error' && /reloading the working state from the database/.test(l.msg))).toBe(true);
 
     // the story goes on, and another one starts
     live.clock.set(new Date(t1.getTime() + 5 * 60_000));
@@ -147,6 +159,7 @@ describe('after an unexpected failure inside a batch', () => {
       expect(row!.topic_id).toBe(s.topicId);
       for (const mem of s.members) expect(inIncident.get(id, ...((k) => [k.split(':')[0], k.split(':').slice(1).join(':')])(mem.key)), `${mem.key} in ${id}`).toBeDefined();
     }
+    expect(live.logs.some((l) => l.level === 'error' && /reloading the working state from the database/.test(l.msg))).toBe(true);
     store.upsert = upsert;
   });
 });
