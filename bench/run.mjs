@@ -5,8 +5,9 @@
 //   (b) replay and live ingest (POST /api/v1/observations to `start`) observations/s;
 //   (c) dashboard API p50/p95/p99 at N posts under concurrent load from a second process;
 //   (d) alert latency: POST of a tipping observation -> webhook received, p50/p95;
-//   (e) peak RSS of every process above (/usr/bin/time -v, else the child's resourceUsage).
-// Usage: node bench/run.mjs [--quick] [--full-ingest] [--only a,b,c,d] [--keep]
+//   (e) peak RSS of every process above (/usr/bin/time -v, else the child's resourceUsage);
+//   (f) posts search: recall of 1-4 character queries vs a brute-force scan, and p50/p95 latency.
+// Usage: node bench/run.mjs [--quick] [--full-ingest] [--only a,b,c,d,f] [--keep]
 // Needs `npm run build` first (it runs it when dist/ is missing).
 import { spawn, execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, createReadStream } from 'node:fs';
@@ -21,8 +22,8 @@ const quick = args.includes('--quick');
 const only = (() => { const i = args.indexOf('--only'); return i >= 0 ? new Set(args[i + 1].split(',')) : null; })();
 const want = (k) => !only || only.has(k);
 const SIZES = quick
-  ? { posts: 50_000, obs: 100_000, ingest: 100_000, apiPosts: 100_000, apiRequests: 100, samples: 20 }
-  : { posts: 200_000, obs: 1_000_000, ingest: args.includes('--full-ingest') ? 1_000_000 : 200_000, apiPosts: 1_000_000, apiRequests: 200, samples: 60 };
+  ? { posts: 50_000, obs: 100_000, ingest: 100_000, apiPosts: 100_000, apiRequests: 100, samples: 20, searchPosts: 100_000 }
+  : { posts: 200_000, obs: 1_000_000, ingest: args.includes('--full-ingest') ? 1_000_000 : 200_000, apiPosts: 1_000_000, apiRequests: 200, samples: 60, searchPosts: 1_000_000 };
 const TIME = existsSync('/usr/bin/time') ? ['/usr/bin/time', '-v'] : [];
 const work = mkdtempSync(join(tmpdir(), 'fw-bench-'));
 const figures = [];
@@ -108,6 +109,22 @@ if (want('d')) {
   figure('d', 'alert latency p95 (POST -> webhook)', d.p95, 'ms', { op: '<', value: 2000 },
     'node bench/run.mjs --only d  (start with bench/rules/alerting.yaml: group_wait 0s; one tipping post per topic, 250-600 ms apart)',
     { p50: d.p50, max: d.max, samples: d.samples, delivered: d.delivered, missing: d.missing });
+}
+
+// ---- (f) posts search: recall of 1-4 character queries against a brute-force scan, and latency
+if (want('f')) {
+  log(`(f) posts search recall and latency at ${SIZES.searchPosts} posts (fills /tmp/fw-search-bench-${SIZES.searchPosts}.db once; reused afterwards)`);
+  const jf = join(work, 'search.json');
+  const r = await run('search-recall', node, ['bench/search-recall.mjs', '--posts', String(SIZES.searchPosts), '--json', jf]);
+  process.stderr.write(r.out);
+  const j = JSON.parse(readFileSync(jf, 'utf8'));
+  const lengths = Object.entries(j.recall);
+  const worst = lengths.reduce((a, [len, x]) => (x.recall < a.recall ? { len, recall: x.recall } : a), { len: '1', recall: 1 });
+  const slowest = Object.entries(j.latency).reduce((a, [len, x]) => (x.p95 > a.p95 ? { len, ...x } : a), { len: '1', p95: 0, p50: 0 });
+  figure('f', `search recall, worst query length (${worst.len} char)`, worst.recall * 100, '%', { op: '>=', value: 100 },
+    `node bench/search-recall.mjs --posts ${SIZES.searchPosts}`, { recall: j.recall, precisionErrors: j.precisionErrors });
+  figure('f2', `search p95, one page of 50 (${slowest.len}-char queries)`, slowest.p95, 'ms', { op: '<', value: 100 },
+    `node bench/search-recall.mjs --posts ${SIZES.searchPosts}`, { pageP50: slowest.p50, pageMax: slowest.max, latency: j.latency, special: j.special });
 }
 
 // ---- (e) peak memory

@@ -129,8 +129,16 @@ for (const q of ['投诉 乳业', '投诉 OR 乳业', '投诉 -乳业', '投诉 
   special[q] = { p50: pct(times, 50), max: times[times.length - 1], results: last.posts.length, truncated: last.truncated, usedIndex: last.usedIndex };
 }
 
+// index size beside the posts table (dbstat is compiled into better-sqlite3's SQLite)
+let sizes = null;
+try {
+  const mb = (like) => db.prepare('SELECT coalesce(sum(pgsize), 0) FROM dbstat WHERE name LIKE ?').pluck().get(like) / 2 ** 20;
+  sizes = { postsMb: mb('posts'), indexMb: mb('post_grams%') };
+} catch { /* no dbstat */ }
+
 const fmt = (x) => x.toFixed(1).padStart(7);
-console.log(`\nposts search on ${count.toLocaleString()} posts (${dbPath}, ${(statSync(dbPath).size / 2 ** 20).toFixed(0)} MB)`);
+console.log(`\nposts search on ${count.toLocaleString()} posts (${dbPath}, ${(statSync(dbPath).size / 2 ** 20).toFixed(0)} MB${sizes ? `: posts table ${sizes.postsMb.toFixed(0)} MB, gram index ${sizes.indexMb.toFixed(0)} MB` : ''})`);
+if (build) console.log(`index built from the queue at ${Math.round(build.postsPerSecond).toLocaleString()} posts/s (${build.indexSeconds.toFixed(0)} s), then optimized in ${build.mergeSteps} steps (${build.mergeSeconds.toFixed(0)} s)`);
 console.log(`recall vs brute-force substring scan of ${WINDOW.toLocaleString()}-post windows, following nextBeforePk; latency of one page of 50`);
 console.log('length  queries  expected     found   recall   p50 ms  p95 ms  max ms');
 for (const len of [1, 2, 3, 4]) {
@@ -141,7 +149,7 @@ console.log(`precision errors (a result without the query in it): ${precisionErr
 console.log('\nquery'.padEnd(34), 'p50 ms'.padStart(7), 'max ms'.padStart(7), ' results  truncated  index');
 for (const [q, s] of Object.entries(special)) console.log(q.padEnd(33), fmt(s.p50), fmt(s.max), String(s.results).padStart(8), String(s.truncated).padStart(10), String(s.usedIndex).padStart(6));
 const json = opt('json');
-if (json) writeFileSync(json, JSON.stringify({ posts: count, window: WINDOW, build, recall, latency, special, precisionErrors }, null, 2));
+if (json) writeFileSync(json, JSON.stringify({ posts: count, window: WINDOW, sizes, build, recall, latency, special, precisionErrors }, null, 2));
 db.close();
 const ok = precisionErrors === 0 && Object.values(recall).every((r) => r.found === r.expected);
 process.exit(ok ? 0 : 1);

@@ -28,7 +28,7 @@ export function compileQuery(src: string): CompiledQuery {
     terms: positiveTextTerms(ast),
     ast,
     matches(doc: MatchDoc): boolean {
-      return evaluate(ast, new DocContext(doc, new IndexOfLookup(doc.title ?? '', doc.text ?? '')));
+      return evaluate(ast, new DocContext(doc, new IndexOfLookup(doc)));
     },
   };
 }

@@ -99,10 +99,19 @@ function spans(node: QueryNode, ctx: DocContext): Span[] {
   }
 }
 
-/** TermLookup for a single document by plain indexOf (overlapping occurrences included). */
+/**
+ * TermLookup for a single document by plain indexOf (overlapping occurrences included). The
+ * document's title and text are read on first use, so a document whose fields are computed lazily
+ * (posts search normalizes a row's text only when a text term needs it) pays only for what the
+ * query looks at.
+ */
 export class IndexOfLookup implements TermLookup {
   private cache = new Map<string, number[]>();
-  constructor(private readonly title: string, private readonly text: string) {}
+  private fields: { title: string; text: string } | null = null;
+  constructor(private readonly doc: Pick<MatchDoc, 'title' | 'text'>) {}
+
+  private get title(): string { return (this.fields ??= { title: this.doc.title ?? '', text: this.doc.text ?? '' }).title; }
+  private get text(): string { return (this.fields ??= { title: this.doc.title ?? '', text: this.doc.text ?? '' }).text; }
 
   has(value: string, titleOnly: boolean): boolean {
     return this.title.includes(value) || (!titleOnly && this.text.includes(value));

@@ -154,6 +154,8 @@ function compile(q: string): CompiledQuery {
  */
 const resultCache = new WeakMap<Db, Map<string, PostSearchResult>>();
 const CACHE_MAX = 200;
+/** Only pages up to this size are kept (the explorer asks for 100): exports and big pages would hold too much. */
+const CACHE_MAX_POSTS = 200;
 
 const changesStmt = new WeakMap<Db, { get(): unknown }>();
 function dataVersion(db: Db): string {
@@ -163,7 +165,6 @@ function dataVersion(db: Db): string {
 }
 
 export function searchPosts(db: Db, s: PostSearch): PostSearchResult {
-  const started = performance.now();
   const budget = s.budgetMs ?? BUDGET_MS;
   const index = SearchIndex.for(db);
   let queued = index.hasPending();
@@ -174,6 +175,8 @@ export function searchPosts(db: Db, s: PostSearch): PostSearchResult {
     index.scheduleBackfill();
     queued = index.hasPending();
   }
+  // the budget is the search's own (the drain above has its own limit)
+  const started = performance.now();
   if (!s.q?.trim()) return searchUncached(db, s, null, queued, started + budget);
   const q = compile(s.q);
   let cache = resultCache.get(db);
@@ -186,8 +189,10 @@ export function searchPosts(db: Db, s: PostSearch): PostSearchResult {
     return hit;
   }
   const r = searchUncached(db, s, q, queued, started + budget);
-  cache.set(key, r);
-  if (cache.size > CACHE_MAX) cache.delete(cache.keys().next().value as string);
+  if (r.posts.length <= CACHE_MAX_POSTS) {
+    cache.set(key, r);
+    if (cache.size > CACHE_MAX) cache.delete(cache.keys().next().value as string);
+  }
   return r;
 }
 

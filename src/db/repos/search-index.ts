@@ -21,13 +21,18 @@ export interface SearchableRow {
 
 const s = (v: unknown): string | undefined => (v == null ? undefined : String(v));
 
-/** A posts row as the query evaluator sees it (normalized text and title): the one definition
- *  that indexing and search verification share. */
+/**
+ * A posts row as the query evaluator sees it (normalized text and title): the one definition
+ * that indexing and search verification share. Text and title are normalized on first read, so
+ * verifying `source:`/`author:` filters costs no normalization.
+ */
 export function matchDocOfRow(row: SearchableRow): MatchDoc {
   const title = s(row.title);
+  let text: string | undefined;
+  let normTitle: string | undefined;
   return {
-    text: normalizeForMatch(`${title ?? ''} ${s(row.text) ?? ''}`),
-    title: title ? normalizeForMatch(title) : '',
+    get text() { return (text ??= normalizeForMatch(`${title ?? ''} ${s(row.text) ?? ''}`)); },
+    get title() { return (normTitle ??= title ? normalizeForMatch(title) : ''); },
     source: s(row.source),
     authorName: s(row.author_name),
     authorId: s(row.author_id),
