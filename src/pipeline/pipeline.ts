@@ -9,7 +9,7 @@ import { PostStore, type StoredPost } from '../db/repos/post-store.js';
 import { IncidentRepo } from '../db/repos/incident-repo.js';
 import { AlertRepo } from '../db/repos/alert-repo.js';
 import type { PipelineDeps } from './deps.js';
-import { computeFeatures, DANGEROUS, memberByPk, pushHistory, pushTrend, recentMembers, recordSnapshot, storyTone, topRoot, totalRootReposts, type IncidentState, type MemberPost } from './incident-state.js';
+import { aggregatesOf, computeFeatures, DANGEROUS, memberByPk, pushHistory, pushTrend, recentMembers, recordSnapshot, storyTone, topRoot, totalRootReposts, type IncidentState, type MemberPost } from './incident-state.js';
 import { absorbTerms, chainOriginal, contentTokens, findHotListStory, findIncident, headlineOf } from './incident-clusterer.js';
 import { storyTitle } from './story-title.js';
 import { boundForecast } from './forecast-bounds.js';
@@ -269,11 +269,14 @@ export class Pipeline {
     const headlineLike = isTrend || (!parentKey && !isChain && (post.title != null || a.normalized.length <= 60));
     if (!id && headlineLike) {
       const followUp = d.score < DANGEROUS && d.hits.some((h) => h.kind === 'response' || h.kind === 'official');
-      id = findHotListStory({ tokens, tone: d.score >= DANGEROUS ? 'danger' : positive ? 'positive' : 'neutral', followUp, publishedAt: published }, rt.stories, {
-        windowMs: this.risk.timing.incident_window, sameToneWindowMs: HOT_SAME_TONE_WINDOW, minRareWeight: HOT_RARE_WEIGHT,
-        idf: (t) => this.deps.idf(t), tone: storyTone,
-      });
-      if (id && !isTrend && !this.open.get(id)?.members.some((m) => m.trend)) id = null; // posts keep the post rules among themselves
+      // posts keep the post rules among themselves: a headline-like post only looks at stories with hot-list topics
+      const candidates = isTrend ? rt.stories : rt.stories.filter((x) => aggregatesOf(x).topics > 0);
+      if (candidates.length) {
+        id = findHotListStory({ tokens, tone: d.score >= DANGEROUS ? 'danger' : positive ? 'positive' : 'neutral', followUp, publishedAt: published }, candidates, {
+          windowMs: this.risk.timing.incident_window, sameToneWindowMs: HOT_SAME_TONE_WINDOW, minRareWeight: HOT_RARE_WEIGHT,
+          idf: (t) => this.deps.idf(t), tone: storyTone,
+        });
+      }
     }
     // a complaint while a story of the name is at P1/P2: "me too" posts and calls for an answer join it
     if (!id && !isTrend && (negative || a.severity.score >= 0.3)) id = this.liveStoryFor(rt, tokens, a.normalized, published);
