@@ -16,6 +16,7 @@ import { createSilence, expireSilence, listSilences } from '../desk/silences.js'
 import { listAudit } from '../desk/audit.js';
 import { ConflictError, NotFoundError } from '../desk/errors.js';
 import { acknowledgeIncident, addIncidentNote, assignOwner, getDeskIncident, listFeedback, listIncidentNotes, setIncidentStatus } from '../desk/incident-desk.js';
+import { mergeIncidents, splitIncident } from '../desk/merge-split.js';
 
 /**
  * User agents of link unfurlers and mail scanners: they fetch links without a human clicking.
@@ -177,6 +178,15 @@ export function createAlertingRouter(deps: AlertingRouterDeps): Router {
   r.post('/incidents/:id/notes', json, (req, res) => {
     if (!canWrite(req, res)) return;
     try { res.status(201).json({ note: addIncidentNote(db, idParam(req), body(req).text, actorOf(req), deps.now()) }); } catch (e) { fail(res, e); }
+  });
+  // merge {"from": ["inc-3", ...]} into this incident; split {"posts": ["weibo:123", ...], "title"?} out of it into a new one
+  r.post('/incidents/:id/merge', json, (req, res) => {
+    if (!canWrite(req, res)) return;
+    try { res.json({ ok: true, ...mergeIncidents(db, idParam(req), body(req).from, actorOf(req), deps.now()) }); } catch (e) { fail(res, e); }
+  });
+  r.post('/incidents/:id/split', json, (req, res) => {
+    if (!canWrite(req, res)) return;
+    try { res.status(201).json({ ok: true, ...splitIncident(db, idParam(req), body(req), actorOf(req), deps.now()) }); } catch (e) { fail(res, e); }
   });
   r.get('/incidents/:id/notes', (req, res) => {
     if (!canRead(req, res)) return;

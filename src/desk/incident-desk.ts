@@ -32,12 +32,14 @@ export interface DeskIncident {
   id: string; topicId: string; title: string; level: string | null; status: DeskStatus; owner: string | null;
   openedAt: string; firstAlertedAt: string | null; acknowledgedAt: string | null; acknowledgedBy: string | null; closedAt: string | null;
   lastActivityAt: string | null; timeToAcknowledgeSeconds: number | null; timeToResolveSeconds: number | null;
+  /** the incident this one was merged into (src/desk/merge-split.ts), and the one it was split from */
+  mergedInto: string | null; splitFrom: string | null;
 }
 
 interface Row {
   id: string; topic_id: string; title: string; level: string | null; status: DeskStatus; owner: string | null; opened_at: string; first_alerted_at: string | null;
   acknowledged_at: string | null; acknowledged_by: string | null; closed_at: string | null; last_activity_at: string | null; tta_seconds: number | null;
-  ttr_seconds: number | null; key_terms: string | null; reasons: string | null; peak_risk: number;
+  ttr_seconds: number | null; key_terms: string | null; reasons: string | null; peak_risk: number; merged_into: string | null; split_from: string | null;
 }
 
 function row(db: Db, id: string): Row {
@@ -51,6 +53,7 @@ function view(r: Row): DeskIncident {
     id: r.id, topicId: r.topic_id, title: r.title, level: r.level, status: r.status, owner: r.owner, openedAt: r.opened_at,
     firstAlertedAt: r.first_alerted_at, acknowledgedAt: r.acknowledged_at, acknowledgedBy: r.acknowledged_by, closedAt: r.closed_at,
     lastActivityAt: r.last_activity_at, timeToAcknowledgeSeconds: r.tta_seconds, timeToResolveSeconds: r.ttr_seconds,
+    mergedInto: r.merged_into ?? null, splitFrom: r.split_from ?? null,
   };
 }
 
@@ -90,6 +93,7 @@ export function setIncidentStatus(db: Db, id: string, status: string, actor: str
   return db.transaction(() => {
     const r = row(db, id);
     if (r.status === to) return view(r);
+    if (r.merged_into) throw new ConflictError(`incident '${id}' was merged into '${r.merged_into}'`, `change the status of ${r.merged_into} instead`);
     if (!canTransition(r.status, to)) {
       throw new ConflictError(`incident '${id}' cannot go from ${r.status} to ${to}`, `from ${r.status} allowed: ${TRANSITIONS[r.status].join(', ')}`);
     }

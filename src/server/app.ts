@@ -29,7 +29,7 @@ export type { AppDeps } from './app-deps.js';
  * authenticated /api/v1 chain, so they need a session exactly as there and never fall through
  * to the dashboard page.
  */
-const DESK_AT_ROOT = /^\/(?:deliveries|silences|feedback|alerting|channels)(?:\/|$)|^\/incidents\/[^/]+\/(?:desk|notes|audit|ack|assign|status)\/?$/;
+const DESK_AT_ROOT = /^\/(?:deliveries|silences|feedback|alerting|channels)(?:\/|$)|^\/incidents\/[^/]+\/(?:desk|notes|audit|ack|assign|status|merge|split)\/?$/;
 
 export function createApp(deps: AppDeps): express.Express {
   const app = express();

@@ -24,6 +24,7 @@ export function incidentRow(r: Record<string, unknown>) {
     acknowledgedAt: r.acknowledged_at, acknowledgedBy: r.acknowledged_by, closedAt: r.closed_at,
     reasons: json(r.reasons, []), forecast: json(r.forecast), sources: json(r.sources, []), categories: json(r.categories, []),
     postCount: r.post_count, severity: r.severity,
+    mergedInto: r.merged_into ?? null, splitFrom: r.split_from ?? null, // the desk's merges and splits (src/desk/merge-split.ts)
   };
 }
 
@@ -47,6 +48,7 @@ export function readRoutes(deps: AppDeps): Router {
     if (str(req.query.topic)) { where.push('topic_id = ?'); args.push(req.query.topic); }
     if (str(req.query.level)) { where.push('level = ?'); args.push(req.query.level); }
     if (req.query.firing === '1') where.push("state IN ('firing', 'pending')");
+    if (req.query.merged !== '1') where.push('merged_into IS NULL'); // merged incidents live on in the one they joined
     if (req.query.all !== '1' && !status) where.push('(level IS NOT NULL OR peak_risk >= 22)');
     const sort = req.query.sort === 'recent' ? 'updated_at DESC' : 'risk DESC, updated_at DESC';
     const rows = db.prepare(`SELECT * FROM incidents ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${sort} LIMIT ?`)
@@ -77,7 +79,8 @@ export function readRoutes(deps: AppDeps): Router {
     }
     const risk = db.prepare('SELECT at, risk, level FROM risk_history WHERE incident_id = ? ORDER BY at').all(id);
     const alertRows = db.prepare('SELECT id, at, level, state, risk FROM alerts WHERE incident_id = ? ORDER BY id').all(id);
-    res.json({ incident: incidentRow(row), posts: heavy.posts, risk, volume: heavy.volume, alerts: alertRows });
+    const mergedFrom = db.prepare('SELECT id FROM incidents WHERE merged_into = ? ORDER BY seq').pluck().all(id);
+    res.json({ incident: { ...incidentRow(row), mergedFrom }, posts: heavy.posts, risk, volume: heavy.volume, alerts: alertRows });
   });
 
   r.get('/posts', (req, res) => {
