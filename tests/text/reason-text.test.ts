@@ -1,0 +1,41 @@
+// Every reason template the risk model writes renders in Chinese without English words left over.
+import { describe, expect, it } from 'vitest';
+import { localizeReason, localizeReasons } from '../../src/i18n/reason-text.js';
+import { scoreIncident, type IncidentFeatures } from '../../src/pipeline/risk-model.js';
+import { defaultRiskConfig } from '../../src/config/risk-config.js';
+
+const base: IncidentFeatures = {
+  posts: 12, negativePosts: 10, negativeShare: 0.83, negativeIntensity: 0.7,
+  severity: { score: 0.9, terms: [{ term: '住院', category: 'safety' }, { term: '检出铅超标', category: 'contaminant' }, { term: '投诉无门', category: 'service' }] },
+  maxFollowers: 2_300_000, repostsPerHour: 900, observedRepostsPerHour: 860, newPostsPerHour: 40, commentsPerHour: 200, totalReposts: 4000,
+  forecast: { reposts: 12000, low: 8000, high: 20000 }, surprise: 6, surpriseDetail: { observed: 9, expected: 1.2, windowMin: 120 },
+  sources: ['tieba', 'weibo', 'weibo-hot'], coordinatedShare: 0.4,
+  trend: { term: 'x', rank: 3, heat: 1_200_000, rankGain: 12, heatPerHour: 300_000, entered: false, source: 'weibo-hot' },
+  virality: { score: 0.8, ratio: 40 },
+  headline: { topics: 2, dangerousTopics: 2, positiveTopics: 0, maxDanger: 0.9, health: true, official: true },
+};
+
+describe('alert reasons in Chinese', () => {
+  it('every reason of a busy incident is rendered without English words', () => {
+    const r = scoreIncident(base, defaultRiskConfig(), 'in 24 h');
+    expect(r.reasons.length).toBeGreaterThan(8);
+    for (const zh of localizeReasons(r.reasons, 'zh-CN')) {
+      expect(zh, zh).not.toMatch(/\b(negative|reposts?|forecast|severity|posts|sources|engagement|damped|hot|trouble|followers|expected|new)\b/);
+    }
+  });
+
+  it('early forecasts, new topics, other hot lists and good news', () => {
+    const early = scoreIncident({ ...base, forecast: { reposts: 10, low: 10, high: 12, early: { reposts: 3400, minutes: 2 } } }, defaultRiskConfig(), 'in 24 h');
+    expect(localizeReasons(early.reasons, 'zh-CN').join(' ')).toContain('刚刚发布，暂不预测：2 分钟内转发 3.4k');
+    expect(localizeReason('Baidu hot list #20 (new), heat 500k', 'zh-CN')).toBe('百度热搜第 20 位，新上榜，热度 500k');
+    expect(localizeReason('Weibo hot search #3 (up 12), heat 1.2k +300k/h', 'zh-CN')).toBe('微博热搜第 3 位，上升 12 位，热度 1.2k（+300k/小时）');
+    expect(localizeReason('the topic reads as good news: not a crisis', 'zh-CN')).toBe('话题为正面消息，不是危机');
+    expect(localizeReason('severity: 住院 (safety/health), 检出铅超标 (contaminant)', 'zh-CN')).toBe('严重性：住院（安全/健康），检出铅超标（有害物质）');
+    expect(localizeReason('9 negative posts in 2 h vs 1.2 expected', 'zh-CN')).toBe('2 小时内负面帖 9 条，常态约 1.2 条');
+  });
+
+  it('English stays as written, and an unknown reason passes through', () => {
+    expect(localizeReason('reposts +340/h', 'en')).toBe('reposts +340/h');
+    expect(localizeReason('something new', 'zh-CN')).toBe('something new');
+  });
+});
