@@ -2,7 +2,8 @@
 // forecast band, its posts with links to the originals, sources, reasons, the workflow (owner,
 // status, notes, acknowledgement) and the evidence archive.
 import { h, mount, truncate } from '../dom.js';
-import { t } from '../i18n.js';
+import { lang, t } from '../i18n.js';
+import { localizeReason } from '../../../src/i18n/reason-text.js';
 import { api, qs } from '../api.js';
 import { draw, chartBox } from '../charts.js';
 import { fmtNum, fmtTime } from '../format.js';
@@ -113,7 +114,7 @@ export async function incidentPage(ctx: PageCtx): Promise<void> {
         h('ul', { className: 'notes' }, notes.map((n) => h('li', null, h('span', { className: 'muted' }, `${fmtTime(n.at, 'short')} ${n.author ?? ''}: `), n.text))),
         h('label', { for: 'note-text', className: 'sr-only' }, t('addNote')), noteText, noteBtn)),
     h('div', { className: 'grid-2' },
-      section(t('reasons'), h('ul', { id: 'reasons' }, (inc.reasons ?? []).map((r) => h('li', null, r)))),
+      section(t('reasons'), h('ul', { id: 'reasons' }, (inc.reasons ?? []).map((r) => h('li', null, localizeReason(r, lang() === 'zh' ? 'zh-CN' : 'en'))))),
       section(t('sources'), h('ul', null, [...sourcesCount].sort((a, b) => b[1] - a[1]).map(([s, n]) => h('li', null, `${s}: ${n}`))))),
     section(t('keyPosts'), table(postHeaders(), d.posts.map((p) => postCells(p)), t('keyPosts'))),
     section(t('evidence'),
