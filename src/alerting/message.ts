@@ -1,9 +1,13 @@
-// The notification (what a receiver is told) and its pure renderings: markdown for WeCom,
-// DingTalk and Feishu, plain text, HTML. Chinese labels first, English second. Everything
-// crawled is escaped; links are http(s) only; every rendering is sized to a byte budget and cut
-// at block boundaries (head and action links always kept), never mid-character.
+// The notification (what a receiver is told), the one content model every format renders
+// (`messageParts`: what is said and in which order), and the plain-text and HTML renderings
+// (email). Each IM channel renders the parts in its vendor's format in its own file.
+//
+// What a reader sees first on a phone: the level, the title and the post text; then a few short
+// lines: risk with its top reasons, the forecast once, the sources, the incident link and the
+// signed acknowledge link with its expiry in the desk's time zone. Nothing is said twice.
 import { LEVEL_COLOR, LEVEL_NAME, type ForecastValue, type Level } from '../core/alert.js';
-import { escapeHtml, escapeMarkdown, fitBlocks, markdownUrl, safeUrl, truncateUtf8, utf8Bytes } from './text-safety.js';
+import { escapeHtml, markdownUrl, neutralizeMarkdown, safeUrl, truncateChars, truncateUtf8, utf8Bytes } from './text-safety.js';
+import { DEFAULT_TIME_ZONE, localTimeWithZone } from './display-time.js';
 
 export type NotificationKind = 'alert' | 'repeat' | 'resolved' | 'escalation' | 'reminder' | 'digest' | 'source-health' | 'test';
 
@@ -34,6 +38,10 @@ export interface Notification {
   /** the contract alert (contracts.md §3) for the generic webhook, null for non-alert notices */
   alert: Record<string, unknown> | null;
   alertIds: number[];
+  /** platforms the incident's posts come from (weibo, tieba, ...); older queued rows lack it */
+  sources?: string[];
+  /** IANA zone for displayed times (FLAREWATCH_TZ); Asia/Shanghai when missing */
+  timeZone?: string;
 }
 
 const KIND_LABEL: Record<NotificationKind, string> = {
@@ -41,132 +49,212 @@ const KIND_LABEL: Record<NotificationKind, string> = {
   reminder: '【持续跟进 Follow-up】', digest: '【早报 Morning digest】', 'source-health': '【数据源异常 Source health】', test: '【测试 Test】',
 };
 
+/** Labels a reader sees, Chinese first. */
+export const LABEL = {
+  risk: '风险 Risk', forecast: '预测 Forecast', sources: '来源 Sources', topic: '主题 Topic', posts: '帖 posts', reposts: '转发',
+  others: '同组 Also', incident: '查看事件 Incident', dashboard: '查看看板 Dashboard', ack: '一键确认 Acknowledge', original: '原帖 Post',
+  validUntil: '有效至 valid until', resolved: '已恢复 resolved',
+} as const;
+
 export function levelTag(level: Level): string { return `【${level} ${LEVEL_NAME[level].zh}】`; }
 export function levelColor(level: Level): string { return LEVEL_COLOR[level]; }
 
+function oneLine(s: string): string { return s.replace(/\s+/g, ' ').trim(); }
+
+function kindTag(n: Notification): string {
+  return KIND_LABEL[n.kind] || (n.state === 'resolved' ? KIND_LABEL.resolved : '');
+}
+
 /** One-line plain headline, e.g. "【P1 危机】【升级 Escalation】星河乳业 质量投诉". Not escaped. */
 export function headline(n: Notification): string {
-  return `${levelTag(n.level)}${KIND_LABEL[n.kind]}${n.title.replace(/[\r\n]+/g, ' ')}`;
+  return `${levelTag(n.level)}${kindTag(n)}${oneLine(n.title)}`;
 }
 
 export function emailSubject(n: Notification): string {
-  return truncateUtf8(`${levelTag(n.level)}${KIND_LABEL[n.kind]}${n.title.replace(/[\r\n]+/g, ' ')} (${n.level} ${LEVEL_NAME[n.level].en})`, 400);
+  return truncateUtf8(`${headline(n)} (${n.level} ${LEVEL_NAME[n.level].en})`, 400);
 }
 
 function fmtNum(v: number): string { return Math.round(v).toLocaleString('en-US'); }
 
 export function forecastText(f: ForecastValue | null): string | null {
   if (!f) return null;
-  return `${f.horizonHours ?? 24}h 预计转发 / reposts: ${fmtNum(f.reposts)} (80%: ${fmtNum(f.low)}–${fmtNum(f.high)})`;
+  return `${f.horizonHours ?? 24}h ${LABEL.reposts} ${fmtNum(f.reposts)} (${fmtNum(f.low)}–${fmtNum(f.high)})`;
 }
 
-/** The plain fields shown in every format: [zh/en label, value]. Values are raw (escape per format). */
-export function fields(n: Notification): [string, string][] {
-  const out: [string, string][] = [];
-  out.push(['级别 Level', `${n.level} ${LEVEL_NAME[n.level].zh} / ${LEVEL_NAME[n.level].en}${n.state === 'resolved' ? ' · 已恢复 resolved' : ''}`]);
-  out.push(['主题 Topic', n.topic]);
-  if (n.incident) out.push(['事件 Incident', `${n.incident} · ${n.title}`]);
-  if (n.kind !== 'digest' && n.kind !== 'source-health') out.push(['风险 Risk', `${Math.round(n.risk)}/100`]);
-  const fc = forecastText(n.forecast);
-  if (fc) out.push(['预测 Forecast', fc]);
-  return out;
+// Reasons that the forecast and sources lines already say (risk-model.ts words them
+// "forecast 2.3k (1.6k–3.3k) in 24 h" and "2 sources (tieba, weibo)"): shown once, in their line.
+const FORECAST_REASON = /^forecast \d/i;
+const SOURCES_REASON = /^\d+ sources? \(/i;
+
+/** A line of facts: `label` and `strong` are ours; `value` may carry crawled words (escape per format). */
+export interface MessageFact { label: string; strong?: string; value: string }
+export interface MessageLink { label: string; url: string }
+
+/** What a notification says, in reading order; every string plain (each format escapes its own). */
+export interface MessageParts {
+  /** 【P1 危机】 */
+  levelTag: string;
+  /** 【升级 Escalation】, 【已恢复 Resolved】 or '' */
+  kindTag: string;
+  /** one line */
+  title: string;
+  /** the most reposted post's text (without the title when it starts with it), one line */
+  post: { text: string; author: string | null; source: string | null; reposts: number | null; url: string | null } | null;
+  /** reminder, digest and source-health details, one line each */
+  lines: string[];
+  facts: MessageFact[];
+  incident: MessageLink | null;
+  ack: (MessageLink & { validUntil: string | null }) | null;
 }
 
-function ackNote(n: Notification): string {
-  return n.ackExpiresAt ? `(${n.ackExpiresAt.slice(0, 16).replace('T', ' ')}Z 前有效 / valid until)` : '';
+export const POST_MAX_CHARS = 160;
+const REASONS_SHOWN = 3;
+
+/** The post text without a leading copy of the title (the builder joins a thread's title and text). */
+function postBody(text: string, title: string): string {
+  const t = oneLine(text);
+  const h = oneLine(title);
+  if (h && t.startsWith(h)) return t.slice(h.length).replace(/^[\s·:：,，.。\-—|]+/, '');
+  return t;
 }
 
-export type MarkdownDialect = 'wecom' | 'dingtalk' | 'feishu';
+export function messageParts(n: Notification): MessageParts {
+  const title = oneLine(n.title);
+  const top = n.posts.find((p) => postBody(p.text, title) && postBody(p.text, title) !== p.key) ?? null;
+  const post = top ? {
+    text: truncateChars(postBody(top.text, title), POST_MAX_CHARS),
+    author: top.author ? truncateChars(oneLine(top.author), 40) : null,
+    source: top.key.includes(':') ? top.key.slice(0, top.key.indexOf(':')) : null,
+    reposts: top.reposts,
+    url: safeUrl(top.url),
+  } : null;
 
-function colored(dialect: MarkdownDialect, level: Level, text: string): string {
-  if (dialect === 'wecom') return `<font color="${level === 'P1' || level === 'P2' ? 'warning' : level === 'P3' ? 'comment' : 'info'}">${text}</font>`;
-  if (dialect === 'dingtalk') return `<font color="${LEVEL_COLOR[level]}">${text}</font>`;
-  const c = level === 'P1' ? 'red' : level === 'P2' ? 'orange' : level === 'P3' ? 'yellow' : 'blue';
-  return `<font color='${c}'>${text}</font>`;
-}
-
-function mdLink(text: string, url: string | null): string {
-  const u = safeUrl(url);
-  return u ? `[${text}](${markdownUrl(u)})` : text;
-}
-
-/** Markdown rendering within maxBytes. Head and links are always kept; posts and lines are cut first. */
-export function renderMarkdown(n: Notification, dialect: MarkdownDialect, maxBytes: number): string {
-  const head: string[] = [];
-  if (dialect !== 'feishu') head.push(`### ${colored(dialect, n.level, escapeMarkdown(headline(n)))}`);
-  for (const [k, v] of fields(n)) head.push(`**${k}:** ${escapeMarkdown(v)}`);
-  const body: string[] = [];
-  if (n.reasons.length) {
-    body.push('**原因 Reasons:**');
-    for (const r of n.reasons) body.push(`- ${escapeMarkdown(truncateUtf8(r, 300))}`);
+  const facts: MessageFact[] = [];
+  const isAbout = n.kind !== 'digest' && n.kind !== 'source-health' && n.kind !== 'test';
+  const sources = n.sources?.length ? n.sources : [...new Set(n.posts.map((p) => p.key.split(':')[0]).filter(Boolean))];
+  if (isAbout && (n.risk > 0 || n.reasons.length)) {
+    const reasons = n.reasons
+      .filter((r) => !(n.forecast && FORECAST_REASON.test(r)) && !(sources.length && SOURCES_REASON.test(r)))
+      .slice(0, REASONS_SHOWN).map((r) => truncateChars(oneLine(r), 80));
+    facts.push({ label: LABEL.risk, strong: String(Math.round(n.risk)), value: reasons.join('；') });
   }
-  if (n.posts.length) {
-    body.push(`**热帖 Top posts** (${n.postCount}):`);
-    n.posts.forEach((p, i) => {
-      const text = escapeMarkdown(truncateUtf8(p.text.replace(/\s+/g, ' ').trim() || p.key, 160));
-      const who = p.author ? ` — ${escapeMarkdown(truncateUtf8(p.author, 40))}` : '';
-      const rp = p.reposts != null ? ` (转发 ${fmtNum(p.reposts)})` : '';
-      body.push(`${i + 1}. ${mdLink(text, p.url)}${who}${rp}`);
-    });
+  const fc = isAbout ? forecastText(n.forecast) : null;
+  if (fc) facts.push({ label: LABEL.forecast, value: fc });
+  if (isAbout && (sources.length || n.postCount)) {
+    const parts = [sources.join('、'), n.postCount ? `${n.postCount} ${LABEL.posts}` : ''].filter(Boolean);
+    if (n.topic && n.topic !== '-') parts.push(`${LABEL.topic} ${truncateChars(oneLine(n.topic), 60)}`);
+    facts.push({ label: LABEL.sources, value: parts.join(' · ') });
   }
-  for (const l of n.lines) body.push(`- ${escapeMarkdown(truncateUtf8(l, 400))}`);
   if (n.others.length) {
-    body.push('**同组其他 Also grouped:**');
-    for (const o of n.others) body.push(`- ${o.level} ${escapeMarkdown(truncateUtf8(o.title, 120))}${o.state === 'resolved' ? ' (已恢复 resolved)' : ''}`);
+    const shown = n.others.slice(0, 3).map((o) => `${o.level} ${truncateChars(oneLine(o.title), 40)}${o.state === 'resolved' ? ` (${LABEL.resolved})` : ''}`);
+    facts.push({ label: LABEL.others, value: shown.join('；') + (n.others.length > 3 ? ` +${n.others.length - 3}` : '') });
   }
-  const links: string[] = [];
+
   const dash = safeUrl(n.dashboardUrl);
-  if (dash) links.push(`[查看看板 Dashboard](${markdownUrl(dash)})`);
   const ack = safeUrl(n.ackUrl);
-  if (ack) links.push(`[一键确认 Acknowledge](${markdownUrl(ack)}) ${ackNote(n)}`);
-  const tail = links.length ? [links.join(' · ')] : [];
-  const sep = dialect === 'dingtalk' ? '\n\n' : '\n';
-  const tailText = tail.join(sep);
-  const reserve = tailText ? utf8Bytes(tailText) + utf8Bytes(sep) : 0;
-  const headText = truncateUtf8(head.join(sep), Math.max(0, Math.floor((maxBytes - reserve) * 0.6)));
-  const rest = maxBytes - reserve - utf8Bytes(headText) - utf8Bytes(sep);
-  const bodyText = body.length && rest > 0 ? fitBlocks(body, rest, sep) : '';
-  return [headText, bodyText, tailText].filter(Boolean).join(sep);
+  return {
+    levelTag: levelTag(n.level),
+    kindTag: kindTag(n),
+    title,
+    post,
+    lines: n.lines.map((l) => truncateChars(oneLine(l), 300)).filter(Boolean),
+    facts,
+    incident: dash ? { label: n.incident ? LABEL.incident : LABEL.dashboard, url: dash } : null,
+    ack: ack ? { label: LABEL.ack, url: ack, validUntil: ackValidUntil(n) } : null,
+  };
 }
 
-/** Plain text (email text part, Slack fallback, test output). */
+/** "有效至 valid until 北京时间 08-29 13:40": the link's expiry in the desk's zone. */
+export function ackValidUntil(n: Notification): string | null {
+  const t = localTimeWithZone(n.ackExpiresAt, n.timeZone ?? DEFAULT_TIME_ZONE);
+  return t ? `${LABEL.validUntil} ${t}` : null;
+}
+
+/** "— 小林 · weibo · 转发 1,234" (plain). */
+export function postByline(p: NonNullable<MessageParts['post']>): string {
+  const bits = [p.author, p.source, p.reposts != null ? `${LABEL.reposts} ${fmtNum(p.reposts)}` : null].filter(Boolean);
+  return bits.length ? `— ${bits.join(' · ')}` : '';
+}
+
+export function factText(f: MessageFact, sep = '：'): string {
+  return `${f.label}${f.strong ? ` ${f.strong}` : ''}${f.value ? `${sep}${f.value}` : ''}`;
+}
+
+/**
+ * Join rendered blocks within maxBytes, in reading order. `keep` blocks are always there (each
+ * already sized by its renderer); the others are added in order while they fit, and a note where
+ * they end says how many were left out.
+ */
+export function fitMessage(blocks: { text: string; keep?: boolean }[], maxBytes: number, sep: string,
+  note = (k: number) => `…(另有 ${k} 项 / ${k} more)`): string {
+  const present = blocks.filter((b) => b.text);
+  const sepBytes = utf8Bytes(sep);
+  const size = (t: string) => utf8Bytes(t) + sepBytes; // n blocks have n-1 separators: budget maxBytes + sepBytes
+  const optional = present.filter((b) => !b.keep);
+  const reserve = optional.length ? size(note(optional.length)) : 0;
+  let used = present.filter((b) => b.keep).reduce((a, b) => a + size(b.text), 0);
+  const fits = (extra: number) => used + extra <= maxBytes + sepBytes;
+  const chosen = new Set<{ text: string }>();
+  let left = 0;
+  optional.forEach((b, i) => {
+    const isLast = i === optional.length - 1 && left === 0; // nothing left out: no note needed
+    if (fits(size(b.text) + (isLast ? 0 : reserve))) { chosen.add(b); used += size(b.text); } else left++;
+  });
+  const out = present.filter((b) => b.keep || chosen.has(b));
+  const texts = out.map((b) => b.text);
+  if (left) {
+    const lastOptional = present.reduce((a, b, i) => (b.keep ? a : i), -1);
+    texts.splice(out.filter((b) => present.indexOf(b) <= lastOptional).length, 0, note(left));
+  }
+  return texts.join(sep);
+}
+
+/** Plain text (email text part, test output). */
 export function renderText(n: Notification, maxBytes = 100_000): string {
-  const lines = [headline(n), ''];
-  for (const [k, v] of fields(n)) lines.push(`${k}: ${v}`);
-  if (n.reasons.length) { lines.push('', '原因 Reasons:'); for (const r of n.reasons) lines.push(`  - ${r}`); }
-  if (n.posts.length) {
-    lines.push('', `热帖 Top posts (${n.postCount}):`);
-    n.posts.forEach((p, i) => lines.push(`  ${i + 1}. ${truncateUtf8(p.text.replace(/\s+/g, ' ').trim() || p.key, 200)}${p.author ? ` — ${p.author}` : ''}${safeUrl(p.url) ? `\n     ${safeUrl(p.url)}` : ''}`));
-  }
-  if (n.lines.length) { lines.push(''); for (const l of n.lines) lines.push(`  - ${l}`); }
-  if (n.others.length) { lines.push('', '同组其他 Also grouped:'); for (const o of n.others) lines.push(`  - ${o.level} ${o.title}`); }
-  const tail: string[] = [''];
-  if (safeUrl(n.dashboardUrl)) tail.push(`查看看板 Dashboard: ${safeUrl(n.dashboardUrl)}`);
-  if (safeUrl(n.ackUrl)) tail.push(`一键确认 Acknowledge: ${safeUrl(n.ackUrl)} ${ackNote(n)}`);
-  const tailText = tail.join('\n');
-  return truncateUtf8(lines.join('\n'), maxBytes - utf8Bytes(tailText)) + tailText;
+  const m = messageParts(n);
+  const blocks: { text: string; keep?: boolean }[] = [{ text: truncateUtf8(`${m.levelTag}${m.kindTag}${m.title}`, 1000), keep: true }];
+  if (m.post) blocks.push({ text: [`“${m.post.text}”`, postByline(m.post), m.post.url ?? ''].filter(Boolean).join('\n') });
+  for (const l of m.lines) blocks.push({ text: l });
+  for (const f of m.facts) blocks.push({ text: factText(f), keep: f.label === LABEL.risk });
+  if (m.incident) blocks.push({ text: `${m.incident.label}: ${m.incident.url}`, keep: true });
+  if (m.ack) blocks.push({ text: `${m.ack.label}: ${m.ack.url}${m.ack.validUntil ? `\n（${m.ack.validUntil}）` : ''}`, keep: true });
+  return fitMessage(blocks, maxBytes, '\n');
 }
 
-/** HTML email body (inline styles only; every crawled string escaped). */
+/** HTML email body (inline styles: mail clients drop style sheets; every crawled string escaped). */
 export function renderHtml(n: Notification): string {
-  const color = LEVEL_COLOR[n.level];
-  const rows = fields(n).map(([k, v]) => `<tr><th align="left" style="padding:2px 12px 2px 0;color:#555;white-space:nowrap">${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`).join('');
-  const reasons = n.reasons.length ? `<h3 style="margin:16px 0 4px">原因 Reasons</h3><ul>${n.reasons.map((r) => `<li>${escapeHtml(r)}</li>`).join('')}</ul>` : '';
-  const posts = n.posts.length ? `<h3 style="margin:16px 0 4px">热帖 Top posts (${n.postCount})</h3><ol>${n.posts.map((p) => {
-    const t = escapeHtml(truncateUtf8(p.text.replace(/\s+/g, ' ').trim() || p.key, 300));
-    const u = safeUrl(p.url);
-    return `<li>${u ? `<a href="${escapeHtml(u)}">${t}</a>` : t}${p.author ? ` — ${escapeHtml(p.author)}` : ''}</li>`;
-  }).join('')}</ol>` : '';
-  const extra = n.lines.length ? `<ul>${n.lines.map((l) => `<li>${escapeHtml(l)}</li>`).join('')}</ul>` : '';
-  const others = n.others.length ? `<h3 style="margin:16px 0 4px">同组其他 Also grouped</h3><ul>${n.others.map((o) => `<li>${escapeHtml(`${o.level} ${o.title}`)}</li>`).join('')}</ul>` : '';
-  const btn = (href: string, label: string, bg: string) => `<a href="${escapeHtml(href)}" style="display:inline-block;padding:8px 16px;margin-right:8px;background:${bg};color:#fff;text-decoration:none;border-radius:4px">${label}</a>`;
-  const dash = safeUrl(n.dashboardUrl);
-  const ack = safeUrl(n.ackUrl);
-  const actions = [ack ? btn(ack, '一键确认 Acknowledge', color) : '', dash ? btn(dash, '查看看板 Dashboard', '#455a64') : ''].join('');
-  return `<!doctype html><html><body style="font-family:-apple-system,'Microsoft YaHei',sans-serif;font-size:14px;color:#222">
-<div style="border-left:6px solid ${color};padding:8px 16px">
-<h2 style="margin:0 0 8px;color:${color}">${escapeHtml(headline(n))}</h2>
-<table style="border-collapse:collapse">${rows}</table>${reasons}${posts}${extra}${others}
-<p style="margin-top:16px">${actions}</p>${ack ? `<p style="color:#888;font-size:12px">${escapeHtml(ackNote(n))}</p>` : ''}
+  const m = messageParts(n);
+  const color = n.state === 'resolved' ? '#2e7d32' : LEVEL_COLOR[n.level];
+  const e = escapeHtml;
+  const p = (inner: string) => `<p style="margin:4px 0">${inner}</p>`;
+  const post = m.post ? `<blockquote style="margin:8px 0 12px;padding:4px 12px;border-left:3px solid #ccc;color:#222">“${e(m.post.text)}”`
+    + `<br><span style="color:#777;font-size:13px">${e(postByline(m.post))}${m.post.url ? ` · <a href="${e(m.post.url)}">${e(LABEL.original)}</a>` : ''}</span></blockquote>` : '';
+  const lines = m.lines.map((l) => p(e(l))).join('');
+  const facts = m.facts.map((f) => p(`<b>${e(f.label)}${f.strong ? ` ${e(f.strong)}` : ''}</b>${f.value ? `：${e(f.value)}` : ''}`)).join('');
+  const btn = (l: MessageLink, bg: string) => `<a href="${e(l.url)}" style="display:inline-block;padding:8px 16px;margin:0 8px 8px 0;background:${bg};color:#fff;text-decoration:none;border-radius:4px">${e(l.label)}</a>`;
+  const actions = [m.ack ? btn(m.ack, color) : '', m.incident ? btn(m.incident, '#455a64') : ''].join('');
+  return `<!doctype html><html><body style="font-family:-apple-system,'Microsoft YaHei',sans-serif;font-size:15px;color:#222">
+<div style="border-left:6px solid ${color};padding:8px 16px;max-width:640px">
+<h2 style="margin:0 0 8px;font-size:18px"><span style="color:${color}">${e(m.levelTag + m.kindTag)}</span>${e(m.title)}</h2>
+${post}${lines}${facts}
+${actions ? `<p style="margin-top:16px">${actions}</p>` : ''}${m.ack?.validUntil ? `<p style="color:#888;font-size:12px">${e(m.ack.validUntil)}</p>` : ''}
 </div></body></html>`;
+}
+
+// ---- pieces shared by the two robot-markdown channels (WeCom, DingTalk) ----
+
+/** A markdown link to one of our own URLs (label ours). */
+export function markdownLink(l: MessageLink): string { return `[${l.label}](${markdownUrl(l.url)})`; }
+
+/** A fact line in robot markdown, its crawled value neutralised and cut to fit maxBytes. */
+export function markdownFact(f: MessageFact, maxBytes: number): string {
+  const head = `${f.label}${f.strong ? ` **${f.strong}**` : ''}`;
+  if (!f.value) return head;
+  return `${head}：${neutralizeMarkdown(truncateUtf8(f.value, Math.max(0, maxBytes - utf8Bytes(head) - 3)))}`;
+}
+
+/** The post as one quoted line: > “text” — author · source · 转发 n [原帖 Post](url). */
+export function markdownPost(p: NonNullable<MessageParts['post']>): string {
+  const by = postByline(p);
+  return `> “${neutralizeMarkdown(p.text)}”${by ? ` ${neutralizeMarkdown(by)}` : ''}${p.url ? ` ${markdownLink({ label: LABEL.original, url: p.url })}` : ''}`;
 }

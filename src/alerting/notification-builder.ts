@@ -55,6 +55,8 @@ export function buildAlertNotification(ctx: BuildContext, kind: NotificationKind
     dashboardUrl: dashboardLink(ctx, p.incident), ackUrl: ack?.url ?? null, ackExpiresAt: ack?.expiresAt ?? null, lines,
     others: sorted.slice(1).map((o) => ({ incident: o.incident, level: o.level, title: o.title, state: o.state })),
     alert: { ...toContractAlert(p), id: p.id }, alertIds: sorted.map((a) => a.id),
+    sources: p.sources?.length ? p.sources : [...new Set(p.posts.map((k) => k.split(':')[0]).filter(Boolean))].sort(),
+    timeZone: ctx.env.timezone,
   };
 }
 
@@ -63,6 +65,6 @@ export function buildNotice(ctx: BuildContext, kind: NotificationKind, receiver:
   return {
     kind, level: o.level, state: o.state ?? 'firing', topic: o.topic ?? '-', incident: o.incident ?? null, title: o.title, risk: 0, reasons: [],
     forecast: null, posts: [], postCount: 0, at: o.at.toISOString(), receiver, dashboardUrl: dashboardLink(ctx, o.incident ?? null),
-    ackUrl: null, ackExpiresAt: null, lines: o.lines, others: [], alert: null, alertIds: [],
+    ackUrl: null, ackExpiresAt: null, lines: o.lines, others: [], alert: null, alertIds: [], sources: [], timeZone: ctx.env.timezone,
   };
 }

@@ -1,24 +1,43 @@
-// Making hostile crawled text safe for each output format: HTML and markdown escaping, link
-// filtering (http/https only, never javascript:), and byte-exact UTF-8 truncation that never
-// cuts a character (or a surrogate pair) in half.
+// Making hostile crawled text safe for each output format: HTML and Slack escaping, markdown
+// neutralising for the IM robots, link filtering (http/https only, never javascript:), and
+// byte-exact UTF-8 truncation that never cuts a character (or a surrogate pair) in half.
 
 export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
-/** Markdown (WeCom, DingTalk, Feishu lark_md): neutralise markup, HTML tags and line structure. */
-export function escapeMarkdown(s: string): string {
+const ZW = '\u200b'; // zero-width space: invisible, but no markup token survives it
+
+/**
+ * Crawled text inside WeCom / DingTalk robot markdown. Neither documents an escape character
+ * (a backslash shows as a backslash), so nothing is escaped: the text shows as typed, and an
+ * invisible zero-width space is put where markup would start, so it cannot form a link or image
+ * (`[t](u)`, `![](u)`), a tag (`<font>`, `</b>`, `<@userid>`), a mention (`@all`, `@138…`),
+ * bold/strike/code runs (`**`, `~~`, backtick pairs) or an entity; line breaks become spaces so
+ * no heading, quote or list can start.
+ */
+export function neutralizeMarkdown(s: string): string {
   return s
-    .replace(/[\r\n\t]+/g, ' ')
-    .replace(/[\\`*_{}[\]()#+\-!|~>]/g, (c) => `\\${c}`)
-    .replace(/</g, '&lt;')
-    .replace(/@/g, '@\u200b'); // no @all / @mobile mentions from crawled text
+    .replace(/[\r\n\t\v\f\u0085\u2028\u2029]+/g, ' ')
+    .replace(/([*_~`])(?=[*_~`])/g, `$1${ZW}`)
+    .replace(/\]\(/g, `]${ZW}(`)
+    .replace(/!\[/g, `!${ZW}[`)
+    .replace(/<(?=[A-Za-z/!?@$])/g, `<${ZW}`)
+    .replace(/@(?=[\p{L}\p{N}_])/gu, `@${ZW}`)
+    .replace(/&(?=#?[A-Za-z0-9]+;)/g, `&${ZW}`)
+    .replace(/^[*_~`]/, (c) => ZW + c) // nor with the markup around it (**title**)
+    .replace(/[*_~`]$/, (c) => c + ZW);
 }
 
-/** Slack mrkdwn: only &, <, > are control characters; also defuse formatting marks. */
+/** neutralizeMarkdown for text that starts a line: a leading #, >, -, +, *, = or "1." cannot open a block. */
+export function neutralizeMarkdownLine(s: string): string {
+  const t = neutralizeMarkdown(s);
+  return /^\s*([#>+\-*=|]|\d+[.)])/.test(t) ? ZW + t : t;
+}
+
+/** Slack mrkdwn: only &, < and > are control characters (links, mentions like <!channel>); one line. */
 export function escapeSlack(s: string): string {
-  return s.replace(/[\r\n\t]+/g, ' ').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
-    .replace(/[*_~`]/g, (c) => `\u200b${c}\u200b`);
+  return s.replace(/[\r\n\t]+/g, ' ').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 /** The URL when it is a plain http(s) URL, else null (javascript:, data:, relative, malformed). */

@@ -5,7 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadAlertingConfig } from '../../src/config/alerting-config.js';
 import { ConfigError } from '../../src/core/errors.js';
-import { renderMarkdown, renderHtml, type Notification } from '../../src/alerting/message.js';
+import { renderHtml, type Notification } from '../../src/alerting/message.js';
+import { wecomMarkdown } from '../../src/alerting/channels/wecom.js';
+import { dingtalkMarkdown } from '../../src/alerting/channels/dingtalk.js';
 import { truncateUtf8, safeUrl, fitBlocks } from '../../src/alerting/text-safety.js';
 import { signAckToken, verifyAckToken, AckTokenError } from '../../src/alerting/ack-link.js';
 import { parseDuration } from '../../src/alerting/duration.js';
@@ -77,8 +79,8 @@ describe('message sizing and safety', () => {
   it('markdown stays within the byte budget and keeps head and action links (property)', () => {
     fc.assert(fc.property(fc.array(fc.string({ unit: 'grapheme', maxLength: 400 }), { maxLength: 40 }), fc.integer({ min: 600, max: 4096 }), (texts, max) => {
       const n = note({ reasons: texts, posts: texts.map((t, i) => ({ key: `weibo:${i}`, url: `https://weibo.com/${i}`, text: t, author: t.slice(0, 10), reposts: i })), postCount: texts.length });
-      for (const d of ['wecom', 'dingtalk', 'feishu'] as const) {
-        const md = renderMarkdown(n, d, max);
+      for (const render of [wecomMarkdown, dingtalkMarkdown]) {
+        const md = render(n, max);
         expect(Buffer.byteLength(md)).toBeLessThanOrEqual(max);
         expect(md).toContain('一键确认 Acknowledge](https://fw.example/ack/tok)');
         expect(md).toContain('风险 Risk');

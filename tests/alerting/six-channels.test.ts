@@ -44,12 +44,20 @@ describe('every P1/P2 incident on all six channels, vendor formats and signature
     expect(smtp.mails).toHaveLength(2);
     for (const w of v.wecom.requests) expect(Buffer.byteLength(w.json.markdown.content)).toBeLessThanOrEqual(4096);
     const all = [...v.dingtalk.requests, ...v.feishu.requests, ...v.wecom.requests, ...v.slack.requests, ...v.webhook.requests].map((x) => x.body).join('\n');
-    const md = [...v.dingtalk.requests.map((x) => x.json.markdown.text), ...v.wecom.requests.map((x) => x.json.markdown.content),
-      ...v.feishu.requests.map((x) => x.json.card.elements[0].text.content)].join('\n');
-    expect(md).not.toMatch(/(^|[^\\])\]\(javascript:/); // no markdown link to javascript:
-    expect(md).not.toMatch(/<img|<b>/); // crawled markup is escaped
-    const slack = v.slack.requests.map((x) => x.body).join('\n');
-    expect(slack).not.toMatch(/<javascript:|<img|<b>|<!channel>/);
+    const md = [...v.dingtalk.requests.map((x) => x.json.markdown.text), ...v.wecom.requests.map((x) => x.json.markdown.content)].join('\n');
+    expect(md).not.toMatch(/\]\(javascript:/); // no markdown link to javascript: (a zero-width space breaks ](
+    expect(md).not.toMatch(/<img|<b>|@all/); // crawled tags and mentions are neutralised
+    expect(md).not.toContain('\\'); // and never shown with backslashes
+    // Feishu: crawled text only in plain_text elements (no markdown at all); buttons carry http(s) URLs only
+    const cards = v.feishu.requests.map((x) => x.json.card);
+    for (const c of cards) {
+      expect(JSON.stringify(c)).not.toContain('lark_md');
+      for (const el of c.elements) if (el.tag === 'action') for (const b of el.actions) expect(b.url).toMatch(/^https?:\/\//);
+    }
+    // Slack: mrkdwn (the text and the links section) has &, <, > escaped; crawled text elsewhere is plain_text
+    const slackMrkdwn = v.slack.requests.flatMap((x) => [x.json.text, ...x.json.attachments[0].blocks.filter((b: any) => b.text.type === 'mrkdwn').map((b: any) => b.text.text)]).join('\n');
+    expect(slackMrkdwn).not.toMatch(/<javascript:|<img|<b>|<!channel>/);
+    expect(v.slack.requests.flatMap((x) => x.json.attachments[0].blocks.filter((b: any) => b.text.type === 'mrkdwn').map((b: any) => b.text.text)).join('\n')).not.toMatch(/<javascript:|坏人/);
     expect(smtp.mails[0].raw).toContain('Content-Type: text/html');
     expect(smtp.mails.map((m) => m.raw.split('Content-Type: text/html')[1] ?? '').join('')).not.toMatch(/href=3D"javascript:|href="javascript:|<img src=3Dx|<img src=x/);
     expect(v.webhook.requests[0].json.notification.posts[0].url).toBeNull(); // JSON consumers get data, never a javascript: URL

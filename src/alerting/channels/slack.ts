@@ -2,13 +2,13 @@
 // body `ok` (or JSON {"ok": true} from Slack-compatible endpoints). Errors come as a status and a
 // short string: 400 invalid_payload, 403 action_prohibited, 404 no_service / channel_not_found,
 // 410 channel_is_archived (permanent), 429 rate_limited (transient, honours Retry-After), 5xx
-// rollup_error (transient). Limits: header text 150 chars, section text 3000 chars.
+// rollup_error (transient). Limits: section text 3000 chars.
 import { z } from 'zod';
 import { checkHttpStatus, postJson, type ChannelDefinition } from './channel.js';
 import { httpUrl } from './webhook.js';
-import { fields, headline, levelColor, type Notification } from '../message.js';
+import { factText, headline, levelColor, messageParts, postByline, LABEL, type MessageLink, type Notification } from '../message.js';
 import { PermanentDeliveryError, TransientDeliveryError } from '../errors.js';
-import { escapeSlack, safeUrl, truncateChars } from '../text-safety.js';
+import { escapeSlack, truncateChars } from '../text-safety.js';
 
 const configSchema = z.object({
   webhook: httpUrl,
@@ -17,32 +17,30 @@ const configSchema = z.object({
 }).strict();
 export type SlackConfig = z.infer<typeof configSchema>;
 
-function link(url: string | null, text: string): string {
-  const u = safeUrl(url);
-  return u ? `<${u.replace(/[|>]/g, encodeURIComponent)}|${text.replace(/[|>]/g, ' ')}>` : text;
+/** <url|label> for our own links (labels ours; | and > in a URL percent-encoded). */
+function link(l: MessageLink): string {
+  return `<${l.url.replace(/[|>]/g, encodeURIComponent)}|${l.label}>`;
 }
 
+/**
+ * The message: `text` is the headline (mrkdwn, so &, < and > are escaped; it is also the
+ * notification preview); the attachment's colour bar holds the post and the facts as plain_text
+ * sections (shown exactly, nothing to escape) and our links in one mrkdwn section.
+ */
 export function slackPayload(n: Notification, config: Partial<SlackConfig> = {}): Record<string, unknown> {
-  const section = (text: string) => ({ type: 'section', text: { type: 'mrkdwn', text: truncateChars(text, 3000) } });
-  const blocks: unknown[] = [
-    { type: 'header', text: { type: 'plain_text', text: truncateChars(headline(n), 150), emoji: false } },
-    section(fields(n).map(([k, v]) => `*${k}:* ${escapeSlack(v)}`).join('\n')),
-  ];
-  if (n.reasons.length) blocks.push(section(`*原因 Reasons:*\n${n.reasons.map((r) => `• ${escapeSlack(truncateChars(r, 300))}`).join('\n')}`));
-  if (n.posts.length) {
-    blocks.push(section(`*热帖 Top posts (${n.postCount}):*\n${n.posts.map((p, i) => {
-      const t = escapeSlack(truncateChars(p.text.replace(/\s+/g, ' ').trim() || p.key, 150));
-      return `${i + 1}. ${link(p.url, t)}${p.author ? ` — ${escapeSlack(truncateChars(p.author, 40))}` : ''}`;
-    }).join('\n')}`));
-  }
-  if (n.lines.length) blocks.push(section(n.lines.map((l) => `• ${escapeSlack(truncateChars(l, 300))}`).join('\n')));
-  if (n.others.length) blocks.push(section(`*同组其他 Also grouped:*\n${n.others.map((o) => `• ${o.level} ${escapeSlack(truncateChars(o.title, 120))}`).join('\n')}`));
-  const actions = [safeUrl(n.dashboardUrl) ? link(n.dashboardUrl, '查看看板 Dashboard') : '', safeUrl(n.ackUrl) ? link(n.ackUrl, '一键确认 Acknowledge') : ''].filter(Boolean);
-  if (actions.length) blocks.push(section(actions.join('  ·  ')));
+  const m = messageParts(n);
+  const plain = (text: string) => ({ type: 'section', text: { type: 'plain_text', text: truncateChars(text, 3000), emoji: false } });
+  const blocks: unknown[] = [];
+  if (m.post) blocks.push(plain(`“${m.post.text}”\n${postByline(m.post)}`.trim()));
+  const lines = [...m.lines, ...m.facts.map((f) => factText(f))];
+  if (lines.length) blocks.push(plain(lines.join('\n')));
+  const links = [m.ack, m.incident, m.post?.url ? { label: LABEL.original, url: m.post.url } : null].filter((l): l is MessageLink => l !== null);
+  if (links.length) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: links.map(link).join('  ·  ') + (m.ack?.validUntil ? `\n${m.ack.validUntil}` : '') } });
   const payload: Record<string, unknown> = {
-    text: escapeSlack(truncateChars(`${headline(n)} · ${fields(n).map(([k, v]) => `${k}: ${v}`).join(' · ')}`, 2500)),
-    attachments: [{ color: n.state === 'resolved' ? '#2e7d32' : levelColor(n.level), blocks: blocks.slice(0, 50) }],
+    text: escapeSlack(truncateChars(headline(n), 1000)),
+    attachments: [{ color: n.state === 'resolved' ? '#2e7d32' : levelColor(n.level), blocks }],
     unfurl_links: false,
+    unfurl_media: false,
   };
   if (config.channel) payload.channel = config.channel;
   if (config.username) payload.username = config.username;
