@@ -28,7 +28,7 @@ export interface PipelineDeps {
   virality(input: { snapshots: { at: number; reposts: number; comments: number; likes: number }[]; author: { followers?: number | null }; platform: string; now: number; publishedAt?: number | null; windowMs?: number }): { reachScore: number; reachNormalized: number };
   /** the severity category of one matched term */
   termCategory(term: string): string;
-  newHashIndex(): { add(hash: string, item: string): void; near(hash: string, maxDistance?: number): { item: string; distance: number }[] };
+  newHashIndex(): { add(hash: string, item: string): void; near(hash: string, maxDistance?: number): { item: string; hash: string; distance: number }[] };
 }
 
 export async function createDefaultDeps(topics: TopicConfig[], rulesDir: string): Promise<PipelineDeps> {

@@ -207,6 +207,14 @@ export function aggregatesOf(s: IncidentState): Aggregates {
   return a;
 }
 
+/**
+ * Drop the running totals after members were removed or reordered (the desk split posts off, or
+ * merged older posts in): the next aggregatesOf rebuilds them from the members.
+ */
+export function forgetAggregates(s: IncidentState): void {
+  aggregates.delete(s);
+}
+
 export function memberByPk(s: IncidentState, pk: number): MemberPost | undefined {
   return aggregatesOf(s).byPk.get(pk);
 }

@@ -16,6 +16,7 @@ import { boundForecast } from './forecast-bounds.js';
 import { scoreIncident } from './risk-model.js';
 import { negativeShareSurprise } from './negative-share.js';
 import { initialLevelState, stepLevel } from './level-state.js';
+import { DeskRegroup, type RegroupHost } from './desk-regroup.js';
 
 export interface PipelineOptions {
   onAlert?: (alert: AlertRecord & { id: number }, now: Date) => void;
@@ -85,6 +86,8 @@ export class Pipeline {
   private readonly activeIds = new Set<string>();
   private readonly lastScored = new Map<string, number>();
   private seriesReady = false;
+  /** the desk's merges and splits, followed (src/pipeline/desk-regroup.ts) */
+  private readonly regroup: DeskRegroup;
 
   constructor(private readonly db: Db, topics: TopicConfig[], private risk: RiskConfig, private deps: PipelineDeps, private readonly opts: PipelineOptions = {}) {
     this.store = new PostStore(db);
@@ -93,6 +96,7 @@ export class Pipeline {
     this.alerts = new AlertRepo(db);
     this.incidents.syncTopics(topics);
     for (const t of topics.filter((x) => x.enabled)) this.topics.set(t.id, this.newRuntime(t));
+    this.regroup = new DeskRegroup(db, this.regroupHost());
     this.restore();
   }
 
@@ -171,6 +175,7 @@ export class Pipeline {
         if (s.kind === 'story' && m.hash && i < 40) rt.hashes.add(m.hash, s.id);
       });
     }
+    this.regroup.restore();
   }
 
   /** Store and analyse a batch of observations (one transaction). */
@@ -255,13 +260,13 @@ export class Pipeline {
     };
     if (isTrend) { member.isRoot = false; pushTrend(member, at, post.rank, post.heat); }
     else if (member.isRoot) pushHistory(member, at, post.reposts, post.comments);
-    const parentIncidents = parentKey ? (this.membership.get(parentKey) ?? []) : [];
+    const parentIncidents = parentKey ? [...this.regroup.leadAll(this.membership.get(parentKey) ?? [])] : []; // a merged incident leads to its target
     let id = findIncident({ parentIncidents, hash, tokens, publishedAt: published }, rt.stories, {
       windowMs: this.risk.timing.incident_window, maxHamming: 3, minSharedTerms: 3, minOverlap: 0.45,
-      nearHashes: (h, dist) => rt.hashes.near(h, dist).map((x) => ({ incidentId: x.item, distance: x.distance })),
+      nearHashes: (h, dist) => rt.hashes.near(h, dist).map((x) => ({ incidentId: this.regroup.nearItem(x.item, x.hash), distance: x.distance })),
       sharingTerms: (toks) => {
         const hits = new Map<string, number>();
-        for (const t of new Set(toks)) for (const sid of rt.termIndex.get(t) ?? []) hits.set(sid, (hits.get(sid) ?? 0) + 1);
+        for (const t of new Set(toks)) for (const sid of this.regroup.leadAll(rt.termIndex.get(t) ?? [])) hits.set(sid, (hits.get(sid) ?? 0) + 1);
         return hits;
       },
     });
@@ -281,6 +286,7 @@ export class Pipeline {
     // a complaint while a story of the name is at P1/P2: "me too" posts and calls for an answer join it
     if (!id && !isTrend && (negative || a.severity.score >= 0.3)) id = this.liveStoryFor(rt, tokens, a.normalized, published);
     if (!id && (a.sentiment.score <= -0.2 || a.severity.score >= 0.3 || isTrend)) id = this.openIncident(topicId, 'story', at, [tokens]).id;
+    if (id) id = this.regroup.lead(id);
     if (id && (isTrend || (this.open.get(id)?.members.length ?? 0) < TITLE_CANDIDATES)) {
       // a repost's headline is what it reposts, unless its own words say more
       const own = chainOriginal(post.text ?? '');
@@ -340,7 +346,7 @@ export class Pipeline {
     this.incidents.addPost(s.id, m.pk, new Date(at).toISOString());
     // the title is the story's most representative headline, chosen again only as the story grows
     // (1, 3, 10, 30 posts) or a hot-list topic joins, so it stays put between refreshes
-    if (s.kind === 'story' && (s.members.length <= 1 || s.members.length === 3 || s.members.length === 10 || s.members.length === 30 || m.trend)) {
+    if (s.kind === 'story' && !this.regroup.titledByDesk(s.id) && (s.members.length <= 1 || s.members.length === 3 || s.members.length === 10 || s.members.length === 30 || m.trend)) {
       const rt = this.topics.get(s.topicId)!;
       const t = storyTitle(s.members, rt.cfg.name, (x) => this.deps.normalize(x));
       if (t && t !== s.title) { s.title = t; this.incidents.setTitle(s.id, s.title); }
@@ -354,6 +360,7 @@ export class Pipeline {
     const every = this.risk.timing.evaluate_every;
     this.ensureSeries(now);
     this.tx(() => {
+      this.regroup.apply(now);
       if (now - this.lastSurgeCheck >= every) {
         this.lastSurgeCheck = now;
         this.applyDeskVerdicts();
@@ -394,6 +401,31 @@ export class Pipeline {
       const rt = this.topics.get(s.topicId);
       if (rt) for (const m of s.members.slice(0, 40)) if (m.hash) rt.falseAlarms.add(m.hash, id);
     }
+  }
+
+  /** The working state and operations the desk's merges and splits go through. */
+  private regroupHost(): RegroupHost {
+    return {
+      open: this.open,
+      membership: this.membership,
+      runtime: (topicId) => this.topics.get(topicId),
+      join: (s, m, tokens, at) => this.join(s, m, tokens, at),
+      tokensOf: (pk, topicId) => { // a split post's words, analysed again (its document frequency counts once more: a few posts, negligible)
+        const p = this.store.getByPk(pk);
+        const rt = this.topics.get(topicId);
+        if (!p || !rt || (!p.text && !p.title)) return [];
+        const a = this.deps.analyze({ text: p.text, title: p.title });
+        return contentTokens(a.tokens, rt.terms, a.people);
+      },
+      retitle: (s) => {
+        const rt = this.topics.get(s.topicId);
+        const t = rt ? storyTitle(s.members, rt.cfg.name, (x) => this.deps.normalize(x)) : '';
+        if (t && t !== s.title) { s.title = t; this.incidents.setTitle(s.id, t); }
+      },
+      save: (s, now) => this.incidents.saveState(s, new Date(now).toISOString()),
+      markDirty: (s) => this.markDirty(s),
+      log: (level, msg) => this.opts.log?.(level, msg),
+    };
   }
 
   private checkSurge(rt: TopicRuntime, now: number): void {

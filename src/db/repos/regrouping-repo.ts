@@ -26,6 +26,7 @@ function toRegrouping(r: Row): Regrouping {
   return { id: r.id, at: r.at, actor: r.actor, action: r.action, sourceId: r.source_id, targetId: r.target_id, postCount: r.post_count, posts, appliedAt: r.applied_at };
 }
 
+export interface IncidentHead { id: string; seq: number; topicId: string; kind: string; title: string; titleSetBy: string | null; openedAt: string }
 export interface IncidentPostRef { pk: number; key: string; simhash: string | null; addedAt: string }
 
 export class RegroupingRepo {
@@ -68,9 +69,9 @@ export class RegroupingRepo {
   }
 
   /** What the pipeline needs to start working on an incident the desk created (a split). */
-  head(id: string): { id: string; seq: number; topicId: string; kind: string; title: string; openedAt: string } | null {
-    return (this.db.prepare('SELECT id, seq, topic_id AS topicId, kind, title, opened_at AS openedAt FROM incidents WHERE id = ?').get(id) as
-      { id: string; seq: number; topicId: string; kind: string; title: string; openedAt: string } | undefined) ?? null;
+  head(id: string): IncidentHead | null {
+    return (this.db.prepare('SELECT id, seq, topic_id AS topicId, kind, title, title_set_by AS titleSetBy, opened_at AS openedAt FROM incidents WHERE id = ?')
+      .get(id) as IncidentHead | undefined) ?? null;
   }
 
   /** An incident's posts in the order they joined (at most `limit`). */
