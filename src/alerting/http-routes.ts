@@ -9,20 +9,15 @@ import type { Db } from '../db/connection.js';
 import type { Notifier } from './notifier.js';
 import { UnknownReceiverError } from './notifier.js';
 import { UserError } from '../core/errors.js';
-import { AckTokenError, verifyAckToken } from './ack-link.js';
-import { escapeHtml } from './text-safety.js';
 import { listDeliveries, listWarnings, clearWarning } from './outbox.js';
-import { createSilence, expireSilence, listSilences } from '../desk/silences.js';
+import { createSilence, expireSilence, listSilences, previewSilence } from '../desk/silences.js';
 import { listAudit } from '../desk/audit.js';
 import { ConflictError, NotFoundError } from '../desk/errors.js';
 import { acknowledgeIncident, addIncidentNote, assignOwner, getDeskIncident, listFeedback, listIncidentNotes, setIncidentStatus } from '../desk/incident-desk.js';
 import { mergeIncidents, splitIncident } from '../desk/merge-split.js';
 
-/**
- * User agents of link unfurlers and mail scanners: they fetch links without a human clicking.
- * The IM apps' own in-app browsers (DingTalk, wxwork, Lark/Feishu) are people and must match nothing here.
- */
-export const LINK_PREVIEW_UA = /bot\b|bot\/|crawler|spider|preview|facebookexternalhit|linkexpand|embedly|mimecast|proofpoint|barracuda|safelinks/i;
+// the one-click acknowledge link's router lives in ack-page.ts (its pages, form and style sheet)
+export { createAckLinkRouter, LINK_PREVIEW_UA, type AckLinkRouterDeps } from './ack-page.js';
 
 export interface AlertingRouterDeps {
   db: Db;
@@ -31,7 +26,6 @@ export interface AlertingRouterDeps {
   secret: string;
   now: () => Date;
 }
-export type AckLinkRouterDeps = Pick<AlertingRouterDeps, 'db' | 'secret' | 'now'>;
 
 interface User { id?: number; username?: string; role?: string }
 const userOf = (req: Request): User | undefined => (req as unknown as { user?: User }).user;
@@ -58,40 +52,6 @@ function fail(res: Response, e: unknown): void {
   if (e instanceof UnknownReceiverError) { res.status(404).json({ error: e.message }); return; }
   if (e instanceof UserError) { res.status(400).json({ error: e.message.split('\n')[0], hint: e.hint ?? null }); return; }
   res.status(500).json({ error: 'internal error' });
-}
-
-function page(title: string, body: string, color: string): string {
-  return `<!doctype html><html lang="zh"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${escapeHtml(title)}</title></head>
-<body style="font-family:-apple-system,'Microsoft YaHei',sans-serif;max-width:560px;margin:48px auto;padding:0 16px;color:#222">
-<h1 style="color:${color};font-size:22px">${escapeHtml(title)}</h1>${body}</body></html>`;
-}
-
-/** GET /ack/:token: the one-click acknowledge link from a notification, mounted at the root without a session. */
-export function createAckLinkRouter(deps: AckLinkRouterDeps): Router {
-  const { db } = deps;
-  const r = Router();
-  // One-click acknowledge from a notification. The token is the authority (no session). Link
-  // previewers (Slack/Lark/DingTalk unfurlers, mail scanners) and HEAD requests must not acknowledge.
-  r.get('/ack/:token', (req, res) => {
-    res.set('cache-control', 'no-store').set('referrer-policy', 'no-referrer').set('x-robots-tag', 'noindex').type('html');
-    try {
-      const { incidentId } = verifyAckToken(String(req.params.token), deps.secret, deps.now());
-      if (req.method === 'HEAD' || LINK_PREVIEW_UA.test(req.get('user-agent') ?? '')) {
-        res.status(200).send(page('确认链接 Acknowledge link', `<p>事件 Incident ${escapeHtml(incidentId)}</p><p>请在浏览器中打开以确认 / open in a browser to acknowledge.</p>`, '#455a64'));
-        return;
-      }
-      const { incident, already } = acknowledgeIncident(db, incidentId, `ack-link:${incidentId}`, deps.now(), 'link');
-      res.status(200).send(page(already ? '已确认 Already acknowledged' : '已确认 Acknowledged',
-        `<p>事件 Incident <b>${escapeHtml(incident.id)}</b>: ${escapeHtml(incident.title)}</p>
-<p>状态 Status: <b>${escapeHtml(incident.status)}</b>${incident.acknowledgedAt ? ` · 确认时间 acknowledged at ${escapeHtml(incident.acknowledgedAt)}` : ''}</p>
-<p>请在看板中指派负责人并更新进展 / Assign an owner and post updates on the dashboard.</p>`, '#2e7d32'));
-    } catch (e) {
-      const status = e instanceof AckTokenError ? (e.reason === 'expired' ? 410 : 400) : e instanceof NotFoundError ? 404 : e instanceof ConflictError ? 409 : 500;
-      const msg = e instanceof AckTokenError || e instanceof NotFoundError || e instanceof ConflictError ? (e as Error).message.split('\n')[0] : 'internal error';
-      res.status(status).send(page('无法确认 Cannot acknowledge', `<p>${escapeHtml(msg)}</p><p>请登录看板确认 / Please acknowledge from the dashboard.</p>`, '#c62828'));
-    }
-  });
-  return r;
 }
 
 export function createAlertingRouter(deps: AlertingRouterDeps): Router {
@@ -138,6 +98,11 @@ export function createAlertingRouter(deps: AlertingRouterDeps): Router {
   r.post('/silences', json, (req, res) => {
     if (!canWrite(req, res)) return;
     try { res.status(201).json({ silence: createSilence(db, body(req), actorOf(req), deps.now()) }); } catch (e) { fail(res, e); }
+  });
+  // which open incidents a silence would catch, before it is saved (same body as POST /silences)
+  r.post('/silences/preview', json, (req, res) => {
+    if (!canRead(req, res)) return;
+    try { res.json(previewSilence(db, body(req))); } catch (e) { fail(res, e); }
   });
   r.delete('/silences/:id', (req, res) => {
     if (!canWrite(req, res)) return;
