@@ -27,6 +27,19 @@ const ZH: Record<string, string> = {
   channels: '告警渠道', testSend: '测试发送', sent: '已发送',
   role: '角色', addUser: '新增用户', disabled: '已停用', disable: '停用', enable: '启用', resetPassword: '重置密码', created: '创建于',
   forbidden: '无权限', signInAgain: '会话已过期，请重新登录', notFound: '页面不存在',
+  // silences: labels a matcher can test, the preview of what a silence catches
+  lbl_topic: '主题', lbl_level: '级别', lbl_incident: '事件编号', lbl_source: '来源', lbl_category: '类别', lbl_kind: '告警类型', lbl_state: '告警状态',
+  previewSilence: '预览', silenceCatches: '将拦截', silenceCatchesOf: '个未关闭事件的告警', silenceCatchesNone: '目前没有未关闭的事件会被拦截，请检查匹配条件', hint: '提示',
+  // the pipeline's alert state, shown apart from the desk's status (处理状态)
+  alertState: '告警状态', as_quiet: '未告警', as_pending: '待确认', as_firing: '告警中', as_resolved: '已恢复',
+  // query syntax errors on the Posts page
+  querySyntax: '查询语法有误', queryColumn: '第 {n} 个字符处', menu: '菜单',
+  q_empty_query: '查询为空，请至少输入一个词', q_unmatched_paren: '多了一个右括号 )', q_unclosed_paren: '缺少右括号 ) 与左括号 ( 配对',
+  q_expected_term: '此处缺少搜索词', q_unexpected: '此处不应出现该符号', q_missing_left: '运算符左边缺少搜索词',
+  q_near_operand: 'NEAR 两侧必须是词语或短语', q_bad_near: 'NEAR 写法有误，应为 NEAR/数字，如 召回 NEAR/5 牛奶', q_near_too_far: 'NEAR 距离过大',
+  q_unterminated_phrase: '引号没有闭合', q_empty_phrase: '引号中没有内容', q_lone_minus: '单独的减号不排除任何内容，请紧贴要排除的词，如 -广告',
+  q_unknown_field: '未知的字段前缀（可用 source: author: title:）', q_field_value: '字段前缀后面缺少值（冒号后不要加空格）', q_nested_field: '字段限定不能嵌套',
+  q_empty_term: '这个词规范化后为空', q_control_char: '查询中有控制字符', q_too_deep: '括号或 NOT 嵌套过深',
 };
 
 const EN: Record<string, string> = {
@@ -36,7 +49,7 @@ const EN: Record<string, string> = {
   riskByTopic: 'Risk index by topic', trend24h: '24 h', trend7d: '7 d', volumeBySource: 'Volume by source', sentimentShare: 'Sentiment share', topIncidents: 'Top open incidents',
   liveAlerts: 'Live alerts', sound: 'Sound', titleFlash: 'Title flash', on: 'on', off: 'off', newAlert: 'New alert',
   negative: 'Negative', neutral: 'Neutral', positive: 'Positive', unknown: 'Unknown',
-  topic: 'Topic', level: 'Level', risk: 'Risk', peakRisk: 'Peak risk', status: 'Status', state: 'State', owner: 'Owner', opened: 'Opened', updated: 'Updated', title: 'Title', postsCount: 'Posts',
+  topic: 'Topic', level: 'Level', risk: 'Risk', peakRisk: 'Peak risk', status: 'Desk status', state: 'State', owner: 'Owner', opened: 'Opened', updated: 'Updated', title: 'Title', postsCount: 'Posts',
   timeline: 'Timeline: volume, reposts and forecast band', volume: 'Volume (posts)', reposts: 'Reposts', forecast: 'Forecast reposts', forecastBand: 'Forecast band (80%)',
   keyPosts: 'Posts', author: 'Author', followers: 'Followers', text: 'Text', reach: 'Reach', published: 'Published', original: 'Original', source: 'Source', sentiment: 'Sentiment', severity: 'Severity',
   reasons: 'Reasons', workflow: 'Workflow', acknowledge: 'Acknowledge', acknowledged: 'Acknowledged', assign: 'Assign', notes: 'Notes', addNote: 'Add note', save: 'Save', saved: 'Saved',
@@ -52,6 +65,16 @@ const EN: Record<string, string> = {
   channels: 'Alert channels', testSend: 'Test send', sent: 'Sent',
   role: 'Role', addUser: 'Add user', disabled: 'disabled', disable: 'Disable', enable: 'Enable', resetPassword: 'Reset password', created: 'Created',
   forbidden: 'Not allowed', signInAgain: 'Session expired, please sign in again', notFound: 'Page not found',
+  lbl_topic: 'Topic', lbl_level: 'Level', lbl_incident: 'Incident', lbl_source: 'Source', lbl_category: 'Category', lbl_kind: 'Alert kind', lbl_state: 'Alert state',
+  previewSilence: 'Preview', silenceCatches: 'would hold back alerts of', silenceCatchesOf: 'open incidents', silenceCatchesNone: 'no open incident would be caught; check the matcher', hint: 'Hint',
+  alertState: 'Alert state', as_quiet: 'quiet', as_pending: 'pending', as_firing: 'firing', as_resolved: 'resolved',
+  querySyntax: 'Query syntax error', queryColumn: 'at character {n}', menu: 'Menu',
+  q_empty_query: 'The query is empty: type at least one word', q_unmatched_paren: "An extra closing ')'", q_unclosed_paren: "A '(' is not closed by ')'",
+  q_expected_term: 'A search term is missing here', q_unexpected: 'This symbol does not belong here', q_missing_left: 'The operator has no term on its left',
+  q_near_operand: 'NEAR needs words or phrases on both sides', q_bad_near: 'Write NEAR/n with a number, e.g. recall NEAR/5 milk', q_near_too_far: 'The NEAR distance is too large',
+  q_unterminated_phrase: 'The quoted phrase is not closed', q_empty_phrase: 'The quotes hold nothing', q_lone_minus: "A lone '-' excludes nothing: write -word",
+  q_unknown_field: 'Unknown field prefix (use source: author: title:)', q_field_value: 'The field prefix needs a value right after the colon', q_nested_field: 'Field filters cannot be nested',
+  q_empty_term: 'This term is empty after normalization', q_control_char: 'The query holds a control character', q_too_deep: 'Parentheses or NOTs are nested too deeply',
 };
 
 let current: Lang = ((): Lang => {

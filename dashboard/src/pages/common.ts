@@ -12,6 +12,9 @@ export function levelBadge(level: unknown): HTMLElement {
 
 export function statusText(s: unknown): string { return t(`st_${String(s)}`); }
 
+/** The pipeline's alert state (quiet | pending | firing | resolved), not the desk's status. */
+export function alertStateText(s: unknown): string { return t(`as_${String(s)}`); }
+
 export function sentimentText(label: unknown): string {
   return label === 'negative' || label === 'neutral' || label === 'positive' ? t(label) : t('unknown');
 }

@@ -8,7 +8,7 @@ import { api, qs } from '../api.js';
 import { draw, chartBox } from '../charts.js';
 import { fmtNum, fmtTime } from '../format.js';
 import { busy, section, table, type PageCtx } from '../ctx.js';
-import { incidentCells, incidentHeaders, levelBadge, postCells, postHeaders, statusText, type IncidentRow, type PostRow } from './common.js';
+import { alertStateText, incidentCells, incidentHeaders, levelBadge, postCells, postHeaders, statusText, type IncidentRow, type PostRow } from './common.js';
 
 const STATUSES = ['new', 'acknowledged', 'responding', 'resolved', 'false_alarm'];
 
@@ -99,7 +99,7 @@ export async function incidentPage(ctx: PageCtx): Promise<void> {
     h('dl', { className: 'facts' },
       h('dt', null, t('topic')), h('dd', null, inc.topic),
       h('dt', null, t('risk')), h('dd', null, `${fmtNum(inc.risk)} (${t('peakRisk')} ${fmtNum(inc.peakRisk)})`),
-      h('dt', null, t('state')), h('dd', null, inc.state),
+      h('dt', null, t('alertState')), h('dd', { id: 'incident-alert-state' }, alertStateText(inc.state)),
       h('dt', null, t('status')), h('dd', { id: 'incident-status' }, statusText(inc.status)),
       h('dt', null, t('opened')), h('dd', null, fmtTime(inc.openedAt)),
       h('dt', null, t('postsCount')), h('dd', null, fmtNum(inc.postCount)),
@@ -123,6 +123,6 @@ export async function incidentPage(ctx: PageCtx): Promise<void> {
         ctx.can('analyst') ? h('a', { href: `/api/v1/evidence/${e.id}/file`, target: '_blank', rel: 'noopener noreferrer' }, e.kind === 'screenshot' ? t('screenshot') : t('htmlSnapshot')) : '—', // files: analysts and admins
       ])) : h('p', { className: 'muted' }, t('noEvidence')),
       archiveBtn),
-    section(t('alerts'), table([t('published'), t('level'), t('state'), t('risk')], d.alerts.map((a) => [fmtTime(a.at), levelBadge(a.level), a.state, fmtNum(a.risk)]))));
+    section(t('alerts'), table([t('published'), t('level'), t('alertState'), t('risk')], d.alerts.map((a) => [fmtTime(a.at), levelBadge(a.level), alertStateText(a.state), fmtNum(a.risk)]))));
   timeline(chart.canvas, d);
 }
