@@ -1,6 +1,6 @@
 // The pipeline following the desk's merges and splits (src/desk/merge-split.ts, logged in
-// desk_merges). At each evaluate, what the desk did since is applied to the working state in the
-// order it was done, and marked applied in the same transaction:
+// desk_merges). Before each ingested batch and each evaluate, what the desk did since is applied
+// to the working state in the order it was done, and marked applied in the same transaction:
 // - merge B into A: B's members join A through the pipeline's join (aggregates, membership, simhash
 //   index, the incident_posts row), B's vocabulary is added to A's (and the term index), A's members
 //   are put back in time order (its running totals rebuilt), and B closes;

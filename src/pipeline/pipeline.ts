@@ -183,6 +183,7 @@ export class Pipeline {
     let newPosts = 0;
     if (batch.length) this.ensureSeries(Math.min(now.getTime(), ...batch.slice(0, 100).map((o) => Date.parse(o.at))));
     this.tx(() => {
+      this.regroup.apply(now.getTime()); // the desk's merges and splits hold for this batch already
       for (const o of batch) if (this.ingestOne(o, now)) newPosts++;
     });
     return { stored: batch.length, newPosts };
