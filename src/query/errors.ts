@@ -16,6 +16,12 @@ function caretLine(src: string, column: number): string {
   return `${pad}^`;
 }
 
+/** The query as one printable line: line breaks as spaces, other control characters as their symbols (U+0000 as ␀). */
+function printable(query: string): string {
+  // eslint-disable-next-line no-control-regex
+  return query.replace(/[\r\n]/g, ' ').replace(/[\u0000-\u001f]/g, (c) => String.fromCharCode(0x2400 + c.charCodeAt(0))).replace(/\u007f/g, '\u2421');
+}
+
 /** 1-based column (in characters, not UTF-16 units) of a UTF-16 index into `src`. */
 export function columnOf(src: string, index: number): number {
   return [...src.slice(0, Math.max(0, index))].length + 1;
@@ -32,6 +38,6 @@ export class QuerySyntaxError extends UserError {
     hint?: string,
   ) {
     // first line is the problem alone: config loaders show it next to "file line N"
-    super(`${problem}\n  ${query.replace(/[\r\n]/g, ' ')}\n  ${caretLine(query.replace(/[\r\n]/g, ' '), column)}`, hint);
+    super(`${problem}\n  ${printable(query)}\n  ${caretLine(printable(query), column)}`, hint);
   }
 }

@@ -176,6 +176,7 @@ describe('hostile and expensive searches', () => {
     expect(r.status).toBe(400);
     const body = (await r.json()) as { error: string; column: number };
     expect(body.error).toMatch(/control character U\+0000/);
+    expect(body.error).toContain('a␀b'); // shown, not echoed raw
     expect(body.column).toBe(2);
     expect((await get('/posts?q=%00')).status).toBe(400);
     expect((await fetch(`${app.url}/healthz`)).status).toBe(200);
