@@ -50,11 +50,13 @@ describe('alerting HTTP routes', () => {
   });
 
   it('one-click ack link acknowledges without a session; expired or forged links are refused', async () => {
-    const ok = await call('GET', `/ack/${signAckToken('inc-2', new Date(NOW.getTime() + 3600_000), 'route-secret')}`);
+    // GET asks who acknowledges; the form's POST acknowledges and records that name
+    const ok = await fetch(`${base}/ack/${signAckToken('inc-2', new Date(NOW.getTime() + 3600_000), 'route-secret')}`,
+      { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `name=${encodeURIComponent('王五')}` });
     expect(ok.status).toBe(200);
     expect(await ok.text()).toMatch(/Acknowledged/);
     const inc = await (await call('GET', '/api/v1/incidents/inc-2/desk', 'viewer')).json();
-    expect(inc.incident).toMatchObject({ status: 'acknowledged', acknowledgedBy: 'ack-link:inc-2' });
+    expect(inc.incident).toMatchObject({ status: 'acknowledged', acknowledgedBy: '王五' });
     expect((await call('GET', `/ack/${signAckToken('inc-2', new Date(NOW.getTime() - 1), 'route-secret')}`)).status).toBe(410);
     expect((await call('GET', `/ack/${signAckToken('inc-2', new Date(NOW.getTime() + 3600_000), 'other-secret')}`)).status).toBe(400);
     expect((await call('GET', '/ack/garbage')).status).toBe(400);

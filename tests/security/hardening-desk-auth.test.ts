@@ -49,7 +49,9 @@ describe('desk reads need a session (start-assembled app)', () => {
 
   it('the one-click ack link still acknowledges without a session', async () => {
     const secret = getSecret(app.monitor.db, { secret: null } as never);
-    const r = await fetch(`${app.url}/ack/${signAckToken('inc-3', new Date(Date.now() + 3_600_000), secret)}`, { headers: { 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) Chrome/120' } });
+    const r = await fetch(`${app.url}/ack/${signAckToken('inc-3', new Date(Date.now() + 3_600_000), secret)}`, {
+      method: 'POST', body: 'name=desk-person', headers: { 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) Chrome/120', 'content-type': 'application/x-www-form-urlencoded' },
+    });
     expect(r.status).toBe(200);
     expect(app.monitor.db.prepare("SELECT status FROM incidents WHERE id = 'inc-3'").pluck().get()).toBe('acknowledged');
   });
