@@ -2,8 +2,12 @@
 // /split, against the app as `start` assembles it: analyst or admin with CSRF, clear 4xx answers,
 // merged incidents shown with mergedInto and hidden from the list, audit rows, and the running
 // pipeline following a merge made from the API (a copy of a merged incident's post joins the target).
+// In Chromium (when installed): the incident page's "merge into…" and "split selected posts".
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLikeStart, type Session, type StartedApp } from '../security/start-app.js';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Page } from 'puppeteer';
+import { ROOT, USERS, startLikeStart, type Session, type StartedApp } from '../security/start-app.js';
 import { headlineOf } from '../../src/pipeline/incident-clusterer.js';
 
 let app: StartedApp;
@@ -178,4 +182,108 @@ describe('the running monitor follows a merge made from the API', () => {
     expect(app.monitor.db.prepare('SELECT state FROM incidents WHERE id = ?').pluck().get(b)).toBe('resolved');
     expect(app.monitor.db.prepare('SELECT applied_at IS NOT NULL FROM desk_merges WHERE source_id = ?').pluck().get(b)).toBe(1);
   });
+});
+
+const CHROME = process.env.PUPPETEER_EXECUTABLE_PATH || '/usr/bin/chromium';
+
+/** Build dashboard/dist/app.js when it is older than its sources (npm test builds it first anyway). */
+async function ensureBundle(): Promise<void> {
+  const src = join(ROOT, 'dashboard', 'src');
+  const out = join(ROOT, 'dashboard', 'dist', 'app.js');
+  const newest = (dir: string): number => Math.max(...readdirSync(dir, { withFileTypes: true }).map((d) => (d.isDirectory() ? newest(join(dir, d.name)) : statSync(join(dir, d.name)).mtimeMs)));
+  if (existsSync(out) && existsSync(join(ROOT, 'dashboard', 'dist', 'vendor', 'chart.umd.min.js')) && statSync(out).mtimeMs >= newest(src)) return;
+  const { execFileSync } = await import('node:child_process');
+  execFileSync(process.execPath, [join(ROOT, 'scripts', 'build.mjs')], { cwd: ROOT, stdio: 'ignore' });
+}
+
+describe.skipIf(!existsSync(CHROME))('the incident page merges and splits (Chromium)', () => {
+  let ui: StartedApp;
+  let browser: Browser;
+  let page: Page;
+  const pageErrors: string[] = [];
+  const ready = (key: string) => page.waitForFunction((k) => document.body.dataset.ready === k, { timeout: 10_000 }, key);
+  const open = async (route: string) => {
+    await page.evaluate(() => { document.body.dataset.ready = ''; });
+    await page.evaluate((r) => { location.hash = `#/${r}`; }, route);
+    await ready(route.split(/[/?]/)[0]);
+  };
+
+  beforeAll(async () => {
+    await ensureBundle();
+    ui = await startLikeStart({ seedData: true });
+    const t = new Date().toISOString();
+    ui.monitor.db.prepare(`INSERT INTO incidents (id, seq, topic_id, title, opened_at, updated_at, last_post_at, kind, state, status) VALUES ('inc-4', 4, 'brand-y', '云顶手机 发热', ?, ?, ?, 'story', 'quiet', 'new')`).run(t, t, t);
+    const { default: puppeteer } = await import('puppeteer');
+    browser = await puppeteer.launch({ executablePath: CHROME, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run'] });
+    page = await browser.newPage();
+    page.on('pageerror', (e) => pageErrors.push((e as Error).message));
+    page.on('dialog', (d) => { pageErrors.push(`dialog: ${d.message()}`); void d.dismiss(); });
+    await page.goto(`${ui.url}/`, { waitUntil: 'domcontentloaded' });
+    await page.waitForSelector('#login-user');
+    await page.type('#login-user', 'analyst');
+    await page.type('#login-pass', USERS.analyst.password);
+    await page.click('#login-submit');
+    await ready('overview');
+  }, 60_000);
+  afterAll(async () => { await browser?.close(); await ui?.stop(); });
+
+  it('merges this incident into another open one of its topic after a confirmation', async () => {
+    await open('incident/inc-3');
+    await page.waitForSelector('#merge-target:not([disabled])');
+    const offered = await page.$$eval('#merge-target option', (os) => os.map((o) => (o as HTMLOptionElement).value));
+    expect(offered.sort()).toEqual(['inc-1', 'inc-2']); // not itself, not another topic's incident
+    expect(await page.$eval('#merge-btn', (b) => b.textContent)).toBe('合并到…');
+    await page.select('#merge-target', 'inc-2');
+    await page.click('#merge-btn');
+    await page.waitForSelector('#merge-confirm:not([hidden]) #merge-yes');
+    expect(await page.$eval('#merge-confirm', (e) => e.textContent)).toMatch(/确定把 inc-3 合并到 inc-2 · .*此操作不能撤销/);
+    expect(ui.monitor.db.prepare("SELECT merged_into FROM incidents WHERE id = 'inc-3'").pluck().get()).toBeNull(); // nothing before the confirmation
+    await page.evaluate(() => { document.body.dataset.ready = ''; });
+    await page.click('#merge-yes');
+    await ready('incident');
+    expect(await page.evaluate(() => location.hash)).toBe('#/incident/inc-2');
+    await page.waitForSelector('#incident-merged-from a[data-incident="inc-3"]');
+    expect(ui.monitor.db.prepare("SELECT merged_into, status FROM incidents WHERE id = 'inc-3'").get()).toEqual({ merged_into: 'inc-2', status: 'resolved' });
+
+    await open('incident/inc-3');
+    expect(await page.$eval('#merged-notice a', (a) => a.getAttribute('href'))).toBe('#/incident/inc-2');
+    expect(await page.$('#merge-btn')).toBeNull();
+    expect(await page.$('#split-btn')).toBeNull();
+  }, 30_000);
+
+  it('splits the ticked posts into a new incident with the title typed', async () => {
+    await open('incident/inc-2');
+    const before = ui.monitor.db.prepare("SELECT count(*) FROM incident_posts WHERE incident_id = 'inc-2'").pluck().get() as number;
+    const keys = await page.$$eval('input.split-pick', (bs) => bs.slice(0, 2).map((b) => (b as HTMLInputElement).dataset.key ?? ''));
+    expect(keys).toHaveLength(2);
+    await page.click('#split-btn');
+    await page.waitForFunction(() => /请先在帖子列表中勾选/.test(document.body.textContent ?? ''), { timeout: 5_000 }); // nothing ticked yet
+    for (const k of keys) await page.click(`input.split-pick[data-key="${k}"]`);
+    await page.type('#split-title', '门店排队投诉');
+    await page.click('#split-btn');
+    await page.waitForSelector('#split-confirm:not([hidden]) #split-yes');
+    expect(await page.$eval('#split-confirm', (e) => e.textContent)).toContain('确定把所选的 2 条帖子拆分为新事件');
+    await page.evaluate(() => { document.body.dataset.ready = ''; });
+    await page.click('#split-yes');
+    await ready('incident');
+    const id = (await page.evaluate(() => location.hash)).replace('#/incident/', '');
+    expect(id).not.toBe('inc-2');
+    expect(await page.$eval('#incident-title', (e) => e.textContent)).toContain('门店排队投诉');
+    expect(await page.$eval('#incident-split-from a', (a) => a.textContent)).toBe('inc-2');
+    const moved = ui.monitor.db.prepare(`SELECT p.source || ':' || p.ext_id FROM incident_posts ip JOIN posts p ON p.pk = ip.post_pk WHERE ip.incident_id = ? ORDER BY 1`).pluck().all(id);
+    expect(moved).toEqual([...keys].sort());
+    expect(ui.monitor.db.prepare("SELECT count(*) FROM incident_posts WHERE incident_id = 'inc-2'").pluck().get()).toBe(before - 2);
+    expect(pageErrors).toEqual([]);
+  }, 30_000);
+
+  it('speaks English too', async () => {
+    await page.evaluate(() => { document.body.dataset.ready = ''; });
+    await page.click('#lang-switch'); // the page is drawn again in English
+    await ready('incident');
+    await open('incident/inc-1');
+    await page.waitForSelector('#merge-btn');
+    expect(await page.$eval('#merge-btn', (b) => b.textContent)).toBe('Merge into…');
+    expect(await page.$eval('#split-btn', (b) => b.textContent)).toBe('Split selected posts');
+    await page.click('#lang-switch');
+  }, 30_000);
 });

@@ -9,6 +9,7 @@ import { draw, chartBox } from '../charts.js';
 import { fmtNum, fmtTime } from '../format.js';
 import { busy, section, table, type PageCtx } from '../ctx.js';
 import { alertStateText, incidentCells, incidentHeaders, levelBadge, postCells, postHeaders, statusText, type IncidentRow, type PostRow } from './common.js';
+import { mergedNotice, postSelection, regroupFacts, regroupSection, type RegroupInfo } from './incident-regroup.js';
 
 const STATUSES = ['new', 'acknowledged', 'responding', 'resolved', 'false_alarm'];
 
@@ -21,7 +22,7 @@ export async function incidentsPage(ctx: PageCtx): Promise<void> {
     section(t('incidents'), table(incidentHeaders(), incidents.map(incidentCells), t('incidents'))));
 }
 
-interface Detail { incident: IncidentRow & { categories: string[] }; posts: PostRow[]; risk: { at: string; risk: number }[]; volume: { bucket: string; posts: number; reposts: number }[]; alerts: { id: number; at: string; level: string; state: string; risk: number }[] }
+interface Detail { incident: IncidentRow & RegroupInfo & { categories: string[] }; posts: PostRow[]; risk: { at: string; risk: number }[]; volume: { bucket: string; posts: number; reposts: number }[]; alerts: { id: number; at: string; level: string; state: string; risk: number }[] }
 interface Note { id: number; at: string; author: string | null; text: string }
 interface Evidence { id: number; postPk: number | null; at: string; kind: string; url: string | null; source: string | null; postId: string | null }
 
@@ -90,12 +91,15 @@ export async function incidentPage(ctx: PageCtx): Promise<void> {
     ctx.say(r.skipped ?? r.items.map((i) => (i.ok ? `✓ ${i.url}` : `✗ ${i.url}: ${i.error ?? ''}`)).join('; '), r.items.some((i) => !i.ok) ? 'error' : 'ok');
   }));
 
+  const picked = postSelection(); // posts ticked for a split (analysts and admins)
+  const regroup = regroupSection(ctx, inc, picked);
   const sourcesCount = new Map<string, number>();
   for (const p of d.posts) sourcesCount.set(p.source, (sourcesCount.get(p.source) ?? 0) + 1);
 
   mount(ctx.root,
     h('p', null, h('a', { href: '#/incidents' }, `← ${t('incidents')}`)),
     h('h1', { id: 'incident-title' }, levelBadge(inc.level), ' ', truncate(inc.title, 140)),
+    mergedNotice(inc),
     h('dl', { className: 'facts' },
       h('dt', null, t('topic')), h('dd', null, inc.topic),
       h('dt', null, t('risk')), h('dd', null, `${fmtNum(inc.risk)} (${t('peakRisk')} ${fmtNum(inc.peakRisk)})`),
@@ -103,6 +107,7 @@ export async function incidentPage(ctx: PageCtx): Promise<void> {
       h('dt', null, t('status')), h('dd', { id: 'incident-status' }, statusText(inc.status)),
       h('dt', null, t('opened')), h('dd', null, fmtTime(inc.openedAt)),
       h('dt', null, t('postsCount')), h('dd', null, fmtNum(inc.postCount)),
+      regroupFacts(inc),
       inc.forecast ? [h('dt', null, t('forecast')), h('dd', null, `${fmtNum(inc.forecast.reposts)} (${fmtNum(inc.forecast.low)}–${fmtNum(inc.forecast.high)})`)] : null),
     h('div', { className: 'grid-2' },
       section(t('timeline'), chart.box),
@@ -116,7 +121,9 @@ export async function incidentPage(ctx: PageCtx): Promise<void> {
     h('div', { className: 'grid-2' },
       section(t('reasons'), h('ul', { id: 'reasons' }, (inc.reasons ?? []).map((r) => h('li', null, localizeReason(r, lang() === 'zh' ? 'zh-CN' : 'en'))))),
       section(t('sources'), h('ul', null, [...sourcesCount].sort((a, b) => b[1] - a[1]).map(([s, n]) => h('li', null, `${s}: ${n}`))))),
-    section(t('keyPosts'), table(postHeaders(), d.posts.map((p) => postCells(p)), t('keyPosts'))),
+    regroup,
+    section(t('keyPosts'), regroup ? table([...postHeaders(), picked.header], d.posts.map((p) => postCells(p, picked.cell(p))), t('keyPosts'))
+      : table(postHeaders(), d.posts.map((p) => postCells(p)), t('keyPosts'))),
     section(t('evidence'),
       evRes.evidence.length ? table([t('published'), t('source'), t('original'), ''], evRes.evidence.map((e) => [
         fmtTime(e.at, 'short'), `${e.source ?? ''}:${e.postId ?? ''}`, e.url ?? '—',
