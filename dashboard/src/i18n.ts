@@ -6,6 +6,16 @@ const STORE = 'fw.lang';
 
 const ZH: Record<string, string> = {
   appName: 'Flarewatch 舆情预警', skip: '跳到正文', signOut: '退出', switchLang: 'English', signedInAs: '当前用户',
+  // the setup checklist (GET /healthz `setup`, src/server/setup-checklist.ts); {name} is filled from the item
+  setupTitle: '设置未完成，告警可能送不到人', setupFix: '解决办法：', setupNoneWorks: '目前没有任何接收人能收到告警：',
+  setup_receiver_url_unset: '环境变量 {variables} 未设置，接收人 {receivers} 的 {channels} 渠道已停用。',
+  setup_receiver_url_unset_fix: '设置 {variables} 后重启 Flarewatch，或在 alerting.yaml 中为接收人配置其他渠道。',
+  setup_no_receiver: '告警只记录在看板上，不会发给任何人：alerting.yaml 中没有可用的接收人。',
+  setup_no_receiver_fix: '在 alerting.yaml 中添加接收人（邮件、企业微信、钉钉、飞书、Slack 或 Webhook）和指向它的路由。',
+  setup_smtp_url_unset: '发给 {receivers} 的邮件发不出去：SMTP_URL 未设置。',
+  setup_smtp_url_unset_fix: '设置 SMTP_URL（如 smtp://user:pass@smtp.example.com:587）后重启 Flarewatch。',
+  setup_public_url_unset: '告警里的链接（查看事件、一键确认）指向 {linksTo}，在手机或其他电脑上打不开。',
+  setup_public_url_unset_fix: '把 FLAREWATCH_PUBLIC_URL 设为大家访问看板的地址（如 https://flarewatch.example.com）后重启 Flarewatch。',
   overview: '总览', incidents: '事件', posts: '帖子检索', alerts: '告警', sources: '数据源', rules: '主题与规则', reports: '报表', settings: '设置', users: '用户',
   login: '登录', username: '用户名', password: '密码', loginFailed: '登录失败', loading: '加载中…', error: '出错了', retry: '重试', none: '暂无',
   riskByTopic: '各主题风险指数', trend24h: '24 小时', trend7d: '7 天', volumeBySource: '各来源声量', sentimentShare: '情感占比', topIncidents: '未关闭的重点事件',
@@ -50,6 +60,15 @@ const ZH: Record<string, string> = {
 
 const EN: Record<string, string> = {
   appName: 'Flarewatch', skip: 'Skip to content', signOut: 'Sign out', switchLang: '中文', signedInAs: 'Signed in as',
+  setupTitle: 'Setup incomplete: alerts may not reach anyone', setupFix: 'Fix: ', setupNoneWorks: 'No receiver can deliver alerts: ',
+  setup_receiver_url_unset: '{variables} is not set, so the {channels} channel of receiver {receivers} is disabled.',
+  setup_receiver_url_unset_fix: 'Set {variables} and restart Flarewatch, or give the receiver another channel in alerting.yaml.',
+  setup_no_receiver: 'Alerts are only recorded on the dashboard and sent to no one: alerting.yaml has no working receiver.',
+  setup_no_receiver_fix: 'Add a receiver (email, WeCom, DingTalk, Feishu, Slack or webhook) and a route to it in alerting.yaml.',
+  setup_smtp_url_unset: 'Email to {receivers} cannot be sent: SMTP_URL is not set.',
+  setup_smtp_url_unset_fix: 'Set SMTP_URL (e.g. smtp://user:pass@smtp.example.com:587) and restart Flarewatch.',
+  setup_public_url_unset: 'Links in alerts (incident, acknowledge) point to {linksTo}, which does not open on a phone or another computer.',
+  setup_public_url_unset_fix: 'Set FLAREWATCH_PUBLIC_URL to the address people use for the dashboard (e.g. https://flarewatch.example.com) and restart Flarewatch.',
   overview: 'Overview', incidents: 'Incidents', posts: 'Posts', alerts: 'Alerts', sources: 'Sources', rules: 'Topics & rules', reports: 'Reports', settings: 'Settings', users: 'Users',
   login: 'Sign in', username: 'User name', password: 'Password', loginFailed: 'Sign-in failed', loading: 'Loading…', error: 'Error', retry: 'Retry', none: 'None',
   riskByTopic: 'Risk index by topic', trend24h: '24 h', trend7d: '7 d', volumeBySource: 'Volume by source', sentimentShare: 'Sentiment share', topIncidents: 'Top open incidents',

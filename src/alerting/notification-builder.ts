@@ -11,7 +11,7 @@ import { safeUrl } from './text-safety.js';
 
 export interface BuildContext { db: Db; config: AlertingConfig; env: Env; secret: string; wallNow: Date }
 
-export function baseUrl(config: AlertingConfig, env: Env): string {
+export function baseUrl(config: Pick<AlertingConfig, 'dashboardUrl'>, env: Pick<Env, 'publicUrl' | 'host' | 'port'>): string {
   const b = config.dashboardUrl ?? env.publicUrl ?? `http://${env.host === '0.0.0.0' ? '127.0.0.1' : env.host}:${env.port}`;
   return b.replace(/\/+$/, '');
 }

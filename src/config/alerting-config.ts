@@ -51,7 +51,10 @@ export interface AlertingConfig {
   ackLinkTtlMs: number;
   /** problems that did not stop loading (e.g. a channel disabled for an unset variable) */
   warnings: string[];
+  /** channels disabled because a variable they name is unset (the setup checklist names them) */
+  disabledChannels?: DisabledChannel[];
 }
+export interface DisabledChannel { receiver: string; channel: string; variable: string; file: string; line: number | null }
 
 const duration = z.union([z.string(), z.number()]).refine((v) => parseDuration(v) !== null, { message: 'not a duration (use e.g. 30s, 5m, 4h, 1d)' });
 const matchValue = z.union([z.string(), z.number().transform(String), z.array(z.union([z.string(), z.number().transform(String)])).min(1)]);
@@ -209,12 +212,14 @@ export function parseAlertingConfig(file: string, text: string, vars: Record<str
   const missing: { path: (string | number)[]; name: string }[] = [];
   const raw = substitute(doc.toJS() ?? {}, vars, [], missing);
   const warnings: string[] = [];
+  const disabledChannels: DisabledChannel[] = [];
   for (const m of missing) {
     const [top, idx, type] = m.path;
     if (top === 'receivers' && typeof idx === 'number' && typeof type === 'string' && CHANNELS.some((c) => c.type === type)) {
       const rec = (raw as { receivers: Record<string, unknown>[] }).receivers[idx];
       if (rec && rec[type] !== undefined) {
         delete rec[type];
+        disabledChannels.push({ receiver: String(rec.name), channel: type, variable: m.name, file, line: lineOf(doc, lines, m.path) ?? null });
         warnings.push(`${file} line ${lineOf(doc, lines, m.path) ?? '?'}: receiver '${String(rec.name)}': ${type} channel disabled because environment variable ${m.name} is not set`);
       }
       continue;
@@ -298,6 +303,7 @@ export function parseAlertingConfig(file: string, text: string, vars: Record<str
     dashboardUrl: d.dashboard_url ?? null,
     ackLinkTtlMs: ms(d.ack_link_ttl, base.ackLinkTtlMs),
     warnings,
+    disabledChannels,
   };
 }
 

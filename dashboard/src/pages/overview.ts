@@ -1,5 +1,6 @@
 // Overview: risk index per topic with a 24 h / 7 d trend, volume by source (stacked), sentiment
 // share, top open incidents, and the live alert feed (SSE; new alerts appear without reload).
+// A banner lists what setup is missing for alerts to reach people (GET /healthz `setup`).
 import { h, mount, truncate } from '../dom.js';
 import { t } from '../i18n.js';
 import { api } from '../api.js';
@@ -13,6 +14,38 @@ interface Overview { hours: number; bucket: 'hour' | 'day'; volume: { bucket: st
 interface Topic { id: string; name: string; risk: number | null; open_incidents: number }
 
 let unsubscribe: (() => void) | null = null;
+
+/** An open item of the setup checklist (GET /healthz `setup`, src/server/setup-checklist.ts). */
+interface SetupItem { id: string; problem: string; fix: string; variables?: string[]; receivers?: string[]; channels?: string[]; noneWorks?: boolean; linksTo?: string }
+
+async function setupItems(): Promise<SetupItem[]> {
+  try {
+    const r = await fetch('/healthz', { headers: { Accept: 'application/json' }, credentials: 'same-origin' });
+    const body = (await r.json()) as { setup?: unknown };
+    return Array.isArray(body.setup) ? (body.setup as SetupItem[]).filter((x) => x && typeof x.id === 'string') : [];
+  } catch { return []; } // the banner is a help, never a reason for the page to fail
+}
+
+/** The item in the chosen language ({variables}, {receivers}, ... filled in), or the server's English for an id this build does not know. */
+function setupText(it: SetupItem, fix: boolean): string {
+  const key = `setup_${it.id.replace(/-/g, '_')}${fix ? '_fix' : ''}`;
+  const tpl = t(key);
+  if (tpl === key) return fix ? it.fix : it.problem;
+  const filled = tpl.replace(/\{(\w+)\}/g, (_m, k: string) => {
+    const v = (it as unknown as Record<string, unknown>)[k];
+    return Array.isArray(v) ? v.join(', ') : typeof v === 'string' ? v : '';
+  });
+  return !fix && it.noneWorks ? t('setupNoneWorks') + filled : filled;
+}
+
+/** What is missing and how to fix it, until it is fixed; text nodes only. */
+function setupBanner(items: SetupItem[]): HTMLElement | null {
+  if (!items.length) return null;
+  return h('div', { className: 'notice setup-banner', id: 'setup-banner', role: 'status' },
+    h('strong', null, t('setupTitle')),
+    h('ul', null, items.map((it) => h('li', { 'data-setup': it.id },
+      h('span', null, setupText(it, false)), ' ', h('span', { className: 'muted' }, `${t('setupFix')}${setupText(it, true)}`)))));
+}
 
 function alertItem(a: LiveAlert): HTMLElement {
   return h('li', { className: 'alert-item', 'data-alert': a.id ?? '' },
@@ -41,10 +74,11 @@ function riskChart(canvas: HTMLCanvasElement, o: Overview, topics: Topic[]): voi
 export async function overviewPage(ctx: PageCtx): Promise<void> {
   unsubscribe?.();
   let hours = ctx.query.get('range') === '7d' ? 168 : 24;
-  const [o, topicsRes, alertsRes] = await Promise.all([
+  const [o, topicsRes, alertsRes, setup] = await Promise.all([
     api.get<Overview>(`/overview?hours=${hours}`),
     api.get<{ topics: Topic[] }>('/topics'),
     api.get<{ alerts: LiveAlert[] }>('/alerts?limit=20'),
+    setupItems(),
   ]);
   const topics = topicsRes.topics;
   const risk = chartBox(t('riskByTopic'));
@@ -69,6 +103,7 @@ export async function overviewPage(ctx: PageCtx): Promise<void> {
 
   mount(ctx.root,
     h('h1', null, t('overview')),
+    setupBanner(setup),
     h('div', { className: 'grid-2' },
       section(t('riskByTopic'), topicCards, h('div', { className: 'range', role: 'group', 'aria-label': t('riskByTopic') }, rangeBtn(t('trend24h'), 24), rangeBtn(t('trend7d'), 168)), risk.box),
       section(t('liveAlerts'), feed)),

@@ -1,0 +1,102 @@
+// The overview's setup banner in headless Chromium (issue 14 item 3): what is missing for alerts to
+// reach people and how to fix it, in zh-CN and English, built from GET /healthz `setup` with text
+// nodes only (a hostile receiver name stays text), and gone once everything is set.
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { existsSync, readFileSync, statSync, readdirSync, mkdirSync, copyFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import type { Browser, Page } from 'puppeteer';
+import { startTestApp, type TestApp } from '../server/fixtures.js';
+import { parseAlertingConfig } from '../../src/config/alerting-config.js';
+import { createNotifier } from '../../src/alerting/notifier.js';
+
+const CHROME = process.env.PUPPETEER_EXECUTABLE_PATH || '/usr/bin/chromium';
+const ROOT = new URL('../../', import.meta.url).pathname;
+const EVIL = '<img src=x onerror=window.__xss=1>';
+
+/** Build dashboard/dist/app.js when missing or older than its sources (as scripts/build.mjs does). */
+async function ensureBundle(): Promise<void> {
+  const out = join(ROOT, 'dashboard', 'dist', 'app.js');
+  const src = join(ROOT, 'dashboard', 'src');
+  const newest = (dir: string): number => Math.max(...readdirSync(dir, { withFileTypes: true }).map((d) => (d.isDirectory() ? newest(join(dir, d.name)) : statSync(join(dir, d.name)).mtimeMs)));
+  const vendor = join(ROOT, 'dashboard', 'dist', 'vendor', 'chart.umd.min.js');
+  if (!existsSync(out) || statSync(out).mtimeMs < newest(src)) {
+    const { build } = await import('esbuild');
+    await build({ entryPoints: [join(src, 'main.ts')], bundle: true, outfile: out, format: 'iife', platform: 'browser', target: 'es2020', sourcemap: true, logLevel: 'warning' });
+  }
+  if (!existsSync(vendor)) {
+    mkdirSync(dirname(vendor), { recursive: true });
+    copyFileSync(join(dirname(createRequire(import.meta.url).resolve('chart.js')), 'chart.umd.min.js'), vendor);
+  }
+}
+
+it('the banner is built from text nodes, never innerHTML', () => {
+  const src = readFileSync(join(ROOT, 'dashboard/src/pages/overview.ts'), 'utf8');
+  expect(src).not.toMatch(/innerHTML|outerHTML|insertAdjacentHTML/);
+});
+
+describe.skipIf(!existsSync(CHROME))('setup banner on the overview, in Chromium', () => {
+  let app: TestApp;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    await ensureBundle();
+    app = await startTestApp();
+    // the shipped receiver, named by an admin with markup in it; FLAREWATCH_WEBHOOK_URL unset
+    const yaml = readFileSync(join(ROOT, 'rules/alerting.yaml'), 'utf8').replace(/name: pr-desk/, `name: "${EVIL}"`).replace(/receiver: pr-desk/g, `receiver: "${EVIL}"`);
+    app.deps.notifier = createNotifier(app.db, parseAlertingConfig('alerting.yaml', yaml, {}), { env: app.deps.env, secret: 's' });
+    const { default: puppeteer } = await import('puppeteer');
+    browser = await puppeteer.launch({ executablePath: CHROME, headless: true, args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-dev-shm-usage'] });
+    page = await browser.newPage();
+    await page.setViewport({ width: 390, height: 844 });
+    await page.evaluateOnNewDocument(() => { (window as unknown as { __xss: number }).__xss = 0; });
+  }, 60_000);
+
+  afterAll(async () => { await browser?.close(); await app?.close(); });
+
+  const ready = () => page.waitForFunction(() => document.body.dataset.ready === 'overview', { timeout: 10_000 });
+  const items = () => page.$$eval('#setup-banner li', (li) => li.map((l) => ({ id: l.getAttribute('data-setup'), text: l.textContent })));
+
+  it('names what is missing and the fix, in Chinese', async () => {
+    await page.goto(`${app.url}/`, { waitUntil: 'domcontentloaded' });
+    await page.waitForSelector('#login-user');
+    await page.type('#login-user', 'viewer');
+    await page.type('#login-pass', 'viewer-pass');
+    await page.click('#login-submit');
+    await ready();
+    expect(await page.$eval('#setup-banner strong', (e) => e.textContent)).toBe('设置未完成，告警可能送不到人');
+    expect(await items()).toEqual([
+      { id: 'receiver-url-unset', text: `目前没有任何接收人能收到告警：环境变量 FLAREWATCH_WEBHOOK_URL 未设置，接收人 ${EVIL} 的 webhook 渠道已停用。 解决办法：设置 FLAREWATCH_WEBHOOK_URL 后重启 Flarewatch，或在 alerting.yaml 中为接收人配置其他渠道。` },
+      { id: 'public-url-unset', text: '告警里的链接（查看事件、一键确认）指向 http://127.0.0.1:8080/，在手机或其他电脑上打不开。 解决办法：把 FLAREWATCH_PUBLIC_URL 设为大家访问看板的地址（如 https://flarewatch.example.com）后重启 Flarewatch。' },
+    ]);
+    expect(await page.$$eval('#setup-banner img', (e) => e.length)).toBe(0);
+    expect(await page.evaluate(() => (window as unknown as { __xss: number }).__xss)).toBe(0);
+    // first thing under the heading, above the charts
+    expect(await page.$eval('#setup-banner', (e) => e.previousElementSibling?.tagName)).toBe('H1');
+  }, 30_000);
+
+  it('and in English', async () => {
+    await page.click('#lang-switch');
+    await page.evaluate(() => { location.hash = '#/incidents'; });
+    await page.waitForFunction(() => document.body.dataset.ready === 'incidents', { timeout: 10_000 });
+    await page.evaluate(() => { location.hash = '#/overview'; });
+    await ready();
+    expect(await page.$eval('#setup-banner strong', (e) => e.textContent)).toBe('Setup incomplete: alerts may not reach anyone');
+    expect((await items()).map((i) => i.text)).toEqual([
+      `No receiver can deliver alerts: FLAREWATCH_WEBHOOK_URL is not set, so the webhook channel of receiver ${EVIL} is disabled. Fix: Set FLAREWATCH_WEBHOOK_URL and restart Flarewatch, or give the receiver another channel in alerting.yaml.`,
+      'Links in alerts (incident, acknowledge) point to http://127.0.0.1:8080/, which does not open on a phone or another computer. Fix: Set FLAREWATCH_PUBLIC_URL to the address people use for the dashboard (e.g. https://flarewatch.example.com) and restart Flarewatch.',
+    ]);
+  }, 30_000);
+
+  it('is gone once both are set', async () => {
+    const vars = { FLAREWATCH_WEBHOOK_URL: 'https://hooks.example.com/fw' };
+    app.deps.env.publicUrl = 'https://fw.example.com';
+    app.deps.notifier = createNotifier(app.db, parseAlertingConfig('alerting.yaml', readFileSync(join(ROOT, 'rules/alerting.yaml'), 'utf8'), vars), { env: app.deps.env, secret: 's' });
+    await page.evaluate(() => { document.body.dataset.ready = ''; location.hash = '#/incidents'; });
+    await page.waitForFunction(() => document.body.dataset.ready === 'incidents', { timeout: 10_000 });
+    await page.evaluate(() => { location.hash = '#/overview'; });
+    await ready();
+    expect(await page.$('#setup-banner')).toBeNull();
+  }, 30_000);
+});
