@@ -3,13 +3,13 @@
 import type { Db } from '../db/connection.js';
 import { LEVELS, type Level } from '../core/alert.js';
 import { UserError } from '../core/errors.js';
-import { periodLabel, previousPeriod, type Period } from './date-range.js';
-import type { ReportLang } from './i18n.js';
+import { periodKind, periodLabel, periodTitleRange, previousPeriod, resolvePeriod, type Period } from './date-range.js';
+import { reportTitle, type ReportLang } from './i18n.js';
 import type {
-  AuthorRow, IncidentRow, PeriodKpis, PostRow, ReportData, SentimentKey, TimelineEvent,
+  AuthorRow, IncidentRow, PeriodBasis, PeriodKpis, PostRow, ReportData, SentimentKey, TimelineEvent,
 } from './report-data.js';
 import {
-  countPosts, incidentAlerts, incidentPostTimes, incidentRisk, iteratePosts, listAlerts, listIncidents, listTopics,
+  countPosts, dataSpan, incidentAlerts, incidentPostTimes, incidentRisk, iteratePosts, listAlerts, listIncidents, listTopics,
   parseJson, peakLevel, platforms, riskHistory, sourceHealth, topicCount, type IncidentDbRow, type Scope,
 } from './report-queries.js';
 import { risingKeywords } from './rising-keywords.js';
@@ -26,11 +26,37 @@ export interface BuildReportOptions {
   maxPosts?: number;
   /** called as each part is done, for progress bars */
   onStep?: (step: string) => void;
+  /** how the period was chosen (default: requested); the report says so when it was a default */
+  basis?: PeriodBasis;
 }
 
 export const REPORT_STEPS = ['kpis', 'charts', 'incidents', 'posts', 'authors', 'keywords', 'sources'] as const;
 
 const HOUR = 3_600_000;
+const WEEK = 7 * 24 * HOUR;
+
+/**
+ * The period of a report asked for without --from/--to: the last 7 days ending now; all of the
+ * data when the database is younger than that (from its earliest post, so a report right after the
+ * demo is not empty); the 7 days up to the newest post when nothing arrived in the last 7 days (a
+ * replayed or idle database). Returns how it was chosen, which the report states.
+ */
+export function defaultReportPeriod(db: Db, now: Date): { period: Period; basis: PeriodBasis } {
+  const span = dataSpan(db);
+  if (!span) return { period: { start: new Date(now.getTime() - WEEK), end: now }, basis: 'no-data' };
+  const newest = Date.parse(span.newest);
+  const stale = newest < now.getTime() - WEEK;
+  const end = stale || newest >= now.getTime() ? new Date(newest + 1000) : now;
+  const earliest = Math.floor(Date.parse(span.earliest) / 60_000) * 60_000; // from the minute of the first post
+  if (earliest > end.getTime() - WEEK) return { period: { start: new Date(earliest), end }, basis: 'data-span' };
+  return { period: { start: new Date(end.getTime() - WEEK), end }, basis: stale ? 'latest-7-days' : 'last-7-days' };
+}
+
+/** The period for `--from`/`--to` (either or both), or the default one when neither is given. */
+export function resolveReportPeriod(db: Db, opts: { from?: string; to?: string }, now: Date, zone: string): { period: Period; basis: PeriodBasis } {
+  const period = resolvePeriod(opts, now, zone); // validates the zone and the dates
+  return opts.from || opts.to ? { period, basis: 'requested' } : defaultReportPeriod(db, now);
+}
 
 /** Chart bucket size for a period: hourly up to two days, 6-hourly up to 8 days, then daily, then weekly. */
 export function bucketSize(p: Period): number {
@@ -200,10 +226,12 @@ export function buildReport(db: Db, opts: BuildReportOptions): ReportData {
   const health = { configured: sourceHealth(db, cur), platforms: platforms(db, cur) };
   step('sources');
 
+  const kind = periodKind(period, zone);
   return {
     version: 1, lang, zone, generatedAt: opts.now.toISOString(), topicFilter: topic,
     topics: topics.map((t) => ({ ...t, name: names.get(t.id) ?? t.name })),
-    period: { start: cur.start, end: cur.end, label: periodLabel(period, zone) },
+    title: reportTitle(lang, kind, periodTitleRange(period, zone, kind)),
+    period: { start: cur.start, end: cur.end, label: periodLabel(period, zone), kind, basis: opts.basis ?? 'requested' },
     previous: { start: before.start, end: before.end, label: periodLabel(prev, zone) },
     summary: { current: now.k, previous: was.k },
     riskTrend: { buckets, bucketMs: size, series: [...riskSeries.entries()].map(([t, values]) => ({ topic: t, name: names.get(t) ?? t, values })) },

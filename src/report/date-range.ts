@@ -1,6 +1,8 @@
-// Report periods: parse --from/--to (calendar days in a time zone, or full ISO times), the default
-// weekly period (last full Monday-Sunday), the previous period of the same length, and formatting of
-// instants in the report's zone. Pure: the clock is passed in.
+// Report periods: parse --from/--to (calendar days in a time zone, or full ISO times), the last
+// full Monday-Sunday week (the weekly email), the previous period of the same length, what kind of
+// period a range is (a day, a week, a calendar month or custom: it names the report), and formatting
+// of instants in the report's zone. Pure: the clock is passed in. The default period when neither
+// --from nor --to is given depends on the data: see defaultReportPeriod in build-report.ts.
 import { UserError } from '../core/errors.js';
 
 export interface Period {
@@ -93,8 +95,9 @@ export function lastFullWeek(now: Date, zone: string): Period {
 }
 
 /**
- * The report period from the options: both missing → last full week; only --from → seven days
- * from it; only --to → the seven days ending with it. `--to` as a bare day is inclusive.
+ * The report period from the options: both missing → last full week (callers with a database use
+ * defaultReportPeriod instead); only --from → seven days from it; only --to → the seven days ending
+ * with it. `--to` as a bare day is inclusive.
  */
 export function resolvePeriod(opts: { from?: string; to?: string }, now: Date, zone: string): Period {
   assertZone(zone);
@@ -135,4 +138,33 @@ export function periodLabel(p: Period, zone: string): string {
   const midnight = formatInZone(p.end, zone).endsWith('00:00') && formatInZone(p.start, zone).endsWith('00:00');
   return midnight ? `${formatInZone(p.start, zone, false)} – ${formatInZone(endIncl, zone, false)}`
     : `${formatInZone(p.start, zone)} – ${formatInZone(p.end, zone)}`;
+}
+
+export type PeriodKind = 'daily' | 'weekly' | 'monthly' | 'custom';
+
+/**
+ * What a period is, for the report's title: one calendar day (or a rolling 24 hours) is daily, seven
+ * calendar days (or a rolling 7 × 24 hours) weekly, a whole calendar month monthly, anything else custom.
+ */
+export function periodKind(p: Period, zone: string): PeriodKind {
+  const len = p.end.getTime() - p.start.getTime();
+  const s = zonedDay(p.start, zone), e = zonedDay(p.end, zone);
+  const midnights = startOfZonedDay(s.y, s.m, s.d, zone).getTime() === p.start.getTime() && startOfZonedDay(e.y, e.m, e.d, zone).getTime() === p.end.getTime();
+  if (midnights) {
+    const days = Math.round((Date.UTC(e.y, e.m - 1, e.d) - Date.UTC(s.y, s.m - 1, s.d)) / DAY_MS);
+    if (days === 1) return 'daily';
+    if (days === 7) return 'weekly';
+    if (s.d === 1 && e.d === 1 && (e.y * 12 + e.m) - (s.y * 12 + s.m) === 1) return 'monthly';
+    return 'custom';
+  }
+  if (len === DAY_MS) return 'daily';
+  if (len === 7 * DAY_MS) return 'weekly';
+  return 'custom';
+}
+
+/** The range part of a report's title: `2026-03-03` for a day, `2026-03` for a month, else the period label. */
+export function periodTitleRange(p: Period, zone: string, kind: PeriodKind): string {
+  if (kind === 'daily' && periodLabel(p, zone).length === 23) return formatInZone(p.start, zone, false);
+  if (kind === 'monthly') return formatInZone(p.start, zone, false).slice(0, 7);
+  return periodLabel(p, zone);
 }

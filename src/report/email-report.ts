@@ -63,7 +63,7 @@ export async function emailReport(opts: { db: Db; env: Env; config: ReportsConfi
   }
   const w = words(data.lang);
   const topics = data.topics.map((t) => t.name).join('、') || w.allTopics;
-  const subject = config.subject ?? `[Flarewatch] ${w.title} · ${topics} · ${data.period.label}`;
+  const subject = config.subject ?? `[Flarewatch] ${data.title} · ${topics}`;
   const lines = [...summaryLines(data), ...(note ? ['', note] : [])];
   const filename = reportFileName(data, format);
   const transport = nodemailer.createTransport(env.smtpUrl);
@@ -71,7 +71,7 @@ export async function emailReport(opts: { db: Db; env: Env; config: ReportsConfi
     const info = await transport.sendMail({
       from: env.smtpFrom, to: recipients, subject,
       text: `${lines.join('\n')}\n`,
-      html: `<h2>${escapeXml(w.title)}</h2><ul>${lines.filter(Boolean).map((l) => `<li>${escapeXml(l)}</li>`).join('')}</ul>`,
+      html: `<h2>${escapeXml(data.title)}</h2><ul>${lines.filter(Boolean).map((l) => `<li>${escapeXml(l)}</li>`).join('')}</ul>`,
       attachments: [{ filename, content, contentType: CONTENT_TYPES[format] }],
     });
     log('info', `report email sent to ${recipients.join(', ')}: ${filename} (${content.length} bytes)`);

@@ -6,7 +6,16 @@ export const REPORT_LANGS = ['zh-CN', 'en'] as const;
 export type ReportLang = (typeof REPORT_LANGS)[number];
 
 const zh = {
-  title: '舆情周报',
+  /** the report's name by period kind (date-range.ts periodKind) */
+  titles: { daily: '舆情日报', weekly: '舆情周报', monthly: '舆情月报', custom: '舆情报告' } as Record<string, string>,
+  /** how the period was chosen when --from/--to were not given (build-report.ts defaultReportPeriod) */
+  basisNotes: {
+    'last-7-days': '未指定时段，默认为最近 7 天（截至生成时间）。',
+    'data-span': '未指定时段；数据库中的数据不足 7 天，报告覆盖全部数据（自最早一条起，截至生成时间）。',
+    'latest-7-days': '未指定时段；最近 7 天没有新数据，报告覆盖最新一条数据之前的 7 天。',
+    'no-data': '未指定时段，默认为最近 7 天；数据库中还没有数据。',
+  } as Record<string, string>,
+  periodChoice: '时段说明',
   reportFor: '监测主题',
   period: '报告期',
   previous: '对比上期',
@@ -30,6 +39,8 @@ const zh = {
   negative: '负面', neutral: '中性', positive: '正面', unknown: '未分析',
   id: '编号', titleCol: '标题', topic: '主题', level: '最高级别', peakRisk: '峰值风险', opened: '开始时间',
   status: '状态', owner: '负责人', tta: '确认用时', ttr: '解决用时', postCount: '帖子数', sources: '来源',
+  // short headers of the printed incident table (the PDF has less width)
+  levelShort: '级别', riskShort: '风险', postsShort: '帖子', durations: '确认 / 解决',
   timeline: '传播时间线', outcome: '结果',
   at: '时间', source: '来源', author: '作者', followers: '粉丝数', text: '内容', link: '链接',
   reposts: '转发', comments: '评论', likes: '点赞', engagement: '互动量', sentiment: '情感', sentimentScore: '情感分',
@@ -51,7 +62,14 @@ const zh = {
 export type Words = typeof zh;
 
 const en: Words = {
-  title: 'Weekly media monitoring report',
+  titles: { daily: 'Daily media monitoring report', weekly: 'Weekly media monitoring report', monthly: 'Monthly media monitoring report', custom: 'Media monitoring report' },
+  basisNotes: {
+    'last-7-days': 'No period was given: the last 7 days up to the time of generation.',
+    'data-span': 'No period was given; the database holds less than 7 days of data, so the report covers all of it (from the first item up to the time of generation).',
+    'latest-7-days': 'No period was given; nothing arrived in the last 7 days, so the report covers the 7 days up to the newest item.',
+    'no-data': 'No period was given: the last 7 days; the database holds no data yet.',
+  },
+  periodChoice: 'About the period',
   reportFor: 'Topics',
   period: 'Period',
   previous: 'Compared with',
@@ -75,6 +93,7 @@ const en: Words = {
   negative: 'negative', neutral: 'neutral', positive: 'positive', unknown: 'not analysed',
   id: 'ID', titleCol: 'Title', topic: 'Topic', level: 'Peak level', peakRisk: 'Peak risk', opened: 'Opened',
   status: 'Status', owner: 'Owner', tta: 'To acknowledge', ttr: 'To resolve', postCount: 'Posts', sources: 'Sources',
+  levelShort: 'Level', riskShort: 'Risk', postsShort: 'Posts', durations: 'Ack / resolve',
   timeline: 'Spread timeline', outcome: 'Outcome',
   at: 'Time', source: 'Source', author: 'Author', followers: 'Followers', text: 'Text', link: 'Link',
   reposts: 'Reposts', comments: 'Comments', likes: 'Likes', engagement: 'Engagement', sentiment: 'Sentiment', sentimentScore: 'Sentiment score',
@@ -113,4 +132,14 @@ export function formatDuration(seconds: number | null, lang: ReportLang): string
   const d = Math.floor(mins / 1440), h = Math.floor((mins % 1440) / 60), m = mins % 60;
   if (lang === 'zh-CN') return `${d ? `${d}天` : ''}${h ? `${h}小时` : ''}${m || (!d && !h) ? `${m}分` : ''}`;
   return [d ? `${d} d` : '', h ? `${h} h` : '', m || (!d && !h) ? `${m} min` : ''].filter(Boolean).join(' ');
+}
+
+/** The report's title: its kind (日报/周报/月报/报告) and range, e.g. `舆情周报（2026-03-02 – 2026-03-08）`, `Monthly media monitoring report, March 2026`. */
+export function reportTitle(lang: ReportLang, kind: string, range: string): string {
+  const w = words(lang);
+  const name = w.titles[kind] ?? w.titles.custom;
+  const month = kind === 'monthly' ? /^(\d{4})-(\d{2})$/.exec(range) : null;
+  if (lang === 'zh-CN') return `${name}（${month ? `${month[1]}年${Number(month[2])}月` : range}）`;
+  const en = month ? `${new Date(Date.UTC(Number(month[1]), Number(month[2]) - 1, 1)).toLocaleString('en-US', { month: 'long', timeZone: 'UTC' })} ${month[1]}` : range;
+  return `${name}, ${en}`;
 }

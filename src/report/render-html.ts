@@ -73,14 +73,32 @@ export function outcomeText(i: IncidentRow, w: Words): string {
   return `${w.openStatus} (${status})`;
 }
 
-function incidentsTable(d: ReportData, w: Words): string {
+function incidentsTable(d: ReportData, w: Words, print: boolean): string {
   if (!d.incidents.length) return `<p class="empty">${esc(w.none)}</p>`;
+  if (print) return incidentsTablePrint(d, w);
   const head = [w.id, w.titleCol, w.level, w.peakRisk, w.opened, w.postCount, w.sources, w.tta, w.ttr, w.outcome].map((h) => `<th>${esc(h)}</th>`).join('');
   const rows = d.incidents.map((i) => `<tr class="inc"><td>${esc(i.id)}</td><td>${esc(clip(i.title, 60))}<div class="muted">${esc(i.topic)} · ${esc(i.reasons.slice(0, 2).join('; '))}</div></td>
-<td>${levelBadge(i.peakLevel, w)}</td><td>${esc(Math.round(i.peakRisk))}</td><td>${esc(formatInZone(i.openedAt, d.zone))}</td><td>${esc(num(i.postCount))}</td>
+<td>${levelBadge(i.peakLevel, w)}</td><td>${esc(Math.round(i.peakRisk))}</td><td class="nowrap">${esc(formatInZone(i.openedAt, d.zone))}</td><td>${esc(num(i.postCount))}</td>
 <td>${esc(i.sources.join(', '))}</td><td>${esc(formatDuration(i.ttaSeconds, d.lang))}</td><td>${esc(formatDuration(i.ttrSeconds, d.lang))}</td><td>${esc(outcomeText(i, w))}${i.owner ? `<div class="muted">${esc(i.owner)}</div>` : ''}</td></tr>
 <tr class="timeline"><td></td><td colspan="9"><div class="tl"><span class="spark">${sparkline(i.spread, i.riskPoints)}</span><span>${esc(w.timeline)}: ${esc(timelineText(i.timeline, d.zone, w))}</span></div></td></tr>`).join('');
-  return `<table class="grid"><thead><tr>${head}</tr></thead><tbody>${rows}</tbody></table>`;
+  return `<table class="grid incidents"><thead><tr>${head}</tr></thead><tbody>${rows}</tbody></table>`;
+}
+
+/**
+ * The incident table for the PDF (A4 portrait): seven columns with short one-line headers and fixed
+ * widths, the id above the level, topic, sources and reasons under the title, both durations in one
+ * cell; the full table is in the HTML, CSV and XLSX reports.
+ */
+function incidentsTablePrint(d: ReportData, w: Words): string {
+  const cols: [string, number][] = [[w.id, 10], [w.titleCol, 0], [w.riskShort, 7], [w.opened, 12], [w.postsShort, 7], [w.durations, 14], [w.outcome, 13]];
+  const colgroup = `<colgroup>${cols.map(([, pctW]) => (pctW ? `<col style="width:${pctW}%">` : '<col>')).join('')}</colgroup>`;
+  const head = cols.map(([h]) => `<th>${esc(h)}</th>`).join('');
+  const rows = d.incidents.map((i) => `<tr class="inc"><td>${esc(i.id)}<div>${levelBadge(i.peakLevel, w)}</div></td>
+<td>${esc(clip(i.title, 60))}<div class="muted">${esc([i.topic, i.sources.join(', '), i.reasons.slice(0, 2).join('; ')].filter(Boolean).join(' · '))}</div></td>
+<td>${esc(Math.round(i.peakRisk))}</td><td>${esc(formatInZone(i.openedAt, d.zone).slice(5))}</td><td>${esc(num(i.postCount))}</td>
+<td>${esc(formatDuration(i.ttaSeconds, d.lang))}<br>${esc(formatDuration(i.ttrSeconds, d.lang))}</td><td>${esc(outcomeText(i, w))}${i.owner ? `<div class="muted">${esc(i.owner)}</div>` : ''}</td></tr>
+<tr class="timeline"><td></td><td colspan="6"><div class="tl"><span class="spark">${sparkline(i.spread, i.riskPoints)}</span><span>${esc(w.timeline)}: ${esc(timelineText(i.timeline, d.zone, w))}</span></div></td></tr>`).join('');
+  return `<table class="grid incidents print">${colgroup}<thead><tr>${head}</tr></thead><tbody>${rows}</tbody></table>`;
 }
 
 function postLink(p: PostRow, w: Words): string {
@@ -157,13 +175,17 @@ const CSS = `
 h1{font-size:22px;margin:0 0 4px}h2{font-size:16px;border-bottom:2px solid #1976d2;padding-bottom:3px;margin:22px 0 8px;break-after:avoid}
 .meta{color:#555;margin-bottom:8px}.muted{color:#777;font-size:11px}.url{color:#777;font-size:10px;word-break:break-all}
 table{border-collapse:collapse;width:100%;margin:6px 0}th,td{border:1px solid #ddd;padding:4px 6px;text-align:left;vertical-align:top}
-thead th{background:#f1f5f9}table.kpi{width:auto;min-width:60%}table.kpi td{text-align:right}table.narrow{width:auto;min-width:40%}
+thead th{background:#f1f5f9;white-space:nowrap}.nowrap{white-space:nowrap}
+table.incidents.print{table-layout:fixed;font-size:11px}table.incidents.print td{overflow-wrap:anywhere}table.incidents.print thead th{overflow:hidden;text-overflow:ellipsis}
+.basis{background:#fff8e1;border-left:3px solid #f0a000;padding:4px 8px;margin:4px 0 8px}table.kpi{width:auto;min-width:60%}table.kpi td{text-align:right}table.narrow{width:auto;min-width:40%}
 tr{break-inside:avoid}.text{max-width:340px;word-break:break-word}.badge{color:#fff;border-radius:3px;padding:1px 6px;font-weight:bold}
 .badge.none{background:#bbb}.tl{display:flex;gap:10px;align-items:center;font-size:11px;color:#444}.spark svg{display:block}
 tr.timeline td{border-top:none;background:#fafafa}.chart{break-inside:avoid;margin:4px 0 10px}.empty{color:#888}.good{color:#2e7d32}.bad{color:#c62828;font-weight:bold}
 a{color:#1565c0}@page{size:A4;margin:14mm 10mm 16mm 10mm}@media print{body{padding:0}}`;
 
-export function renderHtml(d: ReportData): string {
+export interface HtmlOptions { /** the layout printed to PDF (narrower incident table) */ print?: boolean }
+
+export function renderHtml(d: ReportData, opts: HtmlOptions = {}): string {
   const w = words(d.lang);
   const charts = chartsSvg(d, w);
   const topics = d.topics.length ? d.topics.map((t) => `${t.name} (${t.id})`).join('、') : w.allTopics;
@@ -171,15 +193,16 @@ export function renderHtml(d: ReportData): string {
 <html lang="${esc(d.lang)}"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${esc(`${w.title} · ${topics} · ${d.period.label}`)}</title><style>${CSS}</style></head>
+<title>${esc(`${d.title} · ${topics}`)}</title><style>${CSS}</style></head>
 <body>
-<h1>${esc(w.title)} · ${esc(topics)}</h1>
+<h1>${esc(d.title)} · ${esc(topics)}</h1>
 <div class="meta">${esc(w.reportFor)}: ${esc(topics)} · ${esc(w.period)}: ${esc(d.period.label)} (${esc(d.zone)}) · ${esc(w.previous)}: ${esc(d.previous.label)} · ${esc(w.generatedAt)}: ${esc(formatInZone(d.generatedAt, d.zone))}</div>
+${d.period.basis !== 'requested' && w.basisNotes[d.period.basis] ? `<p class="basis" id="period-basis">${esc(w.basisNotes[d.period.basis])}</p>` : ''}
 <section id="summary"><h2>${esc(w.summary)}</h2>${kpiTable(w, d.summary.current, d.summary.previous, d.lang)}</section>
 <section id="risk-trend"><h2>${esc(w.riskTrend)}</h2><div class="chart">${charts.risk}</div></section>
 <section id="volume"><h2>${esc(w.volumeBySentiment)}</h2><div class="chart">${charts.volume}</div>
 <h2>${esc(w.volumeBySource)}</h2><div class="chart">${charts.sources}</div></section>
-<section id="incidents"><h2>${esc(w.incidents)}</h2>${incidentsTable(d, w)}</section>
+<section id="incidents"><h2>${esc(w.incidents)}</h2>${incidentsTable(d, w, opts.print ?? false)}</section>
 <section id="top-negative"><h2>${esc(w.topNegative)}</h2>${negativeTable(d, w)}</section>
 <section id="authors"><h2>${esc(w.influentialAuthors)}</h2>${authorsTable(d, w)}</section>
 <section id="keywords"><h2>${esc(w.risingKeywords)}</h2>${keywordsTable(d, w)}</section>

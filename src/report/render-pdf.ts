@@ -68,5 +68,5 @@ export async function htmlToPdf(html: string, footerTitle: string, opts: PdfOpti
 export async function renderPdf(d: ReportData, opts: PdfOptions = {}): Promise<Buffer> {
   const w = words(d.lang);
   const topics = d.topics.map((t) => t.name).join('、') || w.allTopics;
-  return htmlToPdf(renderHtml(d), `Flarewatch · ${w.title} · ${topics} · ${d.period.label}`, opts);
+  return htmlToPdf(renderHtml(d, { print: true }), `Flarewatch · ${d.title} · ${topics}`, opts);
 }

@@ -2,7 +2,8 @@
 import { UserError } from '../core/errors.js';
 import type { ReportData } from './report-data.js';
 import { renderHtml } from './render-html.js';
-import { renderCsv } from './render-csv.js';
+import { MAIN_CSV_TABLE, renderCsv, renderCsvZip } from './render-csv.js';
+import { reportTables } from './report-tables.js';
 import { renderJson } from './render-json.js';
 
 export const REPORT_FORMATS = ['html', 'pdf', 'csv', 'xlsx', 'json'] as const;
@@ -21,6 +22,8 @@ export interface RenderOptions {
   executablePath?: string | null;
   /** rows written so far, for progress bars (csv, xlsx) */
   onRows?: (n: number) => void;
+  /** csv: the table to write (default incidents), or 'all' for a zip of every table */
+  csvTable?: string;
 }
 
 export function parseFormat(v: string | undefined, fallbackFromFile?: string): ReportFormat {
@@ -33,7 +36,12 @@ export function parseFormat(v: string | undefined, fallbackFromFile?: string): R
 const RENDERERS: Record<ReportFormat, (d: ReportData, o: RenderOptions) => Promise<Buffer>> = {
   html: async (d) => Buffer.from(renderHtml(d), 'utf8'),
   json: async (d) => renderJson(d),
-  csv: async (d, o) => renderCsv(d, o.onRows),
+  csv: async (d, o) => {
+    if (o.csvTable === 'all') return renderCsvZip(d, reportFileName(d, 'csv').replace(/\.csv$/, ''), o.onRows);
+    const bytes = renderCsv(d, o.onRows, o.csvTable ?? MAIN_CSV_TABLE);
+    if (!bytes) throw new UserError(`unknown report table '${o.csvTable}'`, `use one of: ${reportTables(d).map((t) => t.name).join(', ')}, or all (a zip)`);
+    return bytes;
+  },
   xlsx: async (d, o) => (await import('./render-xlsx.js')).renderXlsx(d, o.onRows),
   pdf: async (d, o) => (await import('./render-pdf.js')).renderPdf(d, { executablePath: o.executablePath }),
 };

@@ -9,6 +9,13 @@ export const SENTIMENT_KEYS: readonly SentimentKey[] = ['negative', 'neutral', '
 
 export interface PeriodInfo { start: string; end: string; label: string }
 
+/**
+ * How the period was chosen: given (--from/--to), or by default when neither was given: the last 7
+ * days ending now, all of the data when the database holds less than 7 days, the 7 days up to the
+ * newest data when nothing arrived in the last 7 days, or the last 7 days of an empty database.
+ */
+export type PeriodBasis = 'requested' | 'last-7-days' | 'data-span' | 'latest-7-days' | 'no-data';
+
 export interface PeriodKpis {
   /** posts matching the watch topics (or the chosen topic) */
   volume: number;
@@ -120,7 +127,9 @@ export interface ReportData {
   generatedAt: string;
   topicFilter: string | null;
   topics: TopicInfo[];
-  period: PeriodInfo;
+  /** the report's title, named after the period: 舆情日报/周报/月报 or 舆情报告 with the range */
+  title: string;
+  period: PeriodInfo & { kind: 'daily' | 'weekly' | 'monthly' | 'custom'; basis: PeriodBasis };
   previous: PeriodInfo;
   summary: { current: PeriodKpis; previous: PeriodKpis };
   riskTrend: SeriesChart & { series: { topic: string; name: string; values: (number | null)[] }[] };

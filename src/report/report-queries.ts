@@ -20,6 +20,19 @@ export function listTopics(db: Db, topic: string | null): TopicInfo[] {
   return rows;
 }
 
+/**
+ * The time span of the stored posts: the first time anything was collected, the earliest post
+ * time (publication or collection) and the newest; null for an empty database. Index lookups only.
+ */
+export function dataSpan(db: Db): { firstSeen: string; earliest: string; newest: string } | null {
+  const r = db.prepare(`SELECT (SELECT min(first_seen_at) FROM posts) AS first_seen, (SELECT min(published_at) FROM posts) AS min_pub,
+    (SELECT max(first_seen_at) FROM posts) AS max_seen, (SELECT max(published_at) FROM posts) AS max_pub`).get() as Record<string, string | null>;
+  if (!r.first_seen) return null;
+  const earliest = r.min_pub && r.min_pub < r.first_seen ? r.min_pub : r.first_seen;
+  const newest = r.max_pub && r.max_seen && r.max_pub > r.max_seen ? r.max_pub : (r.max_seen ?? r.first_seen);
+  return { firstSeen: r.first_seen, earliest, newest };
+}
+
 export function topicCount(db: Db): number {
   return db.prepare('SELECT count(*) FROM topics').pluck().get() as number;
 }

@@ -77,10 +77,13 @@ describe('report formats from the fixture database', () => {
     for (const k of SECTION_KEYS) expect(html).toContain(words('en')[k]);
   });
 
-  it('csv: UTF-8 with BOM, CRLF, formula injection neutralized, RFC 4180 quoting', async () => {
-    const buf = readFileSync(await run('csv'));
-    expect([...buf.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
-    const text = buf.toString('utf8').slice(1);
+  it('csv: one file per table, UTF-8 with BOM, CRLF, formula injection neutralized, RFC 4180 quoting', async () => {
+    const main = await run('csv');
+    const files = ['', '-summary', '-alerts', '-posts', '-top-negative', '-authors', '-keywords', '-sources'].map((suffix) => main.replace(/\.csv$/, `${suffix}.csv`));
+    const bufs = files.map((f) => readFileSync(f));
+    for (const buf of bufs) expect([...buf.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    expect(bufs[0].toString('utf8').slice(1).split('\r\n')[0]).toMatch(/^编号,主题,标题/); // the main file is the incidents table
+    const text = bufs.map((b) => b.toString('utf8').slice(1)).join('');
     expect(text).toContain('\r\n');
     // the post text, and the author '=cmd|calc', come out prefixed with a quote, inside RFC 4180 quotes
     expect(text).toContain(`"'=HYPERLINK(""http://evil.example/x"",""点我领奖"")"`);
@@ -91,7 +94,7 @@ describe('report formats from the fixture database', () => {
       for (const field of line.split(',')) expect(field.replace(/^"/, '')).not.toMatch(/^[=+@\t\r]/);
     }
     expect(text).toContain('星河乳业');
-    expect(text).toMatch(/# 事件列表 \[incidents\]/);
+    expect(text).not.toMatch(/^# /m); // no table titles inside a CSV: each file is one table
   });
 
   it('xlsx: opens with exceljs, has the sheets, hostile text stays a string', async () => {

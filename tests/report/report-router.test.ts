@@ -36,12 +36,27 @@ describe('GET /api/v1/reports/full', () => {
     expect((await get('/reports/full', null)).status).toBe(401);
   });
 
-  it('defaults to last week as HTML, as an attachment', async () => {
+  it('defaults to the last 7 days ending now as HTML, as an attachment, and says so', async () => {
     const r = await get('/reports/full');
     expect(r.status).toBe(200);
     expect(r.headers.get('content-type')).toMatch(/text\/html/);
-    expect(r.headers.get('content-disposition')).toBe('attachment; filename="flarewatch-report-2026-03-02_2026-03-08.html"');
-    expect(await r.text()).toContain('星河乳业');
+    expect(r.headers.get('content-disposition')).toBe('attachment; filename="flarewatch-report-2026-03-02_09_00_2026-03-09_09_00.html"');
+    const html = await r.text();
+    expect(html).toContain('星河乳业');
+    expect(html).toContain('默认为最近 7 天');
+  });
+
+  it('csv is one table per download: incidents by default, another by name, all of them as a zip', async () => {
+    const inc = await get('/reports/full?format=csv&from=2026-03-02&to=2026-03-08');
+    expect(inc.headers.get('content-disposition')).toBe('attachment; filename="flarewatch-report-2026-03-02_2026-03-08.csv"');
+    expect((await inc.text()).replace(/^\uFEFF/, '').split('\r\n')[0]).toMatch(/^编号,主题,标题/);
+    const posts = await get('/reports/full?format=csv&table=posts&from=2026-03-02&to=2026-03-08');
+    expect(posts.headers.get('content-disposition')).toContain('2026-03-08-posts.csv');
+    expect(await posts.text()).toContain('星河牛奶喝出异物');
+    const zip = await get('/reports/full?format=csv&table=all&from=2026-03-02&to=2026-03-08');
+    expect(zip.headers.get('content-type')).toBe('application/zip');
+    expect(Buffer.from(await zip.arrayBuffer()).subarray(0, 2).toString()).toBe('PK');
+    expect((await get('/reports/full?format=csv&table=nope')).status).toBe(400);
   });
 
   it('takes the dashboard\'s ISO dates and other formats', async () => {

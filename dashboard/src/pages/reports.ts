@@ -14,8 +14,9 @@ export function reportsPage(ctx: PageCtx): void {
   const refresh = () => {
     const p = { from: from.value ? `${from.value}T00:00:00+08:00` : '', to: to.value ? `${to.value}T00:00:00+08:00` : '' };
     const full = { ...p, to: to.value ? `${to.value}T00:00:00+08:00` : '' };
+    // CSV holds one table per file: the full report's CSV download is a zip of all of them
     mount(links, ...['pdf', 'xlsx', 'html', 'csv', 'json'].map((f) =>
-      h('li', null, h('a', { href: `/api/v1/reports/full${qs({ ...full, format: f })}`, download: '' }, `${t('fullReport')} (${f.toUpperCase()})`))),
+      h('li', null, h('a', { href: `/api/v1/reports/full${qs({ ...full, format: f, table: f === 'csv' ? 'all' : undefined })}`, download: '' }, `${t('fullReport')} (${f === 'csv' ? 'CSV, ZIP' : f.toUpperCase()})`))),
     ...[['alerts', 'csv'], ['alerts', 'json'], ['incidents', 'csv'], ['incidents', 'json']].map(([w, f]) =>
       h('li', null, h('a', { href: `/api/v1/reports/${w}.${f}${qs(p)}`, download: '' }, `${t(w)} (${f.toUpperCase()})`))),
     h('li', null, h('a', { href: `/api/v1/posts/export.csv${qs({ ...p, limit: 50000 })}`, download: '' }, `${t('posts')} (CSV)`)));
