@@ -8,6 +8,7 @@
 import { LEVEL_COLOR, LEVEL_NAME, type ForecastValue, type Level } from '../core/alert.js';
 import { escapeHtml, markdownUrl, neutralizeMarkdown, safeUrl, truncateChars, truncateUtf8, utf8Bytes } from './text-safety.js';
 import { DEFAULT_TIME_ZONE, localTimeWithZone } from './display-time.js';
+import { localizeReason, sourceName } from '../i18n/reason-text.js';
 
 export type NotificationKind = 'alert' | 'repeat' | 'resolved' | 'escalation' | 'reminder' | 'digest' | 'source-health' | 'test';
 
@@ -108,6 +109,8 @@ export interface MessageParts {
 }
 
 export const POST_MAX_CHARS = 160;
+/** reasons and platform names in IM and email: Chinese first, like the labels */
+const MESSAGE_LANG = 'zh-CN';
 const REASONS_SHOWN = 3;
 
 /** The post text without a leading copy of the title (the builder joins a thread's title and text). */
@@ -135,13 +138,13 @@ export function messageParts(n: Notification): MessageParts {
   if (isAbout && (n.risk > 0 || n.reasons.length)) {
     const reasons = n.reasons
       .filter((r) => !(n.forecast && FORECAST_REASON.test(r)) && !(sources.length && SOURCES_REASON.test(r)))
-      .slice(0, REASONS_SHOWN).map((r) => truncateChars(oneLine(r), 80));
+      .slice(0, REASONS_SHOWN).map((r) => truncateChars(oneLine(localizeReason(r, MESSAGE_LANG)), 80));
     facts.push({ label: LABEL.risk, strong: String(Math.round(n.risk)), value: reasons.join('；') });
   }
   const fc = isAbout ? forecastText(n.forecast) : null;
   if (fc) facts.push({ label: LABEL.forecast, value: fc });
   if (isAbout && (sources.length || n.postCount)) {
-    const parts = [sources.join('、'), n.postCount ? `${n.postCount} ${LABEL.posts}` : ''].filter(Boolean);
+    const parts = [sources.map((x) => sourceName(x, MESSAGE_LANG)).join('、'), n.postCount ? `${n.postCount} ${LABEL.posts}` : ''].filter(Boolean);
     if (n.topic && n.topic !== '-') parts.push(`${LABEL.topic} ${truncateChars(oneLine(n.topic), 60)}`);
     facts.push({ label: LABEL.sources, value: parts.join(' · ') });
   }

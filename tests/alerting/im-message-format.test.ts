@@ -51,9 +51,9 @@ describe('IM messages for a Chinese P1 alert, per vendor', () => {
     expect(md).toBe([
       `<font color="warning">【P1 危机】</font>**云雀乳业 (yunque) 酸奶 inc-2 批次 +8.8k/h *紧急* _通报_ [实锤] <${Z}b>加粗<${Z}/b> @${Z}all**`,
       `> “喝了两盒全家上吐下泻 [点我]${Z}(http://evil.example/x) <${Z}font color="warning">假<${Z}/font> <${Z}@${Z}all> @${Z}all *${Z}*快转*${Z}* 1+1” — 小林_(受害者) · tieba · 转发 8,800 [原帖 Post](https://tieba.baidu.com/p/77)`,
-      '风险 Risk **87**：reposts +8.8k/h；severity: 住院 (safety/health)；negative 100% of 27 posts',
+      '风险 Risk **87**：转发 +8.8k/小时；严重性：住院（安全/健康）；负面占 100%（共 27 条）',
       '预测 Forecast：24h 转发 2,300 (1,600–3,300)',
-      '来源 Sources：tieba、weibo · 2 帖 posts · 主题 Topic 云雀乳业 (yunque)',
+      '来源 Sources：贴吧、微博 · 2 帖 posts · 主题 Topic 云雀乳业 (yunque)',
       `[查看事件 Incident](${INC}) · [一键确认 Acknowledge](${ACK})`,
       '<font color="comment">有效至 valid until 北京时间 2026-08-29 13:40</font>',
     ].join('\n'));
@@ -70,9 +70,9 @@ describe('IM messages for a Chinese P1 alert, per vendor', () => {
     expect(md).toBe([
       `#### 【P1 危机】云雀乳业 (yunque) 酸奶 inc-2 批次 +8.8k/h *紧急* _通报_ [实锤] <${Z}b>加粗<${Z}/b> @${Z}all`,
       `> “喝了两盒全家上吐下泻 [点我]${Z}(http://evil.example/x) <${Z}font color="warning">假<${Z}/font> <${Z}@${Z}all> @${Z}all *${Z}*快转*${Z}* 1+1” — 小林_(受害者) · tieba · 转发 8,800 [原帖 Post](https://tieba.baidu.com/p/77)`,
-      '风险 Risk **87**：reposts +8.8k/h；severity: 住院 (safety/health)；negative 100% of 27 posts',
+      '风险 Risk **87**：转发 +8.8k/小时；严重性：住院（安全/健康）；负面占 100%（共 27 条）',
       '预测 Forecast：24h 转发 2,300 (1,600–3,300)',
-      '来源 Sources：tieba、weibo · 2 帖 posts · 主题 Topic 云雀乳业 (yunque)',
+      '来源 Sources：贴吧、微博 · 2 帖 posts · 主题 Topic 云雀乳业 (yunque)',
       `[查看事件 Incident](${INC}) · [一键确认 Acknowledge](${ACK})（有效至 valid until 北京时间 2026-08-29 13:40）`,
     ].join('\n\n'));
     expect(md).not.toContain('\\');
@@ -87,9 +87,9 @@ describe('IM messages for a Chinese P1 alert, per vendor', () => {
       elements: [
         { tag: 'div', text: { tag: 'plain_text', content: `“${POST}”\n— 小林_(受害者) · tieba · 转发 8,800` } },
         { tag: 'div', text: { tag: 'plain_text', content: [
-          '风险 Risk 87：reposts +8.8k/h；severity: 住院 (safety/health)；negative 100% of 27 posts',
+          '风险 Risk 87：转发 +8.8k/小时；严重性：住院（安全/健康）；负面占 100%（共 27 条）',
           '预测 Forecast：24h 转发 2,300 (1,600–3,300)',
-          '来源 Sources：tieba、weibo · 2 帖 posts · 主题 Topic 云雀乳业 (yunque)',
+          '来源 Sources：贴吧、微博 · 2 帖 posts · 主题 Topic 云雀乳业 (yunque)',
         ].join('\n') } },
         { tag: 'action', actions: [
           { tag: 'button', text: { tag: 'plain_text', content: '一键确认 Acknowledge' }, url: ACK, type: 'primary' },
@@ -110,9 +110,9 @@ describe('IM messages for a Chinese P1 alert, per vendor', () => {
         blocks: [
           { type: 'section', text: { type: 'plain_text', emoji: false, text: `“${POST}”\n— 小林_(受害者) · tieba · 转发 8,800` } },
           { type: 'section', text: { type: 'plain_text', emoji: false, text: [
-            '风险 Risk 87：reposts +8.8k/h；severity: 住院 (safety/health)；negative 100% of 27 posts',
+            '风险 Risk 87：转发 +8.8k/小时；严重性：住院（安全/健康）；负面占 100%（共 27 条）',
             '预测 Forecast：24h 转发 2,300 (1,600–3,300)',
-            '来源 Sources：tieba、weibo · 2 帖 posts · 主题 Topic 云雀乳业 (yunque)',
+            '来源 Sources：贴吧、微博 · 2 帖 posts · 主题 Topic 云雀乳业 (yunque)',
           ].join('\n') } },
           { type: 'section', text: { type: 'mrkdwn', text: `<${ACK}|一键确认 Acknowledge>  ·  <${INC}|查看事件 Incident>  ·  <https://tieba.baidu.com/p/77|原帖 Post>\n有效至 valid until 北京时间 2026-08-29 13:40` } },
         ],
@@ -130,9 +130,9 @@ describe('IM messages for a Chinese P1 alert, per vendor', () => {
       `“${POST}”`,
       '— 小林_(受害者) · tieba · 转发 8,800',
       'https://tieba.baidu.com/p/77',
-      '风险 Risk 87：reposts +8.8k/h；severity: 住院 (safety/health)；negative 100% of 27 posts',
+      '风险 Risk 87：转发 +8.8k/小时；严重性：住院（安全/健康）；负面占 100%（共 27 条）',
       '预测 Forecast：24h 转发 2,300 (1,600–3,300)',
-      '来源 Sources：tieba、weibo · 2 帖 posts · 主题 Topic 云雀乳业 (yunque)',
+      '来源 Sources：贴吧、微博 · 2 帖 posts · 主题 Topic 云雀乳业 (yunque)',
       `查看事件 Incident: ${INC}`,
       `一键确认 Acknowledge: ${ACK}`,
       '（有效至 valid until 北京时间 2026-08-29 13:40）',
