@@ -99,6 +99,9 @@ ${error ? `<p class="error">${escapeHtml(error)}</p>` : ''}<button type="submit"
 
   /** What a GET shows for an incident: the form, or why there is nothing to do. Never acknowledges. */
   const statePage = (i: DeskIncident, expiresAt: Date, name: string): string => {
+    if (i.mergedInto) {
+      return page('info', '事件已合并 Incident merged', `${incidentLine(i)}<p>已合并到 Merged into <a href="/#/incident/${encodeURIComponent(i.mergedInto)}">${escapeHtml(i.mergedInto)}</a>：请在该事件中处置 / work on that one.</p>`);
+    }
     if (i.status === 'resolved' || i.status === 'false_alarm') {
       return page('info', '事件已关闭 Incident closed', `${incidentLine(i)}<p>状态 Status: <b>${escapeHtml(i.status === 'resolved' ? '已解决 resolved' : '误报 false alarm')}</b> · ${at(i.closedAt)}</p>`);
     }

@@ -117,6 +117,22 @@ describe('the acknowledge page', () => {
   });
 });
 
+describe('a merged incident', () => {
+  it('points to the incident it was merged into instead of asking', async () => {
+    const db = openDb(':memory:');
+    insertIncident(db, 'inc-30');
+    insertIncident(db, 'inc-31');
+    db.prepare("UPDATE incidents SET merged_into = 'inc-30', status = 'resolved' WHERE id = 'inc-31'").run();
+    const app = await serve(db);
+    try {
+      const html = await (await fetch(app.link('inc-31'))).text();
+      expect(html).toContain('<h1>事件已合并 Incident merged</h1>');
+      expect(html).toContain('<a href="/#/incident/inc-30">inc-30</a>');
+      expect(html).not.toContain('<form');
+    } finally { app.close(); }
+  });
+});
+
 describe('FLAREWATCH_TZ', () => {
   it('the page shows times in the configured zone', async () => {
     const db = openDb(':memory:');
