@@ -127,7 +127,7 @@ export function messageParts(n: Notification): MessageParts {
   const post = top ? {
     text: truncateChars(postBody(top.text, title), POST_MAX_CHARS),
     author: top.author ? truncateChars(oneLine(top.author), 40) : null,
-    source: top.key.includes(':') ? top.key.slice(0, top.key.indexOf(':')) : null,
+    source: top.key.includes(':') ? sourceName(top.key.slice(0, top.key.indexOf(':')), MESSAGE_LANG) : null,
     reposts: top.reposts,
     url: safeUrl(top.url),
   } : null;

@@ -50,7 +50,7 @@ describe('IM messages for a Chinese P1 alert, per vendor', () => {
     const md = wecomMarkdown(p1());
     expect(md).toBe([
       `<font color="warning">【P1 危机】</font>**云雀乳业 (yunque) 酸奶 inc-2 批次 +8.8k/h *紧急* _通报_ [实锤] <${Z}b>加粗<${Z}/b> @${Z}all**`,
-      `> “喝了两盒全家上吐下泻 [点我]${Z}(http://evil.example/x) <${Z}font color="warning">假<${Z}/font> <${Z}@${Z}all> @${Z}all *${Z}*快转*${Z}* 1+1” — 小林_(受害者) · tieba · 转发 8,800 [原帖 Post](https://tieba.baidu.com/p/77)`,
+      `> “喝了两盒全家上吐下泻 [点我]${Z}(http://evil.example/x) <${Z}font color="warning">假<${Z}/font> <${Z}@${Z}all> @${Z}all *${Z}*快转*${Z}* 1+1” — 小林_(受害者) · 贴吧 · 转发 8,800 [原帖 Post](https://tieba.baidu.com/p/77)`,
       '风险 Risk **87**：转发 +8.8k/小时；严重性：住院（安全/健康）；负面占 100%（共 27 条）',
       '预测 Forecast：24h 转发 2,300 (1,600–3,300)',
       '来源 Sources：贴吧、微博 · 2 帖 posts · 主题 Topic 云雀乳业 (yunque)',
@@ -69,7 +69,7 @@ describe('IM messages for a Chinese P1 alert, per vendor', () => {
     const md = dingtalkMarkdown(n);
     expect(md).toBe([
       `#### 【P1 危机】云雀乳业 (yunque) 酸奶 inc-2 批次 +8.8k/h *紧急* _通报_ [实锤] <${Z}b>加粗<${Z}/b> @${Z}all`,
-      `> “喝了两盒全家上吐下泻 [点我]${Z}(http://evil.example/x) <${Z}font color="warning">假<${Z}/font> <${Z}@${Z}all> @${Z}all *${Z}*快转*${Z}* 1+1” — 小林_(受害者) · tieba · 转发 8,800 [原帖 Post](https://tieba.baidu.com/p/77)`,
+      `> “喝了两盒全家上吐下泻 [点我]${Z}(http://evil.example/x) <${Z}font color="warning">假<${Z}/font> <${Z}@${Z}all> @${Z}all *${Z}*快转*${Z}* 1+1” — 小林_(受害者) · 贴吧 · 转发 8,800 [原帖 Post](https://tieba.baidu.com/p/77)`,
       '风险 Risk **87**：转发 +8.8k/小时；严重性：住院（安全/健康）；负面占 100%（共 27 条）',
       '预测 Forecast：24h 转发 2,300 (1,600–3,300)',
       '来源 Sources：贴吧、微博 · 2 帖 posts · 主题 Topic 云雀乳业 (yunque)',
@@ -85,7 +85,7 @@ describe('IM messages for a Chinese P1 alert, per vendor', () => {
       config: { wide_screen_mode: true },
       header: { template: 'red', title: { tag: 'plain_text', content: `【P1 危机】${TITLE} · 舆情` } },
       elements: [
-        { tag: 'div', text: { tag: 'plain_text', content: `“${POST}”\n— 小林_(受害者) · tieba · 转发 8,800` } },
+        { tag: 'div', text: { tag: 'plain_text', content: `“${POST}”\n— 小林_(受害者) · 贴吧 · 转发 8,800` } },
         { tag: 'div', text: { tag: 'plain_text', content: [
           '风险 Risk 87：转发 +8.8k/小时；严重性：住院（安全/健康）；负面占 100%（共 27 条）',
           '预测 Forecast：24h 转发 2,300 (1,600–3,300)',
@@ -108,7 +108,7 @@ describe('IM messages for a Chinese P1 alert, per vendor', () => {
       attachments: [{
         color: '#d32f2f',
         blocks: [
-          { type: 'section', text: { type: 'plain_text', emoji: false, text: `“${POST}”\n— 小林_(受害者) · tieba · 转发 8,800` } },
+          { type: 'section', text: { type: 'plain_text', emoji: false, text: `“${POST}”\n— 小林_(受害者) · 贴吧 · 转发 8,800` } },
           { type: 'section', text: { type: 'plain_text', emoji: false, text: [
             '风险 Risk 87：转发 +8.8k/小时；严重性：住院（安全/健康）；负面占 100%（共 27 条）',
             '预测 Forecast：24h 转发 2,300 (1,600–3,300)',
@@ -128,7 +128,7 @@ describe('IM messages for a Chinese P1 alert, per vendor', () => {
     expect(renderText(n)).toBe([
       `【P1 危机】${TITLE}`,
       `“${POST}”`,
-      '— 小林_(受害者) · tieba · 转发 8,800',
+      '— 小林_(受害者) · 贴吧 · 转发 8,800',
       'https://tieba.baidu.com/p/77',
       '风险 Risk 87：转发 +8.8k/小时；严重性：住院（安全/健康）；负面占 100%（共 27 条）',
       '预测 Forecast：24h 转发 2,300 (1,600–3,300)',
