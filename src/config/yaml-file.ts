@@ -2,7 +2,7 @@
 // names the file, the line and a hint ("rules/topics/acme.yaml line 4: unknown field 'qeury'
 // (did you mean 'query'?)").
 import { readFileSync } from 'node:fs';
-import { parseDocument, isMap, isSeq, LineCounter, type Document, type Node } from 'yaml';
+import { parseDocument, isMap, isSeq, LineCounter, Parser, type Document, type Node, type YAMLError } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError } from '../core/errors.js';
 
@@ -52,15 +52,70 @@ export function lineOf(doc: Document, lines: LineCounter, path: (string | number
   return lines.linePos(n.range[0]).line;
 }
 
+/** A quoted scalar's source ends with its closing quote (not an escaped one). */
+function quoteCloses(source: string): boolean {
+  const q = source[0];
+  const body = source.trimEnd();
+  if (body.length < 2 || !body.endsWith(q)) return false;
+  if (q === "'") return true; // '' inside single quotes is an escaped quote, but the scalar still ends on a quote
+  return (/\\*$/.exec(body.slice(0, -1))?.[0].length ?? 0) % 2 === 0;
+}
+
+/** Offset of the first quoted scalar or flow collection ([...], {...}) the text never closes, or null. */
+function firstUnclosed(text: string): number | null {
+  let best: number | null = null;
+  const visit = (node: unknown): void => {
+    if (!node || typeof node !== 'object') return;
+    if (Array.isArray(node)) { for (const n of node) visit(n); return; }
+    const t = node as { type?: string; offset?: number; source?: string; end?: { type?: string }[] };
+    if (typeof t.offset === 'number') {
+      const quote = (t.type === 'double-quoted-scalar' || t.type === 'single-quoted-scalar') && typeof t.source === 'string' && !quoteCloses(t.source);
+      const flow = t.type === 'flow-collection' && !(t.end ?? []).some((e) => e.type === 'flow-map-end' || e.type === 'flow-seq-end');
+      if ((quote || flow) && (best === null || t.offset < best)) best = t.offset;
+    }
+    for (const v of Object.values(node)) if (v && typeof v === 'object') visit(v);
+  };
+  for (const token of new Parser().parse(text)) visit(token);
+  return best;
+}
+
+/**
+ * The 1-based line a person must fix for the parser's first error. The parser places some errors
+ * where the construct it was reading began, which is not where the mistake is: a line indented
+ * under a plain value (`query: b` then `  x: 1`) is reported at the value, one line early; an
+ * unclosed quote or bracket is reported past the last line, or where the next key is found inside
+ * it. Those are moved to the indented line and to the opening quote or bracket.
+ */
+export function yamlErrorLine(text: string, lines: LineCounter, errors: readonly YAMLError[]): number | null {
+  const first = errors[0];
+  if (!first?.pos) return null;
+  const start = first.pos[0];
+  const contentEnd = text.trimEnd().length;
+  if (start >= contentEnd || first.code === 'BAD_INDENT' || first.code === 'MISSING_CHAR') {
+    const open = firstUnclosed(text);
+    if (open !== null && open <= start) return lines.linePos(open).line;
+    if (start >= contentEnd) return lines.linePos(Math.max(0, contentEnd - 1)).line;
+  }
+  // the errors raised at the same place, and how far the construct they complain about runs
+  const end = Math.max(...errors.filter((e) => e.pos?.[0] === start).map((e) => e.pos[1]));
+  const nl = text.indexOf('\n', start);
+  if (nl >= 0 && nl + 1 < end) {
+    const indent = (at: number) => /^[ \t]*/.exec(text.slice(at))![0].length;
+    const lineStart = text.lastIndexOf('\n', start - 1) + 1;
+    if (indent(nl + 1) > indent(lineStart)) return lines.linePos(nl + 1).line;
+  }
+  return lines.linePos(start).line;
+}
+
 /** Parse YAML text into a document, throwing ConfigError on syntax errors. */
 export function parseYamlText(file: string, text: string): { doc: Document; lines: LineCounter } {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length) {
     const e = doc.errors[0];
-    const line = e.linePos?.[0]?.line ?? null;
-    throw new ConfigError(file, line, `YAML syntax error: ${e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`,
-      'check indentation (spaces, not tabs) and that every "key: value" has a space after the colon');
+    const more = doc.errors.length - 1;
+    throw new ConfigError(file, yamlErrorLine(text, lines, doc.errors), `YAML syntax error: ${e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`,
+      `check indentation (spaces, not tabs) and that every "key: value" has a space after the colon${more ? `; ${more} more problem${more > 1 ? 's' : ''} may follow from this one` : ''}`);
   }
   // some mistakes only show when the document is turned into values (an alias to a missing anchor)
   try {

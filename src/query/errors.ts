@@ -1,9 +1,16 @@
-// QuerySyntaxError: a watch-topic query that does not parse. Carries the 1-based column and
-// renders the query with a caret under that column, so a PR manager can see and fix the spot.
+// QuerySyntaxError: a watch-topic query that does not parse. Carries the 1-based column (in
+// characters), a stable code for the kind of problem (the dashboard words it in the reader's
+// language) and renders the query with a caret under that column, so a PR manager can see and fix
+// the spot.
 import { UserError } from '../core/errors.js';
 
 /** East Asian wide characters take two terminal cells; pad with an ideographic space under them. */
-const WIDE = /[\u1100-\u115f\u2e80-\u303e\u3040-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/u;
+const WIDE = /[\u1100-\u115f\u2e80-\u303e\u3040-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\u{20000}-\u{3fffd}]/u;
+
+/** What went wrong, as a stable identifier (the message is English; interfaces translate the code). */
+export type QueryProblem = 'empty-query' | 'unmatched-paren' | 'unclosed-paren' | 'expected-term' | 'unexpected' | 'missing-left'
+  | 'near-operand' | 'bad-near' | 'near-too-far' | 'unterminated-phrase' | 'empty-phrase' | 'lone-minus' | 'unknown-field'
+  | 'field-value' | 'nested-field' | 'empty-term' | 'control-char' | 'too-deep';
 
 function caretLine(src: string, column: number): string {
   const chars = [...src];
@@ -36,6 +43,7 @@ export class QuerySyntaxError extends UserError {
     readonly column: number,
     readonly problem: string,
     hint?: string,
+    readonly code: QueryProblem | null = null,
   ) {
     // first line is the problem alone: config loaders show it next to "file line N"
     super(`${problem}\n  ${printable(query)}\n  ${caretLine(printable(query), column)}`, hint);

@@ -6,7 +6,7 @@
 //   primary := term | "phrase" | ( or ) | field:primary   field = source | author | title
 import { normalizeForMatch } from '../text/normalize.js';
 import type { QueryNode, TermField, TermNode } from './ast.js';
-import { QuerySyntaxError, columnOf } from './errors.js';
+import { QuerySyntaxError, columnOf, type QueryProblem } from './errors.js';
 import { tokenize, type Token } from './tokenizer.js';
 
 const MAX_DEPTH = 64;
@@ -33,19 +33,19 @@ class Parser {
   }
 
   parse(): QueryNode {
-    if (this.peek().kind === 'eof') this.fail(0, 'empty query', 'write at least one term, e.g. 星河乳业 OR "Xinghe Dairy"');
+    if (this.peek().kind === 'eof') this.fail(0, 'empty query', 'write at least one term, e.g. 星河乳业 OR "Xinghe Dairy"', 'empty-query');
     const node = this.parseOr();
     const t = this.peek();
-    if (t.kind === 'rparen') this.fail(t.index, "unmatched ')'", "remove it or add the matching '(' before it");
-    if (t.kind !== 'eof') this.fail(t.index, `unexpected ${DESCRIBE[t.kind]}`);
+    if (t.kind === 'rparen') this.fail(t.index, "unmatched ')'", "remove it or add the matching '(' before it", 'unmatched-paren');
+    if (t.kind !== 'eof') this.fail(t.index, `unexpected ${DESCRIBE[t.kind]}`, undefined, 'unexpected');
     return node;
   }
 
   private peek(): Token { return this.toks[this.pos]; }
   private next(): Token { return this.toks[this.pos++]; }
 
-  private fail(index: number, problem: string, hint?: string): never {
-    throw new QuerySyntaxError(this.src, columnOf(this.src, index), problem, hint);
+  private fail(index: number, problem: string, hint: string | undefined, code: QueryProblem): never {
+    throw new QuerySyntaxError(this.src, columnOf(this.src, index), problem, hint, code);
   }
 
   private startsOperand(t: Token): boolean {
@@ -56,7 +56,7 @@ class Parser {
     const t = this.peek();
     if (this.startsOperand(t)) return;
     this.fail(t.index, `expected a term after ${after}, found ${DESCRIBE[t.kind]}`,
-      t.kind === 'eof' ? `finish the query or remove the trailing ${after}` : undefined);
+      t.kind === 'eof' ? `finish the query or remove the trailing ${after}` : undefined, 'expected-term');
   }
 
   private parseOr(): QueryNode {
@@ -74,9 +74,9 @@ class Parser {
   private checkOperandStart(): void {
     const t = this.peek();
     if (t.kind === 'and' || t.kind === 'or' || t.kind === 'near')
-      this.fail(t.index, `${DESCRIBE[t.kind]} needs a term on its left`, 'put a term before it, or quote it to search for the word itself');
-    if (t.kind === 'rparen') this.fail(t.index, "empty or unmatched ')'", "put a term between '(' and ')', or remove the ')'");
-    if (t.kind === 'eof') this.fail(t.index, 'expected a term, found the end of the query');
+      this.fail(t.index, `${DESCRIBE[t.kind]} needs a term on its left`, 'put a term before it, or quote it to search for the word itself', 'missing-left');
+    if (t.kind === 'rparen') this.fail(t.index, "empty or unmatched ')'", "put a term between '(' and ')', or remove the ')'", 'unmatched-paren');
+    if (t.kind === 'eof') this.fail(t.index, 'expected a term, found the end of the query', undefined, 'expected-term');
   }
 
   private parseAnd(): QueryNode {
@@ -95,7 +95,7 @@ class Parser {
   }
 
   private enter(index: number): void {
-    if (++this.depth > MAX_DEPTH) this.fail(index, `query nested more than ${MAX_DEPTH} levels deep`, 'simplify the parentheses and NOTs');
+    if (++this.depth > MAX_DEPTH) this.fail(index, `query nested more than ${MAX_DEPTH} levels deep`, 'simplify the parentheses and NOTs', 'too-deep');
   }
 
   private parseUnary(): QueryNode {
@@ -117,12 +117,12 @@ class Parser {
       const t = this.peek();
       if (t.kind !== 'term' && t.kind !== 'field' && t.kind !== 'lparen')
         this.fail(t.index, `expected a term after NEAR/${op.distance}, found ${DESCRIBE[t.kind]}`,
-          'NEAR joins two terms or phrases, e.g. 牛奶 NEAR/5 异物');
+          'NEAR joins two terms or phrases, e.g. 牛奶 NEAR/5 异物', 'near-operand');
       const right = this.parsePrimary();
       for (const [side, idx] of [[left, op.index], [right, t.index]] as const)
         if (!positional(side))
           this.fail(idx, 'NEAR needs terms or phrases on both sides',
-            'source:/author: filters and NOT have no position in the text; use AND for them');
+            'source:/author: filters and NOT have no position in the text; use AND for them', 'near-operand');
       left = { kind: 'near', left, right, distance: op.distance };
     }
     return left;
@@ -139,29 +139,29 @@ class Parser {
         const close = this.peek();
         if (close.kind !== 'rparen')
           this.fail(close.index, `expected ')' to close the '(' at column ${columnOf(this.src, t.index)}, found ${DESCRIBE[close.kind]}`,
-            "add the missing ')'");
+            "add the missing ')'", 'unclosed-paren');
         this.next();
         return node;
       }
       case 'field': {
-        if (this.field !== 'any') this.fail(t.index, `${t.name}: inside a ${this.field}: group`, 'a field filter cannot be nested in another');
+        if (this.field !== 'any') this.fail(t.index, `${t.name}: inside a ${this.field}: group`, 'a field filter cannot be nested in another', 'nested-field');
         const v = this.peek();
         if (v.index !== t.end || (v.kind !== 'term' && v.kind !== 'lparen'))
           this.fail(t.end, `${t.name}: needs a value right after the colon`,
-            `e.g. ${t.name === 'source' ? 'source:weibo' : t.name === 'author' ? 'author:"某某"' : 'title:召回'} (no space after ':')`);
+            `e.g. ${t.name === 'source' ? 'source:weibo' : t.name === 'author' ? 'author:"某某"' : 'title:召回'} (no space after ':')`, 'field-value');
         if (v.kind === 'term') { this.next(); return this.term(v, t.name); }
         this.field = t.name;
         try { return this.parsePrimary(); } finally { this.field = 'any'; }
       }
       default:
-        return this.fail(t.index, `expected a term, found ${DESCRIBE[t.kind]}`);
+        return this.fail(t.index, `expected a term, found ${DESCRIBE[t.kind]}`, undefined, 'expected-term');
     }
   }
 
   private term(t: Extract<Token, { kind: 'term' }>, field: TermField): TermNode {
     const raw = t.text;
     const value = field === 'source' ? raw.trim().toLowerCase() : normalizeForMatch(raw);
-    if (value === '') this.fail(t.index, 'this term is empty after normalization', 'remove it or write a real word');
+    if (value === '') this.fail(t.index, 'this term is empty after normalization', 'remove it or write a real word', 'empty-term');
     return { kind: 'term', field, value, raw, phrase: t.quoted, column: columnOf(this.src, t.index) };
   }
 }

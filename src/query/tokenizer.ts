@@ -1,7 +1,7 @@
 // Tokenizer for the watch-topic query language: terms, "quoted phrases" (with \" and \\ escapes),
 // ( ), the upper-case operators AND / OR / NOT / NEAR/n, a leading `-` (NOT), and the field
 // prefixes source: author: title:. Lower-case "and"/"or" are plain terms.
-import { QuerySyntaxError, columnOf } from './errors.js';
+import { QuerySyntaxError, columnOf, type QueryProblem } from './errors.js';
 
 export type FieldName = 'source' | 'author' | 'title';
 export const FIELDS: readonly FieldName[] = ['source', 'author', 'title'];
@@ -36,13 +36,13 @@ function editDistance(a: string, b: string): number {
 
 export function tokenize(src: string): Token[] {
   const out: Token[] = [];
-  const fail = (index: number, problem: string, hint?: string): never => {
-    throw new QuerySyntaxError(src, columnOf(src, index), problem, hint);
+  const fail = (index: number, problem: string, hint: string, code: QueryProblem): never => {
+    throw new QuerySyntaxError(src, columnOf(src, index), problem, hint, code);
   };
   const control = CONTROL.exec(src);
   if (control) {
     const code = control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0');
-    fail(control.index, `control character U+${code} in the query`, 'remove it: a query is plain text');
+    fail(control.index, `control character U+${code} in the query`, 'remove it: a query is plain text', 'control-char');
   }
   let i = 0;
   while (i < src.length) {
@@ -60,8 +60,8 @@ export function tokenize(src: string): Token[] {
         if (src[j] === '\\' && (src[j + 1] === '"' || src[j + 1] === '\\')) { text += src[j + 1]; j += 2; }
         else { text += src[j]; j++; }
       }
-      if (j >= src.length) fail(i, 'unterminated quoted phrase', 'close the phrase with another " (write \\" for a quote inside it)');
-      if (text.trim() === '') fail(i, 'empty quoted phrase', 'put the words to search for between the quotes, or remove them');
+      if (j >= src.length) fail(i, 'unterminated quoted phrase', 'close the phrase with another " (write \\" for a quote inside it)', 'unterminated-phrase');
+      if (text.trim() === '') fail(i, 'empty quoted phrase', 'put the words to search for between the quotes, or remove them', 'empty-phrase');
       out.push({ kind: 'term', text, quoted: true, index: i, end: j + 1 });
       i = j + 1;
       continue;
@@ -69,7 +69,7 @@ export function tokenize(src: string): Token[] {
     if (c === '-') {
       const next = src[i + 1];
       if (next === undefined || SPACE.test(next) || next === ')')
-        fail(i, "a lone '-' excludes nothing", 'write -word with no space to exclude a word, or "-" in quotes to search for a dash');
+        fail(i, "a lone '-' excludes nothing", 'write -word with no space to exclude a word, or "-" in quotes to search for a dash', 'lone-minus');
       out.push({ kind: 'minus', index: i, end: i + 1 });
       i++;
       continue;
@@ -84,9 +84,9 @@ export function tokenize(src: string): Token[] {
     }
     if (word === 'NEAR' || word.startsWith('NEAR/')) {
       const m = /^NEAR\/(\d{1,6})$/.exec(word);
-      if (!m) fail(i, `'${word}' is not a valid NEAR operator`, 'write NEAR/n with the distance in characters, e.g. 召回 NEAR/5 牛奶');
+      if (!m) fail(i, `'${word}' is not a valid NEAR operator`, 'write NEAR/n with the distance in characters, e.g. 召回 NEAR/5 牛奶', 'bad-near');
       const distance = Number(m![1]);
-      if (distance > MAX_NEAR) fail(i, `NEAR distance ${distance} is too large`, `use at most NEAR/${MAX_NEAR}, or AND for "anywhere in the text"`);
+      if (distance > MAX_NEAR) fail(i, `NEAR distance ${distance} is too large`, `use at most NEAR/${MAX_NEAR}, or AND for "anywhere in the text"`, 'near-too-far');
       out.push({ kind: 'near', distance, index: i, end: j });
       i = j;
       continue;
@@ -102,7 +102,7 @@ export function tokenize(src: string): Token[] {
       }
       if (/^[a-z]+$/i.test(name) && !URL_SCHEMES.has(lower)) {
         const guess = FIELDS.find((f) => editDistance(lower, f) <= 2);
-        if (guess) fail(i, `unknown field '${name}:'`, `did you mean ${guess}:? To search for the text itself, put it in quotes: "${word}"`);
+        if (guess) fail(i, `unknown field '${name}:'`, `did you mean ${guess}:? To search for the text itself, put it in quotes: "${word}"`, 'unknown-field');
       }
     }
     out.push({ kind: 'term', text: word, quoted: false, index: i, end: j });

@@ -13,6 +13,7 @@ import { opsRoutes } from './routes/ops-routes.js';
 import { postRoutes } from './routes/post-routes.js';
 import { rulesRoutes } from './routes/rules-routes.js';
 import { userRoutes } from './routes/user-routes.js';
+import { tokenRoutes } from './routes/token-routes.js';
 import { sourceRoutes } from './routes/source-routes.js';
 import { settingsRoutes } from './routes/settings-routes.js';
 import { evidenceRoutes } from './routes/evidence-routes.js';
@@ -52,6 +53,7 @@ export function createApp(deps: AppDeps): express.Express {
   api.use(postRoutes(deps));
   api.use(rulesRoutes(deps));
   api.use(userRoutes(deps));
+  api.use(tokenRoutes(deps));
   api.use(sourceRoutes(deps));
   api.use(settingsRoutes(deps));
   api.use(evidenceRoutes(deps));

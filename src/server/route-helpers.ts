@@ -22,7 +22,8 @@ export class HttpNotFound extends Error { override name = 'HttpNotFound'; }
 /** Answer a known error class with 4xx and a hint; anything else is rethrown to the 500 handler. */
 export function sendError(res: Response, e: unknown): void {
   if (e instanceof ConfigError) return void res.status(422).json({ error: e.message.split('\n')[0], file: e.file, line: e.line, hint: e.hint ?? null });
-  if (e instanceof QuerySyntaxError) return void res.status(400).json({ error: e.message, column: (e as { column?: number }).column ?? null });
+  // the query's syntax error: `column` counts characters of `query` from 1; `code` names the problem for translation
+  if (e instanceof QuerySyntaxError) return void res.status(400).json({ error: e.message, column: e.column, code: e.code, problem: e.problem, query: e.query, hint: e.hint ?? null });
   if (e instanceof SearchInputError) return void res.status(400).json({ error: e.message, hint: e.hint });
   if (e instanceof HttpNotFound || e instanceof NotFoundError) return void res.status(404).json({ error: e.message.split('\n')[0] });
   if (e instanceof ConflictError) return void res.status(409).json({ error: e.message.split('\n')[0], hint: e.hint ?? null });

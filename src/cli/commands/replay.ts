@@ -1,10 +1,13 @@
 // `flarewatch replay --rules DIR --in observations.jsonl --out alerts.jsonl [--db FILE] [--notify]`:
-// the whole pipeline on a fresh database, its clock driven by the observations' `at`.
+// the whole pipeline on a fresh database, its clock driven by the observations' `at`. Malformed
+// lines are reported by number and skipped; a run that could read no observation at all (an empty
+// file, or every line malformed) fails with exit code 2.
 import { existsSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Command } from '../command.js';
 import { requireOpt } from '../command.js';
+import { UserError } from '../../core/errors.js';
 import { openDb } from '../../db/connection.js';
 import { readLines, jsonlWriter } from '../../core/jsonl.js';
 import { parseObservationLine, ObservationError, type Observation } from '../../core/observation.js';
@@ -98,6 +101,19 @@ const command: Command = {
       }
       batch.push(o);
       if (batch.length >= 5000) flush();
+    }
+    if (total === 0) {
+      // nothing to replay: an empty file, or every line malformed; that is a failed run, not zero alerts
+      db.exec('COMMIT');
+      await writer.close();
+      progress.done();
+      if (bad > 20) io.stderr.write(`replay: ${bad - 20} more malformed lines not shown\n`);
+      await notifier?.stop();
+      db.close();
+      if (tmp) rmSync(tmp, { recursive: true, force: true });
+      throw new UserError(bad ? `replay: no observation could be read from ${input}: all ${bad} non-empty lines are malformed (see above); nothing was replayed`
+        : `replay: ${input} holds no observations; nothing was replayed`,
+      'each line must be one JSON observation with at least at, source, kind, id and text (contracts.md §1)');
     }
     flush();
     if (clock > -Infinity) pipeline.evaluate(new Date(clock));

@@ -7,6 +7,7 @@ import { UserError } from '../../core/errors.js';
 export type Role = 'admin' | 'analyst' | 'viewer';
 export const ROLES: readonly Role[] = ['admin', 'analyst', 'viewer'];
 export interface User { id: number; username: string; role: Role }
+export interface ApiTokenInfo { id: number; name: string; role: string; createdAt: string; lastUsedAt: string | null }
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
@@ -91,6 +92,26 @@ export class UserRepo {
     const token = `fw_${randomBytes(24).toString('base64url')}`;
     this.db.prepare('INSERT INTO api_tokens (name, token_hash, role, created_at) VALUES (?, ?, ?, ?)').run(name, sha256(token), role, now.toISOString());
     return token;
+  }
+
+  /** API tokens without their secrets (only a hash is stored), oldest first. */
+  listTokens(): ApiTokenInfo[] {
+    return (this.db.prepare('SELECT id, name, role, created_at, last_used_at FROM api_tokens ORDER BY id').all() as Record<string, unknown>[])
+      .map((r) => ({ id: Number(r.id), name: String(r.name), role: String(r.role), createdAt: String(r.created_at), lastUsedAt: (r.last_used_at as string | null) ?? null }));
+  }
+
+  /**
+   * Revoke (delete) an API token by id or by name; it stops working at once. A name held by several
+   * tokens is refused with their ids. Returns the revoked token, or null when none matches.
+   */
+  revokeToken(ref: string | number): ApiTokenInfo | null {
+    const all = this.listTokens();
+    const byId = typeof ref === 'number' || /^\d+$/.test(ref) ? all.find((t) => t.id === Number(ref)) : undefined;
+    const hits = byId ? [byId] : all.filter((t) => t.name === String(ref));
+    if (hits.length > 1) throw new UserError(`${hits.length} tokens are named '${String(ref)}' (ids ${hits.map((t) => t.id).join(', ')})`, 'revoke one by its id');
+    if (!hits.length) return null;
+    this.db.prepare('DELETE FROM api_tokens WHERE id = ?').run(hits[0].id);
+    return hits[0];
   }
 
   tokenRole(token: string, now: Date): { name: string; role: string } | null {
