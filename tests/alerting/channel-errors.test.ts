@@ -105,8 +105,8 @@ describe('signatures as the vendors document them', () => {
 });
 
 describe('registry', () => {
-  it('has the six channels and refuses duplicates', () => {
-    expect(CHANNELS.map((c) => c.type).sort()).toEqual(['dingtalk', 'email', 'feishu', 'slack', 'webhook', 'wecom']);
+  it('has the ten channels and refuses duplicates', () => {
+    expect(CHANNELS.map((c) => c.type).sort()).toEqual(['bark', 'dingtalk', 'email', 'feishu', 'gotify', 'ntfy', 'slack', 'telegram', 'webhook', 'wecom']);
     expect(() => buildRegistry([webhookChannel, webhookChannel])).toThrow(/registered twice/);
   });
 });

@@ -7,6 +7,10 @@ import { dingtalkChannel } from './dingtalk.js';
 import { feishuChannel } from './feishu.js';
 import { slackChannel } from './slack.js';
 import { webhookChannel } from './webhook.js';
+import { telegramChannel } from './telegram.js';
+import { ntfyChannel } from './ntfy.js';
+import { barkChannel } from './bark.js';
+import { gotifyChannel } from './gotify.js';
 
 export function buildRegistry(list: ChannelDefinition<any>[]): ReadonlyMap<string, ChannelDefinition<unknown>> {
   const map = new Map<string, ChannelDefinition<unknown>>();
@@ -17,7 +21,10 @@ export function buildRegistry(list: ChannelDefinition<any>[]): ReadonlyMap<strin
   return map;
 }
 
-export const CHANNELS: readonly ChannelDefinition<any>[] = [emailChannel, wecomChannel, dingtalkChannel, feishuChannel, slackChannel, webhookChannel];
+export const CHANNELS: readonly ChannelDefinition<any>[] = [
+  emailChannel, wecomChannel, dingtalkChannel, feishuChannel, slackChannel, webhookChannel,
+  telegramChannel, ntfyChannel, barkChannel, gotifyChannel,
+];
 export const CHANNEL_REGISTRY = buildRegistry([...CHANNELS]);
 
 export function getChannel(type: string): ChannelDefinition<unknown> | undefined {
