@@ -80,12 +80,18 @@ function shell(): void {
     return h('label', { className: 'toggle', for: `pref-${name}` }, box, label);
   };
   const { key } = parseHash();
-  const nav = h('nav', { 'aria-label': t('appName') }, h('ul', null, ROUTES.filter((r) => r.nav && hasRole(u, r.role)).map((r) =>
+  const nav = h('nav', { 'aria-label': t('appName'), id: 'main-nav' }, h('ul', null, ROUTES.filter((r) => r.nav && hasRole(u, r.role)).map((r) =>
     h('li', null, h('a', { href: `#/${r.key}`, 'aria-current': r.key === key || (key === 'incident' && r.key === 'incidents') ? 'page' : null, 'data-nav': r.key }, t(r.key))))));
+  // on a phone (under 600 px, app.css) the navigation and tools fold behind this button
+  const menu = h('button', { type: 'button', className: 'menu-toggle', id: 'menu-toggle', 'aria-expanded': 'false', 'aria-controls': 'main-nav' }, `☰ ${t('menu')}`);
+  menu.addEventListener('click', () => {
+    const open = document.querySelector('header.top')!.classList.toggle('menu-open');
+    menu.setAttribute('aria-expanded', String(open));
+  });
   mount(app,
     h('a', { href: '#main', className: 'skip' }, t('skip')),
     h('header', { className: 'top' },
-      h('span', { className: 'brand' }, t('appName')), nav,
+      h('span', { className: 'brand' }, t('appName')), menu, nav,
       h('div', { className: 'top-tools' },
         toggle('sound', t('sound')), toggle('flash', t('titleFlash')),
         h('button', { type: 'button', className: 'link', id: 'lang-switch', on: { click: () => { setLang(lang() === 'zh' ? 'en' : 'zh'); shell(); } } }, t('switchLang')),
@@ -108,6 +114,8 @@ async function route(): Promise<void> {
     const k = a.getAttribute('data-nav');
     if (k === key || (key === 'incident' && k === 'incidents')) a.setAttribute('aria-current', 'page'); else a.removeAttribute('aria-current');
   }
+  document.querySelector('header.top')?.classList.remove('menu-open'); // a chosen page closes the phone menu
+  document.getElementById('menu-toggle')?.setAttribute('aria-expanded', 'false');
   const r = ROUTES.find((x) => x.key === key);
   const root = h('div', { className: 'page', 'data-page': key });
   mount(main, root);
