@@ -8,7 +8,8 @@ import { section, type PageCtx } from '../ctx.js';
 const day = (d: Date) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(d);
 
 export function reportsPage(ctx: PageCtx): void {
-  const from = h('input', { id: 'r-from', type: 'date', value: day(new Date(Date.now() - 7 * 86_400_000)) });
+  // the last seven calendar days, today included (a week: the report is titled 周报)
+  const from = h('input', { id: 'r-from', type: 'date', value: day(new Date(Date.now() - 6 * 86_400_000)) });
   const to = h('input', { id: 'r-to', type: 'date', value: day(new Date(Date.now() + 86_400_000)) });
   const links = h('ul', { className: 'downloads' });
   const refresh = () => {
