@@ -79,8 +79,12 @@ export class SentimentModel {
       const score = Math.tanh(this.out[0] / 2);
       // a gated mixture bands a fixed-share score for neutral (ModelHeader.mixture.neutralShare); the sign stays the score's
       const band = this.bandValue = h.mixture ? Math.tanh(this.out[1] / 2) : score;
-      const label: SentimentLabel = band >= h.neutral.lo && band <= h.neutral.hi ? 'neutral' : score < 0 ? 'negative' : 'positive';
-      return { label, score: round4(score) };
+      // labels and scores agree: a confident gated score is never called neutral, and a neutral
+      // text's score is shrunk towards 0 (its sign, which the two-class reading uses, is kept)
+      const inBand = band >= h.neutral.lo && band <= h.neutral.hi && Math.abs(score) < CONFIDENT_SCORE;
+      const label: SentimentLabel = inBand ? 'neutral' : score < 0 ? 'negative' : 'positive';
+      const shown = inBand ? score * NEUTRAL_SHRINK : score;
+      return { label, score: round4(shown) || (score < 0 ? -0.0001 : 0) };
     }
     // class offsets (a calibrated neutral offset, a prior shift) apply to the label and the score alike
     const o = this.out;
@@ -94,6 +98,11 @@ export class SentimentModel {
     return { label, score: label === 'negative' && !(r < 0) ? -0.0001 : r };
   }
 }
+
+/** a gated two-class score this far from 0 decides the label whatever the neutral band says */
+const CONFIDENT_SCORE = 0.7;
+/** a neutral text's score is scaled by this, so |score| < 0.175 for every neutral label */
+const NEUTRAL_SHRINK = 0.25;
 
 function round4(x: number): number {
   return Math.round(x * 10000) / 10000;

@@ -45,3 +45,17 @@ describe('createTextAnalyzer', () => {
     expect(a.termCategory('not a term')).toBe('other');
   });
 });
+
+describe('labels and scores agree (zh)', async () => {
+  const { createTextAnalyzer } = await import('../../src/text/analyze.js');
+  const a = createTextAnalyzer({ segment: false });
+  it('a confident score is never labelled neutral, and a neutral label has a score near 0', () => {
+    expect(a.analyze({ text: '客服态度很好，问题很快解决了，点赞' }).sentiment.label).toBe('positive');
+    const texts = ['今天去了趟超市', '明天要开会', '这个东西还行吧', '客服回复了，说再等等', '快递到了', '价格一般般，包装普通'];
+    for (const text of texts) {
+      const s = a.analyze({ text }).sentiment;
+      if (s.label === 'neutral') expect(Math.abs(s.score), text).toBeLessThan(0.2);
+      else expect(Math.abs(s.score), text).toBeGreaterThan(0);
+    }
+  });
+});
