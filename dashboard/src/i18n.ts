@@ -56,6 +56,18 @@ const ZH: Record<string, string> = {
   q_unterminated_phrase: '引号没有闭合', q_empty_phrase: '引号中没有内容', q_lone_minus: '单独的减号不排除任何内容，请紧贴要排除的词，如 -广告',
   q_unknown_field: '未知的字段前缀（可用 source: author: title:）', q_field_value: '字段前缀后面缺少值（冒号后不要加空格）', q_nested_field: '字段限定不能嵌套',
   q_empty_term: '这个词规范化后为空', q_control_char: '查询中有控制字符', q_too_deep: '括号或 NOT 嵌套过深',
+  // bulk actions on the incidents list (POST /api/v1/incidents/bulk); {n} etc. are filled in
+  bulkActions: '批量操作', bulkSelected: '已选 {n} 个事件', bulkSetStatus: '设置状态', bulkClear: '取消选择', select: '选择', selectAll: '全选',
+  bulkSummary: '完成 {done} 个，无变化 {unchanged} 个，未执行 {refused} 个', bulkUnchanged: '无变化（本来就是）', bulkOwnerCleared: '已清除负责人',
+  bulkNotFound: '事件不存在', bulkMerged: '已合并到 {id}，请在那个事件上操作', bulkAckClosed: '事件已{status}，需先重新打开（状态改为处置中）', bulkNoTransition: '不能从「{from}」改为「{to}」',
+  // saved searches and highlighted matches on the posts page
+  savedSearches: '已保存的检索', saveSearch: '保存当前检索', searchName: '检索名称', noSavedSearches: '还没有保存的检索', runSearch: '运行', rename: '重命名', delete: '删除',
+  confirmDelete: '确定删除', searchSaved: '检索已保存', searchRenamed: '已重命名', searchDeleted: '已删除', nameRequired: '请先填写名称', queryRequired: '请先输入查询',
+  nameTaken: '已有同名的检索，请换一个名称', matches: '匹配',
+  // the incident brief (GET /api/v1/incidents/:id/brief)
+  brief: '事件简报', briefWhat: '发生了什么', briefWho: '涉及人群', briefSaid: '主要说法', briefHarms: '提到的危害', briefNone: '帖子太少，暂无简报',
+  briefByExtract: '抽取式摘要：从帖子原文中挑选最有代表性的句子', briefByLlm: '由大模型 {model}（{host}）根据帖子撰写，请核对原帖', briefFallback: '大模型未能生成（{reason}），以下为抽取式摘要',
+  briefPosts: '条帖子', briefLoading: '正在生成简报…',
 };
 
 const EN: Record<string, string> = {
@@ -105,6 +117,15 @@ const EN: Record<string, string> = {
   q_unterminated_phrase: 'The quoted phrase is not closed', q_empty_phrase: 'The quotes hold nothing', q_lone_minus: "A lone '-' excludes nothing: write -word",
   q_unknown_field: 'Unknown field prefix (use source: author: title:)', q_field_value: 'The field prefix needs a value right after the colon', q_nested_field: 'Field filters cannot be nested',
   q_empty_term: 'This term is empty after normalization', q_control_char: 'The query holds a control character', q_too_deep: 'Parentheses or NOTs are nested too deeply',
+  bulkActions: 'Bulk actions', bulkSelected: '{n} selected', bulkSetStatus: 'Set status', bulkClear: 'Clear selection', select: 'Select', selectAll: 'Select all',
+  bulkSummary: '{done} done, {unchanged} unchanged, {refused} refused', bulkUnchanged: 'unchanged (already so)', bulkOwnerCleared: 'owner cleared',
+  bulkNotFound: 'no such incident', bulkMerged: 'merged into {id}; act on that one', bulkAckClosed: 'already {status}; reopen it first (status Responding)', bulkNoTransition: 'cannot go from {from} to {to}',
+  savedSearches: 'Saved searches', saveSearch: 'Save this search', searchName: 'Search name', noSavedSearches: 'No saved searches yet', runSearch: 'Run', rename: 'Rename', delete: 'Delete',
+  confirmDelete: 'Confirm delete', searchSaved: 'Search saved', searchRenamed: 'Renamed', searchDeleted: 'Deleted', nameRequired: 'Type a name first', queryRequired: 'Type a query first',
+  nameTaken: 'You already have a search of that name; pick another', matches: 'matches',
+  brief: 'Incident brief', briefWhat: 'What happened', briefWho: 'Who is affected', briefSaid: 'What is being said', briefHarms: 'Harms mentioned', briefNone: 'Too few posts for a brief yet',
+  briefByExtract: 'Extractive: the most representative sentences of the posts, as written', briefByLlm: 'Written by the language model {model} ({host}) from the posts; check the posts', briefFallback: 'The language model did not answer ({reason}); extractive brief below',
+  briefPosts: 'posts', briefLoading: 'Writing the brief…',
 };
 
 let current: Lang = ((): Lang => {

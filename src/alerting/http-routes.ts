@@ -15,6 +15,7 @@ import { listAudit } from '../desk/audit.js';
 import { ConflictError, NotFoundError } from '../desk/errors.js';
 import { acknowledgeIncident, addIncidentNote, assignOwner, getDeskIncident, listFeedback, listIncidentNotes, setIncidentStatus } from '../desk/incident-desk.js';
 import { mergeIncidents, splitIncident } from '../desk/merge-split.js';
+import { applyBulkAction, parseBulkRequest } from '../desk/bulk-actions.js';
 
 // the one-click acknowledge link's router lives in ack-page.ts (its pages, form and style sheet)
 export { createAckLinkRouter, LINK_PREVIEW_UA, type AckLinkRouterDeps } from './ack-page.js';
@@ -113,6 +114,11 @@ export function createAlertingRouter(deps: AlertingRouterDeps): Router {
     } catch (e) { fail(res, e); }
   });
 
+  // several incidents at once: {"ids": [...], "action": "ack" | "assign" (owner) | "status" (status, note?)}; each one's outcome in results
+  r.post('/incidents/bulk', json, (req, res) => {
+    if (!canWrite(req, res)) return;
+    try { res.json(applyBulkAction(db, parseBulkRequest(body(req)), actorOf(req), deps.now())); } catch (e) { fail(res, e); }
+  });
   r.get('/incidents/:id/desk', (req, res) => {
     if (!canRead(req, res)) return;
     try { res.json({ incident: getDeskIncident(db, idParam(req)) }); } catch (e) { fail(res, e); }

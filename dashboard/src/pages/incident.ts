@@ -4,23 +4,16 @@
 import { h, mount, truncate } from '../dom.js';
 import { lang, t } from '../i18n.js';
 import { localizeReason } from '../../../src/i18n/reason-text.js';
-import { api, qs } from '../api.js';
+import { api } from '../api.js';
 import { draw, chartBox } from '../charts.js';
 import { fmtNum, fmtTime } from '../format.js';
 import { busy, section, table, type PageCtx } from '../ctx.js';
-import { alertStateText, incidentCells, incidentHeaders, levelBadge, postCells, postHeaders, statusText, type IncidentRow, type PostRow } from './common.js';
+import { alertStateText, levelBadge, postCells, postHeaders, statusText, type IncidentRow, type PostRow } from './common.js';
 import { mergedNotice, postSelection, regroupFacts, regroupSection, type RegroupInfo } from './incident-regroup.js';
 
 const STATUSES = ['new', 'acknowledged', 'responding', 'resolved', 'false_alarm'];
 
-export async function incidentsPage(ctx: PageCtx): Promise<void> {
-  const status = ctx.query.get('status') ?? 'open';
-  const { incidents } = await api.get<{ incidents: IncidentRow[] }>(`/incidents${qs({ status, limit: 200 })}`);
-  const sel = h('select', { id: 'inc-status', on: { change: () => { location.hash = `#/incidents?status=${encodeURIComponent(sel.value)}`; } } },
-    ['open', ...STATUSES].map((s) => h('option', { value: s, selected: s === status }, s === 'open' ? t('any') : statusText(s))));
-  mount(ctx.root, h('h1', null, t('incidents')), h('label', { for: 'inc-status' }, `${t('status')} `), sel,
-    section(t('incidents'), table(incidentHeaders(), incidents.map(incidentCells), t('incidents'))));
-}
+export { incidentsPage } from './incidents-list.js'; // the list with its bulk actions
 
 interface Detail { incident: IncidentRow & RegroupInfo & { categories: string[] }; posts: PostRow[]; risk: { at: string; risk: number }[]; volume: { bucket: string; posts: number; reposts: number }[]; alerts: { id: number; at: string; level: string; state: string; risk: number }[] }
 interface Note { id: number; at: string; author: string | null; text: string }
