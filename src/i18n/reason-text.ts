@@ -57,10 +57,10 @@ const TEMPLATES: [RegExp, (m: RegExpMatchArray) => string][] = [
   [/^an author with (\S+) followers$/, (m) => `作者粉丝 ${m[1]}`],
   [/^(\d+) negative posts in (.+) vs (\S+) expected$/, (m) => `${duration(m[2])}内负面帖 ${m[1]} 条，常态约 ${m[3]} 条`],
   [/^engagement (\S+)× what the author's reach predicts$/, (m) => `互动量为作者影响力预期的 ${m[1]} 倍`],
-  [/^(.+?) #(\d+)(?: \((new|up (\d+))\))?, heat (\S+)(?: \+(\S+)\/h)?$/, (m) => {
+  [/^(.+?) #(\d+)(?: \((new|up (\d+))\))?(?:, heat (\S+)(?: \+(\S+)\/h)?)?$/, (m) => {
     const list = HOT_LIST_ZH[m[1]] ?? `${m[1].replace(/ hot list$/, '')}热榜`;
     const move = m[3] === 'new' ? '，新上榜' : m[4] ? `，上升 ${m[4]} 位` : '';
-    return `${list}第 ${m[2]} 位${move}，热度 ${m[5]}${m[6] ? `（+${m[6]}/小时）` : ''}`;
+    return `${list}第 ${m[2]} 位${move}${m[5] ? `，热度 ${m[5]}${m[6] ? `（+${m[6]}/小时）` : ''}` : ''}`;
   }],
   [/^(\d+) sources \((.+)\)$/, (m) => `${m[1]} 个来源（${m[2].split(', ').map((x) => sourceName(x, 'zh')).join('、')}）`],
   [/^damped: (\d+)% coordinated copies$/, (m) => `已降权：${m[1]}% 为协同复制内容`],

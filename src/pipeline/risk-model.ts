@@ -119,7 +119,7 @@ export function scoreIncident(f: IncidentFeatures, cfg: RiskConfig, horizonLabel
     const pos = t.rank <= 10 ? 1 : t.rank <= 30 ? 0.8 : 0.6;
     const moving = sat(t.rankGain / 20) * 0.5 + sat(t.heatPerHour / 500_000) * 0.5;
     c.trend = w.trend * pos * (0.6 + 0.4 * moving) * Math.max(gate, 0.35);
-    reasons.push(`${hotListName(t.source)} #${t.rank}${t.entered ? ' (new)' : t.rankGain > 0 ? ` (up ${t.rankGain})` : ''}, heat ${fmtCount(t.heat)}${t.heatPerHour >= 1000 ? ` +${fmtCount(t.heatPerHour)}/h` : ''}`);
+    reasons.push(`${hotListName(t.source)} #${t.rank}${t.entered ? ' (new)' : t.rankGain > 0 ? ` (up ${t.rankGain})` : ''}${t.heat > 0 ? `, heat ${fmtCount(t.heat)}${t.heatPerHour >= 1000 ? ` +${fmtCount(t.heatPerHour)}/h` : ''}` : ''}`);
   } else c.trend = 0;
   if (f.sources.length >= 2) reasons.push(`${f.sources.length} sources (${f.sources.join(', ')})`);
 

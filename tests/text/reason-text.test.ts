@@ -39,3 +39,14 @@ describe('alert reasons in Chinese', () => {
     expect(localizeReason('something new', 'zh-CN')).toBe('something new');
   });
 });
+
+describe('a hot list without heat', () => {
+  it('says nothing about heat rather than "heat 0"', async () => {
+    const { scoreIncident } = await import('../../src/pipeline/risk-model.js');
+    const { defaultRiskConfig } = await import('../../src/config/risk-config.js');
+    const r = scoreIncident({ ...base, trend: { term: 'x', rank: 7, heat: 0, rankGain: 0, heatPerHour: 0, entered: true, source: 'bilibili-hot' } }, defaultRiskConfig());
+    const line = r.reasons.find((x) => x.startsWith('Bilibili hot list'))!;
+    expect(line).toBe('Bilibili hot list #7 (new)');
+    expect(localizeReason(line, 'zh-CN')).toBe('B站热门第 7 位，新上榜');
+  });
+});
