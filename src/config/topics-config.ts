@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { ConfigError } from '../core/errors.js';
 import { lineOf, objectKeys, parseYamlText, validateYamlText } from './yaml-file.js';
 
-export const RESERVED_RULE_FILES = new Set(['alerting', 'severity', 'risk', 'sources', 'reports', 'settings']);
+export const RESERVED_RULE_FILES = new Set(['alerting', 'severity', 'danger', 'risk', 'sources', 'reports', 'settings']);
 
 export const topicSchema = z.object({
   id: z.string().regex(/^[\w.-]+$/, 'use letters, digits, "-", "_" or "." only').max(64),

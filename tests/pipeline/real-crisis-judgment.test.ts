@@ -164,3 +164,11 @@ describe('every hot list, not only Weibo', () => {
     }
   });
 });
+
+describe('the shipped rules folder', () => {
+  it('loads as topics without taking danger.yaml (or any other config file) for a topic', async () => {
+    const { loadTopics } = await import('../../src/config/topics-config.js');
+    const topics = loadTopics('rules');
+    expect(topics.map((t) => t.file).some((f) => /danger|severity|risk|alerting|sources|reports/.test(f))).toBe(false);
+  });
+});
