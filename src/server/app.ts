@@ -11,6 +11,7 @@ import { readRoutes } from './routes/read-routes.js';
 import { liveRoutes } from './routes/live-routes.js';
 import { opsRoutes } from './routes/ops-routes.js';
 import { postRoutes } from './routes/post-routes.js';
+import { savedSearchRoutes } from './routes/saved-search-routes.js';
 import { rulesRoutes } from './routes/rules-routes.js';
 import { userRoutes } from './routes/user-routes.js';
 import { tokenRoutes } from './routes/token-routes.js';
@@ -51,6 +52,7 @@ export function createApp(deps: AppDeps): express.Express {
   api.use(createAlertingRouter({ db: deps.db, notifier: deps.notifier, secret: deps.secret, now: deps.now })); // the desk
   for (const r of deps.apiRouters ?? []) api.use(r);
   api.use(postRoutes(deps));
+  api.use(savedSearchRoutes(deps));
   api.use(rulesRoutes(deps));
   api.use(userRoutes(deps));
   api.use(tokenRoutes(deps));

@@ -1,12 +1,14 @@
 // Posts explorer: query-language search with source / sentiment / topic / time filters, paging
 // ("load more"), CSV export of the same search, and sentiment correction by analysts (stored for
-// retraining). A query the server cannot parse is shown under the form (which stays), worded in the
-// interface language from the error's code, with a caret under the character the server names.
+// retraining), saved searches and the query's matches marked in each post (saved-searches.ts).
+// A query the server cannot parse is shown under the form (which stays), worded in the interface
+// language from the error's code, with a caret under the character the server names.
 import { h, mount, type Child } from '../dom.js';
 import { lang, t } from '../i18n.js';
 import { api, qs, ApiError } from '../api.js';
 import { section, type PageCtx } from '../ctx.js';
 import { postCells, postHeaders, type PostRow } from './common.js';
+import { savedSearchPanel, withMarkedText } from './saved-searches.js';
 
 interface QueryErrorBody { error?: string; column?: number | null; code?: string | null; problem?: string; query?: string; hint?: string | null }
 
@@ -63,7 +65,8 @@ export async function postsPage(ctx: PageCtx): Promise<void> {
   h('p', { id: 'q-help', className: 'muted' }, t('queryHelp')));
 
   const problems = h('div', { id: 'post-search-error' });
-  mount(ctx.root, h('h1', null, t('posts')), form, problems, section(t('posts'), results));
+  const saved = savedSearchPanel(ctx, () => ({ q: q.value.trim(), source: source.value.trim(), sentiment: sentiment.value, topic: topic.value })); // saved searches: run, save, rename, delete
+  mount(ctx.root, h('h1', null, t('posts')), form, saved, problems, section(t('posts'), results));
 
   const rows: PostRow[] = [];
   const body = h('tbody');
@@ -87,7 +90,7 @@ export async function postsPage(ctx: PageCtx): Promise<void> {
   const load = async (before?: number) => {
     const r = await api.get<{ posts: PostRow[]; scanned: number; truncated: boolean; nextBefore?: number | null }>(`/posts${qs({ ...params(), limit: 100, before })}`);
     rows.push(...r.posts);
-    for (const p of r.posts) body.appendChild(h('tr', null, postCells(p, correction(p)).map((c) => h('td', null, c))));
+    for (const p of r.posts) body.appendChild(h('tr', null, withMarkedText(postCells(p, correction(p)), p).map((c) => h('td', null, c))));
     next = r.nextBefore ?? (r.posts.length >= 100 ? r.posts[r.posts.length - 1].pk : null);
     count.textContent = `${rows.length} ${t('results')}${next !== null ? ' (…)' : ''}`;
     more.hidden = next === null;

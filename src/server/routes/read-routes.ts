@@ -9,6 +9,7 @@ import { searchPosts } from '../post-search.js';
 import { sendError } from '../route-helpers.js';
 import { detailCache, rememberDetail } from '../detail-cache.js';
 import { sourceStateOfRow } from '../../crawl/source-health.js';
+import { withHighlights } from '../search-highlight.js';
 
 const int = (v: unknown, d: number, max: number) => {
   const n = Number(v);
@@ -91,7 +92,8 @@ export function readRoutes(deps: AppDeps): Router {
         beforePk: int(req.query.before, 0, Number.MAX_SAFE_INTEGER) || undefined,
       });
       // nextBefore: pass as `before` for the next page (null: no more); a search that stopped at its time budget (truncated) has one too
-      res.json({ posts: result.posts.map(postRow), scanned: result.scanned, truncated: result.truncated, usedIndex: result.usedIndex, nextBefore: result.nextBeforePk });
+      // highlight: where the query's terms occur in each post's text and title ([start, end) offsets, src/server/search-highlight.ts)
+      res.json({ posts: withHighlights(result.posts.map(postRow), str(req.query.q)), scanned: result.scanned, truncated: result.truncated, usedIndex: result.usedIndex, nextBefore: result.nextBeforePk });
     } catch (e) {
       sendError(res, e);
     }
