@@ -3,7 +3,7 @@
 // version (an analyst's sentiment correction) call invalidateDetails.
 import type { Db } from '../db/connection.js';
 
-export interface DetailEntry { version: string; posts: unknown[]; volume: unknown[] }
+export interface DetailEntry { version: string; posts: unknown[]; volume: unknown[]; volumeBucket?: string }
 const caches = new WeakMap<Db, Map<string, DetailEntry>>();
 const MAX = 200;
 

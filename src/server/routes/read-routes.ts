@@ -9,6 +9,7 @@ import { searchPosts } from '../post-search.js';
 import { sendError } from '../route-helpers.js';
 import { detailCache, rememberDetail } from '../detail-cache.js';
 import { sourceStateOfRow } from '../../crawl/source-health.js';
+import { incidentSeries, overviewSeries, parseRange, resolveBucket, type BucketId, type TimeRange } from '../timeseries.js';
 import { withHighlights } from '../search-highlight.js';
 
 const int = (v: unknown, d: number, max: number) => {
@@ -73,15 +74,15 @@ export function readRoutes(deps: AppDeps): Router {
         FROM posts p WHERE p.pk IN (SELECT p2.pk FROM incident_posts ip JOIN posts p2 ON p2.pk = ip.post_pk WHERE ip.incident_id = ?
           ORDER BY p2.reposts DESC, p2.author_followers DESC LIMIT ?) ORDER BY p.reposts DESC, p.author_followers DESC`)
         .all(id, limit) as Record<string, unknown>[];
-      const volume = db.prepare(`SELECT substr(p.first_seen_at, 1, 15) || '0' AS bucket, count(*) AS posts, sum(p.reposts) AS reposts
-        FROM incident_posts ip JOIN posts p ON p.pk = ip.post_pk WHERE ip.incident_id = ? GROUP BY bucket ORDER BY bucket`).all(id);
-      heavy = { version, posts: posts.map(postRow), volume };
+      // posts first seen and reposts gained per bucket (1 min … 1 day, from the incident's span; timeseries.ts)
+      const { volume, bucket: volumeBucket } = incidentSeries(db, id, deps.env.timezone);
+      heavy = { version, posts: posts.map(postRow), volume, volumeBucket };
       rememberDetail(db, id, heavy);
     }
     const risk = db.prepare('SELECT at, risk, level FROM risk_history WHERE incident_id = ? ORDER BY at').all(id);
     const alertRows = db.prepare('SELECT id, at, level, state, risk FROM alerts WHERE incident_id = ? ORDER BY id').all(id);
     const mergedFrom = db.prepare('SELECT id FROM incidents WHERE merged_into = ? ORDER BY seq').pluck().all(id);
-    res.json({ incident: { ...incidentRow(row), mergedFrom }, posts: heavy.posts, risk, volume: heavy.volume, alerts: alertRows });
+    res.json({ incident: { ...incidentRow(row), mergedFrom }, posts: heavy.posts, risk, volume: heavy.volume, volumeBucket: heavy.volumeBucket, alerts: alertRows });
   });
 
   r.get('/posts', (req, res) => {
@@ -107,22 +108,31 @@ export function readRoutes(deps: AppDeps): Router {
     res.json({ topics: rows });
   });
 
-  r.get('/overview', (req, res) => {
-    const hours = int(req.query.hours, 24, 24 * 31);
-    const now = deps.now();
-    // whole hours: counts come from post_hourly (migration 004), kept current by triggers
-    const since = new Date(Math.floor((now.getTime() - hours * 3_600_000) / 3_600_000) * 3_600_000).toISOString();
-    const bucketLen = hours <= 48 ? 13 : 10; // hour or day buckets of the ISO string
-    const sinceHour = since.slice(0, 13);
-    const volume = db.prepare(`SELECT substr(bucket, 1, ${bucketLen}) AS bucket, source, sum(n) AS n FROM post_hourly
-      WHERE bucket >= ? GROUP BY 1, source HAVING sum(n) > 0 ORDER BY 1`).all(sinceHour);
-    const sentiment = db.prepare('SELECT label, sum(n) AS n FROM post_hourly WHERE bucket >= ? GROUP BY label HAVING sum(n) > 0').all(sinceHour) as { label: string; n: number }[];
-    const risk = db.prepare(`SELECT topic_id AS topic, substr(at, 1, ${bucketLen}) AS bucket, max(risk) AS risk FROM risk_history
-      WHERE at >= ? GROUP BY topic_id, bucket ORDER BY bucket`).all(since);
+  // GET /overview?range=1h|6h|24h|7d|30d | from=&to= [&bucket=1m|5m|15m|1h|1d|auto] (old: hours=N; default: the
+  // last 24 h). Series per bucket on FLAREWATCH_TZ's clock and KPIs against the previous period
+  // (src/server/timeseries.ts); volume/sentiment/risk/totals keep their old row shapes.
+  r.get(['/overview', '/timeseries'], (req, res) => {
+    let range: TimeRange, bucket: BucketId;
+    const zone = deps.env.timezone;
+    try {
+      range = parseRange(req.query, deps.now(), zone);
+      bucket = resolveBucket(req.query.bucket, range, zone);
+    } catch (e) { return void sendError(res, e); }
+    const s = overviewSeries(db, range, bucket, zone);
     const topIncidents = db.prepare(`SELECT * FROM incidents WHERE status NOT IN ('resolved', 'false_alarm') AND level IS NOT NULL
       ORDER BY risk DESC LIMIT 10`).all() as Record<string, unknown>[];
-    const totals = { posts: sentiment.reduce((a, x) => a + x.n, 0), negative: sentiment.find((x) => x.label === 'negative')?.n ?? 0 };
-    res.json({ since, hours, bucket: bucketLen === 13 ? 'hour' : 'day', volume, sentiment, risk, topIncidents: topIncidents.map(incidentRow), totals });
+    const rows = <T>(series: Record<string, T[]>, key: string, valueKey: string) => Object.entries(series).flatMap(([k, xs]) =>
+      xs.flatMap((v, i) => (v == null || v === 0 ? [] : [{ bucket: s.buckets[i], [key]: k, [valueKey]: v }])));
+    const { volume, sentiment, risk, mentions, ...rest } = s;
+    res.json({
+      ...rest,
+      since: s.from, hours: Math.round((range.to.getTime() - range.from.getTime()) / 360_000) / 10,
+      volume: rows(volume, 'source', 'n'),
+      sentiment: Object.entries(sentiment).map(([label, xs]) => ({ label, n: xs.reduce((a, b) => a + b, 0) })).filter((x) => x.n > 0),
+      risk: rows(risk, 'topic', 'risk'),
+      topIncidents: topIncidents.map(incidentRow),
+      series: { volume, sentiment, risk, mentions },
+    });
   });
 
   r.get('/sources', (_req, res) => {
