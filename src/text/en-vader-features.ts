@@ -30,8 +30,20 @@ const caps = new Uint8Array(MAX_WORDS);
 const vals = new Float64Array(MAX_WORDS + 8);
 const lexv = new Float64Array(MAX_WORDS + 8);
 
-/** The features of one English text (original case, half-width) into the sink. */
-export function enVaderFeatures(text: string, sink: FeatureSink, lexicon: Lexicon): void {
+/** The compound of the last enVaderFeatures call (VADER-style, -1..1; 0 without evidence). */
+let lastCompound = 0;
+
+/**
+ * The VADER-style compound of one English text (original case, half-width) over `lexicon`, by the
+ * same tokenizer, cues and rules as the en3 dense features (`scratch` receives the en3 features).
+ */
+export function enVaderCompound(text: string, scratch: FeatureSink, lexicon: Lexicon): number {
+  enVaderFeatures(text, scratch, lexicon, true);
+  return lastCompound;
+}
+
+/** The features of one English text (original case, half-width) into the sink; `compoundOnly`: only work out the compound (the sink gets no n-grams). */
+export function enVaderFeatures(text: string, sink: FeatureSink, lexicon: Lexicon, compoundOnly = false): void {
   sink.reset();
   const raw = stripUrlsAndMentions(text);
   const lower = raw.toLowerCase();
@@ -59,6 +71,15 @@ export function enVaderFeatures(text: string, sink: FeatureSink, lexicon: Lexico
     }
     if (c0 === 46 || c0 === 44 || c0 === 59 || c0 === 58) { neg = 0; prev = 0; continue; }
     if (nw < MAX_WORDS) { caps[nw] = capsWords?.has(w) ? 1 : 0; lexv[nw] = lexicon.get(w) ?? NaN; words[nw++] = w; }
+    if (compoundOnly) {
+      if (c0 >= 0x2600) continue;
+      if (p1 && EN3.cues) {
+        const c2 = CUE_FIRST.has(p1) ? CUE_PHRASES.get(p1 + ' ' + w) : CUE_FIRST.has(p2) ? CUE_PHRASES.get(p2 + ' ' + p1 + ' ' + w) : undefined;
+        if (c2 !== undefined) cue += c2;
+      }
+      p2 = p1; p1 = w;
+      continue;
+    }
     if (c0 >= 0x2600) { sink.add(mix(Kind.Emoji, w.codePointAt(0) ?? c0)); prev = 0; continue; }
     const h = hashString(w);
     sink.add(mix(Kind.Word, h));
@@ -91,6 +112,7 @@ export function enVaderFeatures(text: string, sink: FeatureSink, lexicon: Lexico
     }
   }
   const v = vaderScore(words, lexv, nw, caps, capDiff, excl, quest, vals, cue);
+  lastCompound = v.compound;
   const d = EN3.dense;
   sink.add(mix(K_VADER, 1), d * v.compound);
   sink.add(mix(K_VADER, 2), d * v.pos);

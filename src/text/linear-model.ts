@@ -36,8 +36,8 @@ export interface ModelHeader {
    */
   domains?: string[];
   domainBits?: number;
-  /** feature extractor version: absent = the original one of the language, 'en2' = en-tweet-features.ts, 'en3' = en-vader-features.ts, 'zh2' = zh-features.ts ZH_VERSIONS.zh2 */
-  features?: 'en2' | 'en3' | 'zh2';
+  /** feature extractor version: absent = the original one of the language, 'en2' = en-tweet-features.ts, 'en3' = en-vader-features.ts, 'zh2'/'zh3' = zh-features.ts ZH_VERSIONS */
+  features?: 'en2' | 'en3' | 'zh2' | 'zh3';
   /** word -> polarity in [-1, 1] (natural's senticon_en), for 'en2' dense features */
   senticon?: Record<string, number>;
   /**
@@ -54,6 +54,13 @@ export interface ModelHeader {
    * neutralShare, the neutral band applies to the margin with s fixed at neutralShare (margins()
    * puts it in out[1]), while the sign of the score (the polarity) stays the gated one.
    */
+  /**
+   * English softmax models (issue 16): weight x the VADER-style compound of the text (en-vader.ts rules
+   * over this lexicon: VADER + AFINN-165 + emoji valences) is added to the positive logit and taken
+   * from the negative one, for the label and the score alike. A lexicon-and-rules ensemble member
+   * that knows words the training tweets never showed.
+   */
+  vaderBlend?: { weight: number; lexicon: Record<string, number> };
   mixture?: { domain: string; specialistBits: number; detectorBits: number; specialistBias: number; detectorBias: number; s0: number; s1: number; neutralShare?: number };
   provenance: Record<string, unknown>;
 }

@@ -25,7 +25,7 @@ export interface TrainOptions {
   /** hashed space of the domain detector, default 16 */
   domainBits?: number;
   /** feature extractor version ('en2': en-tweet-features.ts, 'zh2': zh-features.ts ZH_VERSIONS.zh2) */
-  features?: 'en2' | 'en3' | 'zh2';
+  features?: 'en2' | 'en3' | 'zh2' | 'zh3';
   /** word -> polarity lexicon for 'en2' (natural's senticon_en) */
   senticon?: Record<string, number>;
   /** only these buckets (nonzero entries) get weights: the rest are dropped from the features (prune-and-retrain) */

@@ -9,7 +9,7 @@ import { FeatureSink } from './feature-hash.js';
 import { zhFeatures, ZH_VERSIONS } from './zh-features.js';
 import { enFeatures, type Lexicon } from './en-features.js';
 import { enTweetFeatures, type PolarityLexicon } from './en-tweet-features.js';
-import { enVaderFeatures } from './en-vader-features.js';
+import { enVaderCompound, enVaderFeatures } from './en-vader-features.js';
 import { LinearModel, ModelFileError, type SentimentLabel } from './linear-model.js';
 import { normalizeForMatch, toHalfWidth } from './normalize.js';
 
@@ -19,14 +19,14 @@ export const MODEL_FILES = { zh: 'zh-sentiment.bin', en: 'en-sentiment.bin' } as
 
 /** Feature extraction shared by training and scoring. `text` is the raw text (not normalized). */
 export function featurize(lang: 'zh' | 'en', text: string, sink: FeatureSink, lexicon: Lexicon, normalized?: string, ext?: FeatureOptions): void {
-  if (lang === 'zh') zhFeatures(normalized ?? normalizeForMatch(text), sink, ext?.features === 'zh2' ? ZH_VERSIONS.zh2 : undefined);
+  if (lang === 'zh') zhFeatures(normalized ?? normalizeForMatch(text), sink, ext?.features === 'zh2' || ext?.features === 'zh3' ? ZH_VERSIONS[ext.features] : undefined);
   else if (ext?.features === 'en3') enVaderFeatures(toHalfWidth(text), sink, lexicon);
   else if (ext?.features === 'en2') enTweetFeatures(toHalfWidth(text), sink, lexicon, ext.senticon);
   else enFeatures(toHalfWidth(text), sink, lexicon);
 }
 
 /** Which feature extractor a model uses (from its header). */
-export interface FeatureOptions { features?: 'en2' | 'en3' | 'zh2'; senticon?: PolarityLexicon }
+export interface FeatureOptions { features?: 'en2' | 'en3' | 'zh2' | 'zh3'; senticon?: PolarityLexicon }
 
 const EMPTY_LEXICON: Lexicon = new Map();
 
@@ -37,9 +37,15 @@ export class SentimentModel {
   readonly ext: FeatureOptions;
   /** binary models: the value the neutral band was applied to in the last decide() (the score, except for gated mixtures) */
   bandValue = 0;
+  /** header.vaderBlend: its lexicon and a scratch sink for the compound; `blend` is the pending logit shift of the text being scored */
+  private readonly blendLexicon: Lexicon | null;
+  private readonly blendSink: FeatureSink | null;
+  private blend = 0;
   constructor(readonly model: LinearModel) {
     this.sink = new FeatureSink(model.header.bits);
     const h = model.header;
+    this.blendLexicon = h.vaderBlend ? new Map(Object.entries(h.vaderBlend.lexicon)) : null;
+    this.blendSink = h.vaderBlend ? new FeatureSink(h.bits) : null;
     this.lexicon = h.lexicon ? new Map(Object.entries(h.lexicon)) : EMPTY_LEXICON;
     this.ext = { features: h.features, senticon: h.senticon ? new Map(Object.entries(h.senticon)) : undefined };
   }
@@ -53,6 +59,7 @@ export class SentimentModel {
     featurize(this.lang, text, this.sink, this.lexicon, normalized, this.ext);
     if (this.sink.n === 0) { this.bandValue = 0; return { label: 'neutral', score: 0 }; }
     if (this.model.domainWeights) this.sink.addDomainCopies(this.model.detectDomain(this.sink));
+    if (this.blendLexicon && this.blendSink) this.blend = this.model.header.vaderBlend!.weight * enVaderCompound(toHalfWidth(text), this.blendSink, this.blendLexicon);
     return this.decide(this.sink);
   }
 
@@ -89,7 +96,9 @@ export class SentimentModel {
     // class offsets (a calibrated neutral offset, a prior shift) apply to the label and the score alike
     const o = this.out;
     const off = h.offsets ?? [0, 0, 0];
-    const a0 = o[0] + off[0], a1 = o[1] + off[1], a2 = o[2] + off[2];
+    const b = this.blend;
+    this.blend = 0; // set by score() for the text it scores; a direct decide(sink) call has no text to blend
+    const a0 = o[0] + off[0] - b, a1 = o[1] + off[1], a2 = o[2] + off[2] + b;
     const m = Math.max(a0, a1, a2);
     const e0 = Math.exp(a0 - m), e1 = Math.exp(a1 - m), e2 = Math.exp(a2 - m);
     const score = (e2 - e0) / (e0 + e1 + e2);

@@ -19,9 +19,19 @@ const CONTRAST = ['但是', '不过', '然而', '可是', '只是', '但', '却'
 const CONTRAST_LIST = CONTRAST.map((w, k) => ({ w, k }));
 const RHETORICAL = ['难道', '凭什么', '怎么能', '怎么可以', '有脸', '好意思', '何必', '谁让', '算什么', '有没有搞错', '还有没有', '什么玩意', '搞什么'];
 const SARCASM = ['呵呵', '服了', '好棒棒', '厉害了', '真行', '真是好', '谢谢你全家', '高级黑', '[微笑]', '[doge]', '[允悲]', '[吃瓜]', '醉了', '就这', '真会玩', '佩服佩服', '666'];
+/**
+ * zh3 cue families (issue 16), each a group feature plus one feature per word:
+ * 0 sarcasm and rhetorical frames of comment threads, 1 weak negatives (distrust, cover-up, brush-off),
+ * 2 appeals and support (hope, demand for the truth, mourning, thanks).
+ */
+const CUE_FAMILIES: readonly (readonly string[])[] = [
+  ['又是', '还有脸', '真是服了', '好一个', '真特么', '呵呵呵', '果然', '不愧是', '真有你的', '一天天', '合着', '真够', '可真', '真牛', '绝了', '笑死', '又双叒', '说好的', '不是说', '就这样', '能不能'],
+  ['寒心', '心寒', '不作为', '保护伞', '官官相护', '踢皮球', '推诿', '草菅人命', '有鬼', '黑幕', '甩锅', '敷衍', '洗地', '吃相', '离谱', '失望', '无门', '压下去', '删帖', '被封', '冷血', '嚣张', '猖狂', '后台', '糊弄', '搪塞', '避重就轻', '双标', '割韭菜', '智商税', '翻车', '避雷', '退钱', '骗子', '垃圾', '黑心', '坑人', '没人管', '瞒报', '监控坏', '又删'],
+  ['希望', '期待', '相信', '坐等', '早日', '一路走好', '致敬', '加油', '支持', '辛苦了', '感谢', '谢谢', '千古', '铭记', '真相大白', '水落石出', '绳之以法', '公道', '正义', '好样的'],
+];
 
 // Per-character flags, so the scan does table lookups instead of string sets and substring searches.
-const F_NEG = 1, F_DEG = 2, F_CONTRAST = 4, F_CUE = 8;
+const F_NEG = 1, F_DEG = 2, F_CONTRAST = 4, F_CUE = 8, F_CUE3 = 16;
 const CHAR_FLAGS = new Uint8Array(65536);
 for (const c of NEGATORS) CHAR_FLAGS[c.charCodeAt(0)] |= F_NEG;
 for (const c of DEGREE) CHAR_FLAGS[c.charCodeAt(0)] |= F_DEG;
@@ -37,6 +47,14 @@ function byFirst(words: readonly string[]): Map<number, { w: string; k: number }
   return m;
 }
 const NOT_NEGATING_BY_FIRST = byFirst(NOT_NEGATING);
+const CUE3_BY_FIRST = new Map<number, { w: string; g: number; k: number }[]>();
+CUE_FAMILIES.forEach((family, g) => family.forEach((w, k) => {
+  const c = w.charCodeAt(0);
+  CHAR_FLAGS[c] |= F_CUE3;
+  const list = CUE3_BY_FIRST.get(c) ?? [];
+  list.push({ w, g, k });
+  CUE3_BY_FIRST.set(c, list);
+}));
 const RHETORICAL_BY_FIRST = byFirst(RHETORICAL);
 const SARCASM_BY_FIRST = byFirst(SARCASM);
 
@@ -76,15 +94,18 @@ export interface ZhFeatureSet {
   quad: number;
   /** skip-bigrams (c_i, c_{i+2}) */
   skip: number;
+  /** CUE_FAMILIES: a family feature (value x hits, capped at 2) and a word feature each, plus a negated-question frame (不/没...吗?) */
+  cues3?: number;
 }
-export const ZH_VERSIONS: Record<'zh1' | 'zh2', ZhFeatureSet> = {
+export const ZH_VERSIONS: Record<'zh1' | 'zh2' | 'zh3', ZhFeatureSet> = {
   zh1: { quad: 0, skip: 0 },
   zh2: { quad: 0, skip: 0 },
+  zh3: { quad: 0, skip: 0, cues3: 1 },
 };
 
 /** Append the features of one normalized Chinese text to the sink (then L2-normalized). */
 export function zhFeatures(norm: string, sink: FeatureSink, set: ZhFeatureSet = ZH_VERSIONS.zh1): void {
-  const quad = set.quad, skip = set.skip;
+  const quad = set.quad, skip = set.skip, cues3 = set.cues3 ?? 0;
   sink.reset();
   const s = stripUrlsAndMentions(norm);
   if (units.length < s.length + 4) {
@@ -97,8 +118,20 @@ export function zhFeatures(norm: string, sink: FeatureSink, set: ZhFeatureSet = 
   let excl = 0, quest = 0, emo = 0;
   let content = 0; // Han characters, Latin words, numbers, emoticons, emoji (not punctuation)
   let rhetorical = 0, sarcasm = 0; // bit k: cue k occurs in the text
+  let fam0 = 0, fam1 = 0, fam2 = 0; // zh3 family hits
+  let negQuestion = false;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
+    if (cues3 && CHAR_FLAGS[c] & F_CUE3) {
+      const q3 = CUE3_BY_FIRST.get(c);
+      if (q3) for (const x of q3) if (s.startsWith(x.w, i)) {
+        if (x.g === 0) fam0++; else if (x.g === 1) fam1++; else fam2++;
+        sink.add(mix(Kind.Cue, 8 + x.g, x.k), cues3);
+      }
+    }
+    if (cues3 && c === 0x5417 /* 吗 */ && i + 1 < s.length && (s.charCodeAt(i + 1) === 63 || s.charCodeAt(i + 1) === 0xff1f)) {
+      for (let j = Math.max(0, i - 8); j < i; j++) if (CHAR_FLAGS[s.charCodeAt(j)] & F_NEG) { negQuestion = true; break; }
+    }
     if (CHAR_FLAGS[c] & F_CUE) {
       const r = RHETORICAL_BY_FIRST.get(c);
       if (r) for (const x of r) if (s.startsWith(x.w, i)) rhetorical |= 1 << x.k;
@@ -198,6 +231,13 @@ export function zhFeatures(norm: string, sink: FeatureSink, set: ZhFeatureSet = 
 
   for (let k = 0; rhetorical !== 0 && k < RHETORICAL.length; k++) if (rhetorical & (1 << k)) sink.add(mix(Kind.Cue, 1, k, quest > 0 ? 1 : 0));
   for (let k = 0; sarcasm !== 0 && k < SARCASM.length; k++) if (sarcasm & (1 << k)) sink.add(mix(Kind.Cue, 2, k));
+  if (cues3) {
+    if (fam0) sink.add(mix(Kind.Cue, 12, 0), cues3 * Math.min(fam0, 2));
+    if (fam1) sink.add(mix(Kind.Cue, 12, 1), cues3 * Math.min(fam1, 2));
+    if (fam2) sink.add(mix(Kind.Cue, 12, 2), cues3 * Math.min(fam2, 2));
+    if (fam1 && quest) sink.add(mix(Kind.Cue, 12, 3), cues3);
+    if (negQuestion) sink.add(mix(Kind.Cue, 12, 4), cues3);
+  }
   sink.add(mix(Kind.Bucket, 1, bucket(n)), 0.5);
   sink.add(mix(Kind.Bucket, 2, bucket(excl)), 0.5);
   sink.add(mix(Kind.Bucket, 3, bucket(quest)), 0.5);

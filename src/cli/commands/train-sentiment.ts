@@ -67,7 +67,8 @@ const command: Command = {
     'mixture-neutral-share': { type: 'string', valueName: 'S', description: 'with --mixture: the neutral band applies to the score with the specialist\'s share fixed at S (the sign stays the gated score)' },
     'no-nb': { type: 'boolean', description: 'turn off NB-SVM feature scaling (binary models)' },
     weight: { type: 'string', multiple: true, valueName: 'NAME=W', description: 'weight rows of input files whose name contains NAME by W' },
-    features: { type: 'string', valueName: 'en1|en2|en3', description: 'English feature extractor: en1 = words + AFINN compound (default), en2 = tweet tokenizer, char 2-5-grams, VADER-style dense features (better within the training topics), en3 = en1 words + VADER rule scorer over VADER/AFINN/emoji lexicon and complaint cues (best on new topics)' },
+    features: { type: 'string', valueName: 'en1|en2|en3|zh3', description: 'feature extractor: zh3 = Chinese zh1 + comment-thread cue families (sarcasm/rhetorical frames, weak negatives, appeals; zh-features.ts CUE_FAMILIES); en1 = words + AFINN compound (default), en2 = tweet tokenizer, char 2-5-grams, VADER-style dense features (better within the training topics), en3 = en1 words + VADER rule scorer over VADER/AFINN/emoji lexicon and complaint cues (best on new topics)' },
+    'vader-blend': { type: 'string', valueName: 'W', description: 'English 3-class: add W x the VADER-style compound (VADER + AFINN-165 + emoji lexicon, stored in the header) to the positive logit and subtract it from the negative one (default 0: off)' },
     senticon: { type: 'boolean', description: "English: also add natural's senticon_en polarity lexicon as dense features (stored in the model, +0.3 MB)" },
     cv: { type: 'string', valueName: 'K', default: '0', description: 'K-fold cross-validation on the training rows: picks --l2 among a comma list and, for 3-class models, calibrates the neutral offset on the out-of-fold logits' },
     lexicon: { type: 'string', valueName: 'afinn|vader|FILE|none', description: 'word valence lexicon for lexicon features (default: afinn for en, vader for en3 = VADER + AFINN-165 + emoji valences, none for zh)' },
@@ -147,7 +148,8 @@ const command: Command = {
     const lang = (opts.lang as string | undefined) ?? majorityLang(train);
     if (lang !== 'zh' && lang !== 'en') throw new UserError(`train-sentiment: --lang must be zh or en, got '${lang}'`);
     const features = opts.features as string | undefined;
-    if (features !== undefined && features !== 'en1' && features !== 'en2' && features !== 'en3') throw new UserError(`train-sentiment: --features must be en1, en2 or en3, got '${features}'`);
+    if (features !== undefined && features !== 'en1' && features !== 'en2' && features !== 'en3' && features !== 'zh3') throw new UserError(`train-sentiment: --features must be en1, en2, en3 or zh3, got '${features}'`);
+    if (features === 'zh3' && lang !== 'zh') throw new UserError('train-sentiment: --features zh3 is for Chinese models');
     if ((features === 'en2' || features === 'en3') && lang !== 'en') throw new UserError(`train-sentiment: --features ${features} is for English models`);
     const lexSpec = lexiconSpec(opts.lexicon as string | undefined, lang, features);
     const lexicon = await loadLexicon(lexSpec);
@@ -164,7 +166,7 @@ const command: Command = {
       bits: opts.bits !== undefined ? num(opts.bits, 'bits', 20) : undefined,
       epochs: num(opts.epochs, 'epochs', 6), lr: num(opts.lr, 'lr', 0.2), l2: l2s[0], seed: num(opts.seed, 'seed', 1),
       domains: domainSpecs.length ? (domainNames as [string, string]) : undefined, domainBits: num(opts['domain-bits'], 'domain-bits', 16),
-      features: features === 'en2' || features === 'en3' ? features : undefined, senticon,
+      features: features === 'en2' || features === 'en3' || features === 'zh3' ? features : undefined, senticon,
     };
     const threeClass = train.some((r) => r.label === 'neutral');
     let neutralOffset: number | null = null;
@@ -202,6 +204,12 @@ const command: Command = {
       const base = model.header.offsets ?? [0, 0, 0];
       model.header.offsets = base.map((o, k) => round4(o + shift[k]));
       say(`prior shift ${priorShift}: class offsets ${model.header.offsets.join(', ')}`);
+    }
+    const vaderBlend = num(opts['vader-blend'], 'vader-blend', 0);
+    if (vaderBlend !== 0) {
+      if (lang !== 'en' || model.header.classes.length !== 3) throw new UserError('train-sentiment: --vader-blend is for English 3-class models');
+      model.header.vaderBlend = { weight: vaderBlend, lexicon: (await loadLexicon('vader'))! };
+      say(`VADER-style compound blended into the logits with weight ${vaderBlend} (${Object.keys(model.header.vaderBlend.lexicon).length} lexicon entries in the header)`);
     }
     if (ens && special.length) {
       const share = Number(ens[2]);
