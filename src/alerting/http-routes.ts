@@ -1,9 +1,9 @@
 // HTTP routes for alerting and the response desk (the one implementation of ack, assign, status,
-// notes, audit, deliveries, silences), mounted by the web app under /api/v1 after authentication
-// and CSRF; the one-click `/ack/:token` link is a separate router mounted at the root, where the
-// signed token is the only authority. The app sets req.user = {id, username, role}; reads need a
-// signed-in caller (401 JSON otherwise), writes role analyst or admin (403). Errors map by class:
-// UserError 400, NotFound 404, Conflict 409.
+// notes, audit, deliveries, silences; bulk actions and incident briefs), mounted by the web app
+// under /api/v1 after authentication and CSRF; the one-click `/ack/:token` link is a separate
+// router mounted at the root, where the signed token is the only authority. The app sets
+// req.user = {id, username, role}; reads need a signed-in caller (401 JSON otherwise), writes role
+// analyst or admin (403). Errors map by class: UserError 400, NotFound 404, Conflict 409.
 import express, { Router, type Request, type Response } from 'express';
 import type { Db } from '../db/connection.js';
 import type { Notifier } from './notifier.js';
@@ -16,6 +16,8 @@ import { ConflictError, NotFoundError } from '../desk/errors.js';
 import { acknowledgeIncident, addIncidentNote, assignOwner, getDeskIncident, listFeedback, listIncidentNotes, setIncidentStatus } from '../desk/incident-desk.js';
 import { mergeIncidents, splitIncident } from '../desk/merge-split.js';
 import { applyBulkAction, parseBulkRequest } from '../desk/bulk-actions.js';
+import { createBriefService } from '../desk/brief-service.js';
+import type { LlmEnv } from '../config/env.js';
 
 // the one-click acknowledge link's router lives in ack-page.ts (its pages, form and style sheet)
 export { createAckLinkRouter, LINK_PREVIEW_UA, type AckLinkRouterDeps } from './ack-page.js';
@@ -26,6 +28,8 @@ export interface AlertingRouterDeps {
   notifier?: Notifier | null;
   secret: string;
   now: () => Date;
+  /** the endpoint that writes incident briefs (env.llm); without one briefs are extractive and nothing is sent */
+  llm?: LlmEnv | null;
 }
 
 interface User { id?: number; username?: string; role?: string }
@@ -61,6 +65,7 @@ export function createAlertingRouter(deps: AlertingRouterDeps): Router {
   const json = express.json({ limit: '100kb' });
   const body = (req: Request): Record<string, unknown> => (req.body && typeof req.body === 'object' ? req.body as Record<string, unknown> : {});
   const idParam = (req: Request): string => String(req.params.id);
+  const briefs = createBriefService(db, { llm: deps.llm, now: deps.now });
 
   r.get('/deliveries', (req, res) => {
     if (!canRead(req, res)) return;
@@ -158,6 +163,16 @@ export function createAlertingRouter(deps: AlertingRouterDeps): Router {
   r.post('/incidents/:id/split', json, (req, res) => {
     if (!canWrite(req, res)) return;
     try { res.status(201).json({ ok: true, ...splitIncident(db, idParam(req), body(req), actorOf(req), deps.now()) }); } catch (e) { fail(res, e); }
+  });
+  // what happened, who is affected, what is being said (src/desk/brief-service.ts); ?lang=zh-CN (default) or en
+  r.get('/incidents/:id/brief', async (req, res) => {
+    if (!canRead(req, res)) return;
+    try {
+      const l = req.query.lang === undefined ? 'zh-CN' : String(req.query.lang);
+      const lang = l === 'zh-CN' || l === 'zh' ? 'zh-CN' : l === 'en' ? 'en' : null;
+      if (!lang) throw new UserError(`unknown lang '${l.slice(0, 20)}'`, 'use lang=zh-CN or lang=en');
+      res.json({ brief: await briefs.brief(idParam(req), lang) });
+    } catch (e) { fail(res, e); }
   });
   r.get('/incidents/:id/notes', (req, res) => {
     if (!canRead(req, res)) return;

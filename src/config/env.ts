@@ -1,6 +1,18 @@
 // The one module that reads process.env. Everything else receives an Env.
 import { resolve } from 'node:path';
 
+/** An OpenAI-compatible chat endpoint that writes incident briefs (src/desk/llm-brief.ts). */
+export interface LlmEnv {
+  /** base URL, e.g. https://api.deepseek.com/v1 or http://127.0.0.1:11434/v1 (Ollama); {url}/chat/completions is called */
+  url: string;
+  /** model name, e.g. deepseek-chat, qwen-plus, qwen2.5:7b ('' when FLAREWATCH_LLM_MODEL is unset: the brief stays extractive and says why) */
+  model: string;
+  /** API key sent as a bearer token (none for a local Ollama) */
+  key: string | null;
+  /** give up after this long and use the extractive brief (FLAREWATCH_LLM_TIMEOUT_MS, default 20000) */
+  timeoutMs: number;
+}
+
 export interface Env {
   dbPath: string;
   rulesDir: string;
@@ -23,6 +35,8 @@ export interface Env {
   ingestToken: string | null;
   /** which proxies' X-Forwarded-For the dashboard believes (FLAREWATCH_TRUST_PROXY: hop count, or addresses/CIDRs/'loopback'); none when unset */
   trustProxy?: string | null;
+  /** FLAREWATCH_LLM_URL (+ _MODEL, _KEY, _TIMEOUT_MS): who writes incident briefs; null: extractive only, no post leaves the process */
+  llm?: LlmEnv | null;
   /** every environment variable, for names given in config files (`${VAR}` in alerting.yaml, a source's cookiesEnv) */
   vars: Readonly<Record<string, string | undefined>>;
 }
@@ -47,6 +61,10 @@ export function readEnv(e: NodeJS.ProcessEnv = process.env): Env {
     rawArchive: e.FLAREWATCH_RAW_ARCHIVE === '1',
     ingestToken: e.FLAREWATCH_INGEST_TOKEN || null,
     trustProxy: e.FLAREWATCH_TRUST_PROXY || null,
+    llm: e.FLAREWATCH_LLM_URL?.trim() ? {
+      url: e.FLAREWATCH_LLM_URL.trim(), model: (e.FLAREWATCH_LLM_MODEL ?? '').trim(), key: e.FLAREWATCH_LLM_KEY?.trim() || null,
+      timeoutMs: Number(e.FLAREWATCH_LLM_TIMEOUT_MS) > 0 ? Math.min(Number(e.FLAREWATCH_LLM_TIMEOUT_MS), 300_000) : 20_000,
+    } : null,
     vars: { ...e },
   };
 }

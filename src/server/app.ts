@@ -49,7 +49,7 @@ export function createApp(deps: AppDeps): express.Express {
   api.use(csrfProtection());
   api.use(sessionRoutes(deps));
   api.use(liveRoutes(deps));
-  api.use(createAlertingRouter({ db: deps.db, notifier: deps.notifier, secret: deps.secret, now: deps.now })); // the desk
+  api.use(createAlertingRouter({ db: deps.db, notifier: deps.notifier, secret: deps.secret, now: deps.now, llm: deps.env.llm ?? null })); // the desk
   for (const r of deps.apiRouters ?? []) api.use(r);
   api.use(postRoutes(deps));
   api.use(savedSearchRoutes(deps));

@@ -10,6 +10,7 @@ import { fmtNum, fmtTime } from '../format.js';
 import { busy, section, table, type PageCtx } from '../ctx.js';
 import { alertStateText, levelBadge, postCells, postHeaders, statusText, type IncidentRow, type PostRow } from './common.js';
 import { mergedNotice, postSelection, regroupFacts, regroupSection, type RegroupInfo } from './incident-regroup.js';
+import { briefSection } from './incident-brief.js';
 
 const STATUSES = ['new', 'acknowledged', 'responding', 'resolved', 'false_alarm'];
 
@@ -124,5 +125,6 @@ export async function incidentPage(ctx: PageCtx): Promise<void> {
       ])) : h('p', { className: 'muted' }, t('noEvidence')),
       archiveBtn),
     section(t('alerts'), table([t('published'), t('level'), t('alertState'), t('risk')], d.alerts.map((a) => [fmtTime(a.at), levelBadge(a.level), alertStateText(a.state), fmtNum(a.risk)]))));
+  ctx.root.querySelector('dl.facts')?.after(briefSection(id)); // the brief under the facts (incident-brief.ts)
   timeline(chart.canvas, d);
 }
