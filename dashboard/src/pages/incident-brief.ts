@@ -27,7 +27,7 @@ function draw(box: HTMLElement, b: Brief): void {
     ? h('p', { id: 'brief-what', className: 'brief-llm' }, b.summary)
     : h('ul', { id: 'brief-what', className: 'brief-sentences' }, b.sentences.map((s) => h('li', { 'data-post': s.post }, `“${truncate(s.text, 160)}”`,
       s.copies > 1 ? h('span', { className: 'muted' }, ` ×${s.copies}`) : null)));
-  const groups = b.who.groups.map((g) => `${g.label}${zh ? `（${g.posts}）` : ` (${g.posts})`}`).join(list);
+  const groups = b.who.groups.map((g) => `${g.label}${zh ? `（${g.posts} ${t('briefPosts')}）` : ` (${g.posts} ${t('briefPosts')})`}`).join(list);
   const harms = b.who.harms.map((x) => x.term).join(list);
   const writer = b.writer === 'llm'
     ? fill(t('briefByLlm'), { model: b.model ?? '', host: b.endpoint ?? '' })
