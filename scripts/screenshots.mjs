@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // Screenshots of the running dashboard for the README and for review: logs in, then captures the
-// overview and the top incident at desktop (1440x900) and phone (390x844) sizes, in zh-CN.
+// overview (its time range set to the last hour, so the demo's minutes show as 1-minute buckets;
+// FW_SHOT_RANGE=24h etc. to change, FW_SHOT_RANGE=20m for a custom range of the last 20 minutes) and the top incident at desktop (1440x900) and phone (390x844)
+// sizes, in zh-CN (FW_SHOT_LANG=en for English): what fits the screen, and the whole page (-full).
 // Usage: node scripts/screenshots.mjs http://127.0.0.1:8080 USER PASSWORD [OUT_DIR]
 // (start one with `npm run demo` first; needs Chromium: apt-get install -y chromium fonts-wqy-microhei)
 import puppeteer from 'puppeteer';
@@ -20,15 +22,28 @@ try {
   if (status !== 200) throw new Error(`login failed (${status})`);
   const incidents = await page.evaluate(async (b) => (await fetch(b + '/api/v1/incidents')).json(), base);
   const top = (Array.isArray(incidents) ? incidents : incidents.incidents ?? incidents.items ?? [])[0];
-  const shots = [['overview', '/'], ...(top ? [['incident', `/#/incident/${encodeURIComponent(top.id)}`]] : [])];
+  // FW_SHOT_RANGE: a preset (1h, 6h, 24h, 7d, 30d) or Nm, a custom range of the last N minutes
+  const range = process.env.FW_SHOT_RANGE || '1h';
+  const minutes = /^(\d+)m$/.exec(range);
+  const rangeQuery = minutes
+    ? `from=${encodeURIComponent(new Date(Date.now() - Number(minutes[1]) * 60_000).toISOString().slice(0, 16) + 'Z')}&to=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString().slice(0, 16) + 'Z')}`
+    : `range=${encodeURIComponent(range)}`;
+  const shots = [['overview', `/#/overview?${rangeQuery}`], ...(top ? [['incident', `/#/incident/${encodeURIComponent(top.id)}`]] : [])];
+  const lang = process.env.FW_SHOT_LANG === 'en' ? 'en' : 'zh';
+  await page.evaluate((l) => localStorage.setItem('fw.lang', l), lang); // dashboard/src/i18n.ts
   for (const [w, h, tag] of [[1440, 900, 'desktop'], [390, 844, 'phone']]) {
     await page.setViewport({ width: w, height: h, deviceScaleFactor: 1 });
     for (const [name, path] of shots) {
+      await page.goto('about:blank'); // a full load each time (a hash-only change would keep the signed-out page)
       await page.goto(base + path, { waitUntil: 'load' }); // (the live stream keeps the network busy)
-      await new Promise((r) => setTimeout(r, 2500));
-      const file = join(out, `screenshot-${name}-${tag}.png`);
+      await page.waitForFunction((k) => document.body.dataset.ready === k, { timeout: 15_000 }, name).catch(() => {});
+      await new Promise((r) => setTimeout(r, 1000));
+      const file = join(out, `screenshot-${name}-${tag}${lang === 'en' ? '-en' : ''}.png`);
       await page.screenshot({ path: file, fullPage: false });
       console.log(file);
+      const full = file.replace(/\.png$/, '-full.png'); // the whole page, for review of what lies below the fold
+      await page.screenshot({ path: full, fullPage: true });
+      console.log(full);
     }
   }
 } finally {

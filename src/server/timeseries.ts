@@ -20,8 +20,8 @@ const BUCKET_ALIASES: Record<string, BucketId> = {
   minute: '1m', '1min': '1m', '5min': '5m', '15min': '15m', hour: '1h', '60m': '1h', day: '1d', '24h': '1d',
 };
 
-/** The picker's relative ranges (ending now). */
-export const RANGE_MS = { '1h': 3_600_000, '6h': 6 * 3_600_000, '24h': 86_400_000, '7d': 7 * 86_400_000, '30d': 30 * 86_400_000 } as const;
+/** The picker's relative ranges (ending now); 15 min is for watching a crisis unfold minute by minute. */
+export const RANGE_MS = { '15m': 900_000, '1h': 3_600_000, '6h': 6 * 3_600_000, '24h': 86_400_000, '7d': 7 * 86_400_000, '30d': 30 * 86_400_000 } as const;
 export type RangeId = keyof typeof RANGE_MS;
 export const RANGE_IDS = Object.keys(RANGE_MS) as RangeId[];
 
@@ -87,7 +87,7 @@ export function parseTimeParam(value: string, param: 'from' | 'to', zone: string
 const truncate = (s: string) => (s.length > 40 ? `${s.slice(0, 39)}…` : s);
 
 /**
- * The range of a request: `range` (1h, 6h, 24h, 7d, 30d) ending now; or `from`/`to` (either may be
+ * The range of a request: `range` (15m, 1h, 6h, 24h, 7d, 30d) ending now; or `from`/`to` (either may be
  * left out: `to` defaults to now, `from` to 24 h before `to`); or the old `hours=N`; else the last 24 h.
  */
 export function parseRange(q: { range?: unknown; from?: unknown; to?: unknown; hours?: unknown }, now: Date, zone: string): TimeRange {

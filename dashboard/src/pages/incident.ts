@@ -5,7 +5,8 @@ import { h, mount, truncate } from '../dom.js';
 import { lang, t } from '../i18n.js';
 import { localizeReason } from '../../../src/i18n/reason-text.js';
 import { api } from '../api.js';
-import { draw, chartBox } from '../charts.js';
+import { chartBox } from '../charts.js';
+import { forecastText, incidentTimeline, type Forecast } from './incident-chart.js';
 import { fmtNum, fmtTime } from '../format.js';
 import { busy, section, table, type PageCtx } from '../ctx.js';
 import { alertStateText, levelBadge, postCells, postHeaders, statusText, type IncidentRow, type PostRow } from './common.js';
@@ -20,40 +21,14 @@ interface Detail { incident: IncidentRow & RegroupInfo & { categories: string[] 
 interface Note { id: number; at: string; author: string | null; text: string }
 interface Evidence { id: number; postPk: number | null; at: string; kind: string; url: string | null; source: string | null; postId: string | null }
 
-function timeline(canvas: HTMLCanvasElement, d: Detail): void {
-  const labels = d.volume.map((v) => v.bucket);
-  let cum = 0;
-  const reposts = d.volume.map((v) => (cum += Number(v.reposts) || 0));
-  const f = d.incident.forecast;
-  const fLabel = f ? `${t('forecast')}` : null;
-  const all = [...labels.map((b) => fmtTime(b.length === 16 ? `${b}:00Z` : b, 'short')), ...(fLabel ? [fLabel] : [])];
-  const pad = (xs: (number | null)[]) => (fLabel ? [...xs, null] : xs);
-  const last = reposts.length ? reposts[reposts.length - 1] : 0;
-  const band = (v: number) => [...labels.map((_, i) => (i === labels.length - 1 ? last : null)), v];
-  draw(canvas, {
-    data: {
-      labels: all,
-      datasets: [
-        { type: 'bar', label: t('volume'), data: pad(d.volume.map((v) => v.posts)), backgroundColor: '#90a4ae', yAxisID: 'y' },
-        { type: 'line', label: t('reposts'), data: pad(reposts), borderColor: '#1f5fa8', backgroundColor: '#1f5fa8', yAxisID: 'y1', tension: 0.2 },
-        ...(f ? [
-          { type: 'line', label: `${t('forecastBand')} high`, data: band(f.high), borderColor: 'rgba(179,89,0,0.5)', borderDash: [4, 4], pointRadius: 2, yAxisID: 'y1', fill: false, spanGaps: true },
-          { type: 'line', label: t('forecastBand'), data: band(f.low), borderColor: 'rgba(179,89,0,0.5)', backgroundColor: 'rgba(179,89,0,0.15)', borderDash: [4, 4], pointRadius: 2, yAxisID: 'y1', fill: '-1', spanGaps: true },
-          { type: 'line', label: t('forecast'), data: band(f.reposts), borderColor: '#b35900', pointRadius: 4, yAxisID: 'y1', spanGaps: true },
-        ] : []),
-      ],
-    },
-    options: { scales: { y: { beginAtZero: true, position: 'left', title: { display: true, text: t('volume') } }, y1: { beginAtZero: true, position: 'right', grid: { drawOnChartArea: false }, title: { display: true, text: t('reposts') } } } },
-  });
-}
-
 export async function incidentPage(ctx: PageCtx): Promise<void> {
   const id = ctx.params[0] ?? '';
   const enc = encodeURIComponent(id);
   const d = await api.get<Detail>(`/incidents/${enc}`);
-  const [notesRes, evRes] = await Promise.all([
+  const [notesRes, evRes, topicsRes] = await Promise.all([
     api.get<{ notes: Note[] } | Note[]>(`/incidents/${enc}/notes`).catch(() => ({ notes: [] as Note[] })),
     api.get<{ evidence: Evidence[] }>(`/incidents/${enc}/evidence`).catch(() => ({ evidence: [] as Evidence[] })),
+    api.get<{ topics: { id: string; name: string }[] }>('/topics').catch(() => ({ topics: [] as { id: string; name: string }[] })), // the topic's name, not its id
   ]);
   const notes = Array.isArray(notesRes) ? notesRes : notesRes.notes ?? [];
   const inc = d.incident;
@@ -95,14 +70,14 @@ export async function incidentPage(ctx: PageCtx): Promise<void> {
     h('h1', { id: 'incident-title' }, levelBadge(inc.level), ' ', truncate(inc.title, 140)),
     mergedNotice(inc),
     h('dl', { className: 'facts' },
-      h('dt', null, t('topic')), h('dd', null, inc.topic),
+      h('dt', null, t('topic')), h('dd', { id: 'incident-topic' }, topicsRes.topics.find((x) => x.id === inc.topic)?.name ?? inc.topic),
       h('dt', null, t('risk')), h('dd', null, `${fmtNum(inc.risk)} (${t('peakRisk')} ${fmtNum(inc.peakRisk)})`),
       h('dt', null, t('alertState')), h('dd', { id: 'incident-alert-state' }, alertStateText(inc.state)),
       h('dt', null, t('status')), h('dd', { id: 'incident-status' }, statusText(inc.status)),
       h('dt', null, t('opened')), h('dd', null, fmtTime(inc.openedAt)),
       h('dt', null, t('postsCount')), h('dd', null, fmtNum(inc.postCount)),
       regroupFacts(inc),
-      inc.forecast ? [h('dt', null, t('forecast')), h('dd', null, `${fmtNum(inc.forecast.reposts)} (${fmtNum(inc.forecast.low)}–${fmtNum(inc.forecast.high)})`)] : null),
+      inc.forecast ? [h('dt', null, t('forecast')), h('dd', { id: 'incident-forecast' }, forecastText(inc.forecast as Forecast))] : null), // early: no number
     h('div', { className: 'grid-2' },
       section(t('timeline'), chart.box),
       section(t('workflow'),
@@ -126,5 +101,5 @@ export async function incidentPage(ctx: PageCtx): Promise<void> {
       archiveBtn),
     section(t('alerts'), table([t('published'), t('level'), t('alertState'), t('risk')], d.alerts.map((a) => [fmtTime(a.at), levelBadge(a.level), alertStateText(a.state), fmtNum(a.risk)]))));
   ctx.root.querySelector('dl.facts')?.after(briefSection(id)); // the brief under the facts (incident-brief.ts)
-  timeline(chart.canvas, d);
+  incidentTimeline(chart.canvas, d); // incident-chart.ts
 }

@@ -82,7 +82,7 @@ export function readRoutes(deps: AppDeps): Router {
     const risk = db.prepare('SELECT at, risk, level FROM risk_history WHERE incident_id = ? ORDER BY at').all(id);
     const alertRows = db.prepare('SELECT id, at, level, state, risk FROM alerts WHERE incident_id = ? ORDER BY id').all(id);
     const mergedFrom = db.prepare('SELECT id FROM incidents WHERE merged_into = ? ORDER BY seq').pluck().all(id);
-    res.json({ incident: { ...incidentRow(row), mergedFrom }, posts: heavy.posts, risk, volume: heavy.volume, volumeBucket: heavy.volumeBucket, alerts: alertRows });
+    res.json({ incident: { ...incidentRow(row), mergedFrom }, posts: heavy.posts, risk, volume: heavy.volume, volumeBucket: heavy.volumeBucket, timeZone: deps.env.timezone, alerts: alertRows });
   });
 
   r.get('/posts', (req, res) => {
@@ -108,7 +108,7 @@ export function readRoutes(deps: AppDeps): Router {
     res.json({ topics: rows });
   });
 
-  // GET /overview?range=1h|6h|24h|7d|30d | from=&to= [&bucket=1m|5m|15m|1h|1d|auto] (old: hours=N; default: the
+  // GET /overview?range=15m|1h|6h|24h|7d|30d | from=&to= [&bucket=1m|5m|15m|1h|1d|auto] (old: hours=N; default: the
   // last 24 h). Series per bucket on FLAREWATCH_TZ's clock and KPIs against the previous period
   // (src/server/timeseries.ts); volume/sentiment/risk/totals keep their old row shapes.
   r.get(['/overview', '/timeseries'], (req, res) => {
