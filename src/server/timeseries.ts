@@ -170,7 +170,7 @@ export function resolveBucket(param: unknown, r: TimeRange, zone: string): Bucke
   const n = bucketCount(r.from.getTime(), r.to.getTime(), bucket, zone);
   if (n > MAX_BUCKETS) {
     const fits = BUCKET_IDS.find((b) => bucketCount(r.from.getTime(), r.to.getTime(), b, zone) <= MAX_BUCKETS);
-    throw new TimeseriesInputError('bucket', `${n > MAX_BUCKETS * 2 ? `more than ${MAX_BUCKETS * 2}` : n} buckets of ${bucket} in this range; at most ${MAX_BUCKETS}`,
+    throw new TimeseriesInputError('bucket', `${n} buckets of ${bucket} in this range; at most ${MAX_BUCKETS}`,
       fits ? `use bucket=${fits} or larger, or a shorter range` : 'choose a shorter range');
   }
   return bucket;
@@ -262,37 +262,38 @@ function piecewise<T extends Row>(db: Db, intervals: [number, number][], sql: { 
   return rows;
 }
 
+/** The queries behind the series, one per source of rows; each takes a JSON array of [interval index, from, to]. */
+export const SERIES_SQL = {
+  postsHourly: `SELECT b.value ->> 0 AS i, ph.source, ph.label, sum(ph.n) AS n FROM json_each(?) b
+      JOIN post_hourly ph ON ph.bucket >= b.value ->> 1 AND ph.bucket < b.value ->> 2 GROUP BY 1, 2, 3 HAVING sum(ph.n) > 0`,
+  posts5min: `SELECT b.value ->> 0 AS i, pf.source, pf.label, sum(pf.n) AS n FROM json_each(?) b
+      JOIN post_5min pf ON pf.bucket >= b.value ->> 1 AND pf.bucket < b.value ->> 2 GROUP BY 1, 2, 3 HAVING sum(pf.n) > 0`,
+  postsRaw: `SELECT b.value ->> 0 AS i, p.source, coalesce(p.sentiment_corrected, p.sentiment_label, 'unknown') AS label, count(*) AS n FROM json_each(?) b
+      JOIN posts p ON p.first_seen_at >= b.value ->> 1 AND p.first_seen_at < b.value ->> 2 WHERE p.kind != 'trend' GROUP BY 1, 2, 3`,
+  riskHourly: `SELECT b.value ->> 0 AS i, rh.topic_id AS topic, max(rh.risk) AS risk FROM json_each(?) b
+      JOIN risk_hourly rh ON rh.bucket >= b.value ->> 1 AND rh.bucket < b.value ->> 2 GROUP BY 1, 2`,
+  riskRaw: `SELECT b.value ->> 0 AS i, rh.topic_id AS topic, max(rh.risk) AS risk FROM json_each(?) b
+      JOIN risk_history rh ON rh.at >= b.value ->> 1 AND rh.at < b.value ->> 2 GROUP BY 1, 2`,
+  mentionsHourly: `SELECT b.value ->> 0 AS i, th.topic_id AS topic, sum(th.n) AS n FROM json_each(?) b
+      JOIN topic_hourly th ON th.bucket >= b.value ->> 1 AND th.bucket < b.value ->> 2 GROUP BY 1, 2 HAVING sum(th.n) > 0`,
+  // topics first: topic_matches is indexed by (topic_id, matched_at)
+  mentionsRaw: `SELECT b.value ->> 0 AS i, t.id AS topic, count(*) AS n FROM json_each(?) b CROSS JOIN topics t CROSS JOIN topic_matches tm
+      WHERE tm.topic_id = t.id AND tm.matched_at >= b.value ->> 1 AND tm.matched_at < b.value ->> 2 GROUP BY 1, 2`,
+};
+
 /** Posts per interval, by source and label (post_hourly for whole hours, post_5min for whole 5 minutes, posts by first_seen_at for the rest; trends are not posts). */
 export function postCounts(db: Db, intervals: [number, number][]): { i: number; source: string; label: string; n: number }[] {
-  return piecewise(db, intervals, {
-    hourly: `SELECT b.value ->> 0 AS i, ph.source, ph.label, sum(ph.n) AS n FROM json_each(?) b
-      JOIN post_hourly ph ON ph.bucket >= b.value ->> 1 AND ph.bucket < b.value ->> 2 GROUP BY 1, 2, 3 HAVING sum(ph.n) > 0`,
-    five: `SELECT b.value ->> 0 AS i, pf.source, pf.label, sum(pf.n) AS n FROM json_each(?) b
-      JOIN post_5min pf ON pf.bucket >= b.value ->> 1 AND pf.bucket < b.value ->> 2 GROUP BY 1, 2, 3 HAVING sum(pf.n) > 0`,
-    raw: `SELECT b.value ->> 0 AS i, p.source, coalesce(p.sentiment_corrected, p.sentiment_label, 'unknown') AS label, count(*) AS n FROM json_each(?) b
-      JOIN posts p ON p.first_seen_at >= b.value ->> 1 AND p.first_seen_at < b.value ->> 2 WHERE p.kind != 'trend' GROUP BY 1, 2, 3`,
-  });
+  return piecewise(db, intervals, { hourly: SERIES_SQL.postsHourly, five: SERIES_SQL.posts5min, raw: SERIES_SQL.postsRaw });
 }
 
 /** Highest risk per interval and topic (risk_hourly for whole hours, risk_history for the rest). */
 export function riskMax(db: Db, intervals: [number, number][]): { i: number; topic: string; risk: number }[] {
-  return piecewise(db, intervals, {
-    hourly: `SELECT b.value ->> 0 AS i, rh.topic_id AS topic, max(rh.risk) AS risk FROM json_each(?) b
-      JOIN risk_hourly rh ON rh.bucket >= b.value ->> 1 AND rh.bucket < b.value ->> 2 GROUP BY 1, 2`,
-    raw: `SELECT b.value ->> 0 AS i, rh.topic_id AS topic, max(rh.risk) AS risk FROM json_each(?) b
-      JOIN risk_history rh ON rh.at >= b.value ->> 1 AND rh.at < b.value ->> 2 GROUP BY 1, 2`,
-  });
+  return piecewise(db, intervals, { hourly: SERIES_SQL.riskHourly, raw: SERIES_SQL.riskRaw });
 }
 
-/** Topic matches (mentions: posts and hot-list entries) per interval and topic. */
+/** Topic matches (mentions: posts and hot-list entries) per interval and topic (topic_hourly, then topic_matches). */
 export function topicMentions(db: Db, intervals: [number, number][]): { i: number; topic: string; n: number }[] {
-  return piecewise(db, intervals, {
-    hourly: `SELECT b.value ->> 0 AS i, th.topic_id AS topic, sum(th.n) AS n FROM json_each(?) b
-      JOIN topic_hourly th ON th.bucket >= b.value ->> 1 AND th.bucket < b.value ->> 2 GROUP BY 1, 2 HAVING sum(th.n) > 0`,
-    // topics first: topic_matches is indexed by (topic_id, matched_at)
-    raw: `SELECT b.value ->> 0 AS i, t.id AS topic, count(*) AS n FROM json_each(?) b CROSS JOIN topics t CROSS JOIN topic_matches tm
-      WHERE tm.topic_id = t.id AND tm.matched_at >= b.value ->> 1 AND tm.matched_at < b.value ->> 2 GROUP BY 1, 2`,
-  });
+  return piecewise(db, intervals, { hourly: SERIES_SQL.mentionsHourly, raw: SERIES_SQL.mentionsRaw });
 }
 
 const SENTIMENTS = ['negative', 'neutral', 'positive', 'unknown'] as const;
