@@ -6,7 +6,8 @@
 //   (c) dashboard API p50/p95/p99 at N posts under concurrent load from a second process;
 //   (d) alert latency: POST of a tipping observation -> webhook received, p50/p95;
 //   (e) peak RSS of every process above (/usr/bin/time -v, else the child's resourceUsage);
-//   (f) posts search: recall of 1-4 character queries vs a brute-force scan, and p50/p95 latency.
+//   (f) posts search: recall of 1-4 character queries vs a brute-force scan, and p50/p95 latency;
+//   (g) forecast calls/s and the volume baseline's add+score time (bench/hot-paths.mjs).
 // Usage: node bench/run.mjs [--quick] [--full-ingest] [--only a,b,c,d,f] [--keep]
 // Needs `npm run build` first (it runs it when dist/ is missing).
 import { spawn, execFileSync } from 'node:child_process';
@@ -125,6 +126,15 @@ if (want('f')) {
     `node bench/search-recall.mjs --posts ${SIZES.searchPosts}`, { recall: j.recall, precisionErrors: j.precisionErrors });
   figure('f2', `search p95, one page of 50 (${slowest.len}-char queries)`, slowest.p95, 'ms', { op: '<', value: 100 },
     `node bench/search-recall.mjs --posts ${SIZES.searchPosts}`, { pageP50: slowest.p50, pageMax: slowest.max, latency: j.latency, special: j.special });
+}
+
+// ---- (g) hot paths: forecast calls/s and the volume baseline's add+score (were timed unit tests)
+if (want('g')) {
+  log('(g) forecast and volume-baseline hot paths');
+  const r = await run('hot-paths', node, ['bench/hot-paths.mjs']);
+  const j = JSON.parse(r.out.trim().split('\n').pop());
+  figure('g', 'forecastReposts on 100-event cascades', j.forecastPerSec, 'calls/s', { op: '>=', value: 10_000 }, 'node bench/hot-paths.mjs');
+  figure('g2', 'VolumeSeries: 100k events, score every 100', j.volume100kMs, 'ms', { op: '<', value: 1000 }, 'node bench/hot-paths.mjs');
 }
 
 // ---- (e) peak memory

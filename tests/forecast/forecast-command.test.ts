@@ -101,10 +101,12 @@ describe('forecastReposts', () => {
     const steady = forecastReposts({ ...base, source: 'weibo', reposts: [], snapshots: [{ at: 1_800_000, reposts: 10 }, { at: 3_600_000, reposts: 50 }] });
     expect(steady.reposts).toBeGreaterThan(fromSnaps.reposts);
   });
-  it('is fast: >= 10k calls/s on 100-event cascades', () => {
+  // its speed (>= 10k calls/s) is measured by `npm run bench` (g), not timed here
+  it('gives a finite, ordered forecast for a 100-event cascade every time', () => {
     const reposts = Array.from({ length: 100 }, (_, i) => ({ at: i * 30_000, followers: 100 + i }));
-    const t0 = performance.now();
-    for (let i = 0; i < 10_000; i++) forecastReposts({ ...base, source: 'twitter', reposts });
-    expect(performance.now() - t0).toBeLessThan(1000);
+    for (let i = 0; i < 50; i++) {
+      const f = forecastReposts({ ...base, source: 'twitter', reposts });
+      expect(Number.isFinite(f.reposts) && f.low <= f.reposts && f.reposts <= f.high).toBe(true);
+    }
   });
 });

@@ -79,14 +79,16 @@ describe('VolumeSeries', () => {
     expect(s.score(T0)[0]).toMatchObject({ windowMin: 30 });
   });
 
-  it('is O(1) amortized: 100k events with scoring every 100 events in well under a second', () => {
+  // its speed (100k events, a score every 100, < 1 s) is measured by `npm run bench` (g), not timed here
+  it('keeps scoring sensibly through 100k events', () => {
     const s = new VolumeSeries();
-    const t0 = performance.now();
+    let last: ReturnType<VolumeSeries['score']> = [];
     for (let i = 0; i < 100_000; i++) {
       s.add(T0 + i * 2000);
-      if (i % 100 === 0) s.score(T0 + i * 2000);
+      if (i % 100 === 0) last = s.score(T0 + i * 2000);
     }
-    expect(performance.now() - t0).toBeLessThan(1000);
+    expect(last.length).toBeGreaterThan(0);
+    for (const x of last) expect(Number.isFinite(x.surprise)).toBe(true);
   });
 });
 
