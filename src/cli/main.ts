@@ -16,6 +16,7 @@ const COMMANDS: Entry[] = [
   { name: 'report', summary: 'write the analysts\' report (html, pdf, csv, xlsx, json)', load: () => import('./commands/report.js') },
   { name: 'user', summary: 'manage dashboard users: user add --name N --password P --role R', load: () => import('./commands/user.js') },
   { name: 'token', summary: 'manage API tokens for ingest: token add --name N [--role R]', load: () => import('./commands/token.js') },
+  { name: 'worker', summary: 'a crawl worker: take source crawls from the FLAREWATCH_QUEUE job queue (distributed setup)', load: () => import('./commands/worker.js') },
   { name: 'train-sentiment', summary: 'train the sentiment model on labelled JSON Lines', load: () => import('./commands/train-sentiment.js') },
 ];
 
@@ -29,7 +30,8 @@ export function mainHelp(): string {
     'Commands:',
     ...COMMANDS.map((c) => `  ${c.name.padEnd(w)}  ${c.summary}`),
     '',
-    'Environment: FLAREWATCH_DB (data/flarewatch.db), FLAREWATCH_RULES (rules/), PORT (8080), SMTP_URL, PUPPETEER_EXECUTABLE_PATH',
+    'Environment: FLAREWATCH_DB (data/flarewatch.db), FLAREWATCH_RULES (rules/), PORT (8080), SMTP_URL, PUPPETEER_EXECUTABLE_PATH,',
+    '             FLAREWATCH_QUEUE (redis://host:port/db: crawls go to `worker` processes)',
     '',
   ].join('\n');
 }

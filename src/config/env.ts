@@ -33,6 +33,10 @@ export interface Env {
   httpProxy: string | null;
   rawArchive: boolean;
   ingestToken: string | null;
+  /** FLAREWATCH_QUEUE: a redis:// URL; crawls go through a BullMQ job queue to `flarewatch worker` processes (src/queue/); null: in-process */
+  queueUrl?: string | null;
+  /** FLAREWATCH_INGEST_URL: the monitor a worker hands observations to over POST /api/v1/observations (with FLAREWATCH_INGEST_TOKEN); null: the database */
+  ingestUrl?: string | null;
   /** which proxies' X-Forwarded-For the dashboard believes (FLAREWATCH_TRUST_PROXY: hop count, or addresses/CIDRs/'loopback'); none when unset */
   trustProxy?: string | null;
   /** FLAREWATCH_LLM_URL (+ _MODEL, _KEY, _TIMEOUT_MS): who writes incident briefs; null: extractive only, no post leaves the process */
@@ -60,6 +64,8 @@ export function readEnv(e: NodeJS.ProcessEnv = process.env): Env {
     httpProxy: e.HTTPS_PROXY || e.HTTP_PROXY || e.https_proxy || e.http_proxy || null,
     rawArchive: e.FLAREWATCH_RAW_ARCHIVE === '1',
     ingestToken: e.FLAREWATCH_INGEST_TOKEN || null,
+    queueUrl: e.FLAREWATCH_QUEUE?.trim() || null,
+    ingestUrl: e.FLAREWATCH_INGEST_URL?.trim() || null,
     trustProxy: e.FLAREWATCH_TRUST_PROXY || null,
     llm: e.FLAREWATCH_LLM_URL?.trim() ? {
       url: e.FLAREWATCH_LLM_URL.trim(), model: (e.FLAREWATCH_LLM_MODEL ?? '').trim(), key: e.FLAREWATCH_LLM_KEY?.trim() || null,

@@ -6,7 +6,13 @@ export interface HostLimiterOptions { concurrency?: number; minIntervalMs?: numb
 
 interface HostState { active: number; lastStart: number; waiters: (() => void)[]; intervalMs: number }
 
-export class HostLimiter {
+/** What a fetcher needs from a limiter: HostLimiter within one process, RedisHostLimiter (src/queue/) across crawl workers. */
+export interface HostLimiterLike {
+  run<T>(host: string, task: () => Promise<T>): Promise<T>;
+  setMinInterval(host: string, ms: number): void;
+}
+
+export class HostLimiter implements HostLimiterLike {
   private hosts = new Map<string, HostState>();
   private readonly concurrency: number;
   private readonly minIntervalMs: number;

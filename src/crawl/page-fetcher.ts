@@ -10,7 +10,7 @@ import type { AnyAdapter, CrawlRequest, Page } from './adapter.js';
 import { decodeBody } from './charset.js';
 import { CookieJar } from './cookie-jar.js';
 import { BlockedError, CrawlError, HttpStatusError, RobotsDisallowedError, failureAction } from './errors.js';
-import { HostLimiter } from './host-limiter.js';
+import { HostLimiter, type HostLimiterLike } from './host-limiter.js';
 import { fetchUrl, DEFAULT_LIMITS, type FetchOptions } from './http-fetch.js';
 import { ALLOW_ALL, parseRobots, type RobotsRules } from './robots.js';
 import { backoffDelay } from './backoff.js';
@@ -23,7 +23,8 @@ export const USER_AGENT = 'FlarewatchBot/0.1 (+https://github.com/flarewatch/fla
 export interface PageFetcherOptions {
   userAgent?: string;
   respectRobots?: boolean;
-  limiter?: HostLimiter;
+  /** per-host politeness (default: a HostLimiter of its own) */
+  limiter?: HostLimiterLike;
   maxRetries?: number;
   backoffBaseMs?: number;
   backoffMaxMs?: number;
@@ -44,7 +45,7 @@ export interface PageFetcherOptions {
 export class HttpPageFetcher implements PageFetcher {
   readonly jar: CookieJar;
   private robots = new Map<string, Promise<RobotsRules>>();
-  private readonly o: PageFetcherOptions & { userAgent: string; limiter: HostLimiter; sleep: (ms: number) => Promise<void> };
+  private readonly o: PageFetcherOptions & { userAgent: string; limiter: HostLimiterLike; sleep: (ms: number) => Promise<void> };
 
   constructor(opts: PageFetcherOptions = {}) {
     this.o = {

@@ -2,7 +2,9 @@
 // timezone; a run never overlaps the previous run of the same source; one host limiter is shared
 // by every source (politeness per host); each source keeps its cookie jar across runs, retired
 // when blocked and retried after a cool-down; young posts are re-observed on a decaying schedule;
-// every run's outcome becomes source status plus health events sent to the sink.
+// every run's outcome becomes source status plus health events sent to the sink. In queue mode
+// (`dispatch`, FLAREWATCH_QUEUE) a run is handed to crawl workers (src/queue/) instead, and the
+// result a worker sends back goes through applyResult, the same path as an in-process run's.
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Env } from '../config/env.js';
 import type { Observation } from '../core/observation.js';
@@ -10,7 +12,7 @@ import type { AnyAdapter, CrawlRequest } from './adapter.js';
 import { getAdapter } from './registry.js';
 import { crawlOnce } from './crawl-once.js';
 import { HttpPageFetcher, type PageFetcherOptions } from './page-fetcher.js';
-import { HostLimiter } from './host-limiter.js';
+import { HostLimiter, type HostLimiterLike } from './host-limiter.js';
 import { initialJar } from './session-setup.js';
 import type { CookieJar } from './cookie-jar.js';
 import type { ReobservePolicy } from './reobserve.js';
@@ -32,6 +34,12 @@ export interface CrawlSink {
   loadStatus?(sourceId: string): Partial<SourceStatus> | null;
   /** register the configured sources (id, adapter, url, ...) */
   registerSources?(sources: SourceConfig[], now: Date): void;
+}
+
+/** Queue mode: where a run goes instead of crawling in this process (src/queue/crawl-queue.ts). */
+export interface CrawlDispatch {
+  /** queue one run of `source` (`extra`: re-observation requests); false when the source already has a job waiting */
+  enqueue(source: SourceConfig, extra: CrawlRequest[] | null): Promise<boolean>;
 }
 
 export type LogFn = (level: 'debug' | 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>) => void;
@@ -65,11 +73,18 @@ export interface SchedulerOptions {
   thresholds?: HealthThresholds;
   /** adapters to use instead of the crawlers/ folder (tests) */
   adapters?: Map<string, AnyAdapter>;
+  /** per-host politeness shared by every source (default: a HostLimiter of this process; crawl workers pass a Redis-backed one) */
+  limiter?: HostLimiterLike;
+  /** queue mode: runs are enqueued for crawl workers instead of crawled here; their results come back through applyResult */
+  dispatch?: CrawlDispatch;
 }
 
 export interface CrawlScheduler {
   stop(): Promise<void>;
-  runNow(sourceId: string): Promise<RunSummary>;
+  /** run a source now (`extra`: re-observation requests instead of its start URL); queued in queue mode */
+  runNow(sourceId: string, extra?: CrawlRequest[]): Promise<RunSummary>;
+  /** a crawl worker's result of a queued run: status and health events as for a run in this process */
+  applyResult(summary: RunSummary, reobserve: boolean): void;
   /** run one re-observation tick now; resolves to the number of observations saved */
   reobserveNow(): Promise<number>;
   status(): SourceStatus[];
@@ -87,7 +102,7 @@ export function startCrawlScheduler(opts: SchedulerOptions): CrawlScheduler {
   const now = opts.now ?? (() => new Date());
   const log: LogFn = opts.log ?? (() => undefined);
   const tz = opts.timezone ?? opts.env.timezone;
-  const limiter = new HostLimiter({ minIntervalMs: Math.min(...opts.sources.map((s) => s.minIntervalMs), 2000), ...(opts.fetcher?.sleep ? { sleep: opts.fetcher.sleep } : {}) });
+  const limiter = opts.limiter ?? new HostLimiter({ minIntervalMs: Math.min(...opts.sources.map((s) => s.minIntervalMs), 2000), ...(opts.fetcher?.sleep ? { sleep: opts.fetcher.sleep } : {}) });
   const states = new Map<string, SourceState>();
   let renderer: BrowserRenderer | null = null;
   let stopped = false;
@@ -180,22 +195,34 @@ export function startCrawlScheduler(opts: SchedulerOptions): CrawlScheduler {
     return { sourceId: st.cfg.id, startedAt: started.toISOString(), finishedAt: now().toISOString(), items, pages, errors, blocked, outcome, observations };
   }
 
+  /** a run's outcome becomes the source's status and health events (runs in this process, and workers' results in queue mode) */
+  function finish(st: SourceState, summary: RunSummary, reobserve: boolean): RunSummary {
+    const { status, events } = applyOutcome(st.status, summary, now(), opts.thresholds);
+    // a re-observation tick only counts against health when it fails
+    if (reobserve && summary.outcome !== 'error' && summary.outcome !== 'blocked') st.status = { ...st.status, running: false };
+    else { st.status = status; emit(events); }
+    log(summary.outcome === 'ok' ? 'info' : 'warn', `source ${st.cfg.id}: ${summary.outcome}, ${summary.items} items from ${summary.pages} page(s)${summary.errors[0] ? `: ${summary.errors[0]}` : ''}`);
+    return summary;
+  }
+
+  /** queue mode: hand the run to the crawl workers; the summary only says whether a job was added */
+  async function enqueueRun(st: SourceState, extra: CrawlRequest[] | null): Promise<RunSummary> {
+    const at = now().toISOString();
+    const added = await opts.dispatch!.enqueue(st.cfg, extra);
+    log('debug', added ? `source ${st.cfg.id}: queued for a crawl worker` : `source ${st.cfg.id}: a job is already waiting; not queued again`);
+    return { sourceId: st.cfg.id, startedAt: at, finishedAt: at, items: 0, pages: 0, errors: [], blocked: false, outcome: added ? 'queued' : 'skipped' };
+  }
+
   function run(sourceId: string, extra: CrawlRequest[] | null = null): Promise<RunSummary> {
     const st = states.get(sourceId);
     if (!st) return Promise.reject(new Error(`unknown source '${sourceId}'`));
+    if (opts.dispatch) return enqueueRun(st, extra);
     if (st.running) {
       log('debug', `source ${sourceId} is still running; not starting another run`);
       return extra ? Promise.resolve({ sourceId, startedAt: now().toISOString(), finishedAt: now().toISOString(), items: 0, pages: 0, errors: [], blocked: false, outcome: 'skipped' }) : st.running;
     }
     st.status = { ...st.status, running: true };
-    const p = doRun(st, extra).then((summary) => {
-      const { status, events } = applyOutcome(st.status, summary, now(), opts.thresholds);
-      // a re-observation tick only counts against health when it fails
-      if (extra && summary.outcome !== 'error' && summary.outcome !== 'blocked') st.status = { ...st.status, running: false };
-      else { st.status = status; emit(events); }
-      log(summary.outcome === 'ok' ? 'info' : 'warn', `source ${sourceId}: ${summary.outcome}, ${summary.items} items from ${summary.pages} page(s)${summary.errors[0] ? `: ${summary.errors[0]}` : ''}`);
-      return summary;
-    }).finally(() => {
+    const p = doRun(st, extra).then((summary) => finish(st, summary, !!extra)).finally(() => {
       st.running = null;
       st.status = { ...st.status, running: false };
     });
@@ -268,7 +295,12 @@ export function startCrawlScheduler(opts: SchedulerOptions): CrawlScheduler {
   }
 
   return {
-    runNow: (id) => run(id),
+    runNow: (id, extra) => run(id, extra ?? null),
+    applyResult(summary, reobserve) {
+      const st = states.get(summary.sourceId);
+      if (!st) return log('warn', `a crawl result for unknown source '${summary.sourceId}' (removed from sources.yaml?): ignored`);
+      finish(st, summary, reobserve);
+    },
     reobserveNow,
     status: () => [...states.values()].map((s) => ({ ...s.status, running: !!s.running, nextRunAt: s.task?.getNextRun()?.toISOString() ?? null,
       state: sourceState(s.status, opts.thresholds), retryAt: retryAfter(s.status)?.toISOString() ?? null })),

@@ -65,8 +65,8 @@ export interface RunSummary {
   pages: number;
   errors: string[];
   blocked: boolean;
-  /** 'skipped' when a previous run of the source was still going, or it is disabled */
-  outcome: 'ok' | 'empty' | 'error' | 'blocked' | 'skipped';
+  /** 'skipped' when a previous run of the source was still going, or it is disabled; 'queued' when handed to a crawl worker (queue mode) */
+  outcome: 'ok' | 'empty' | 'error' | 'blocked' | 'skipped' | 'queued';
   observations?: Observation[];
 }
 
@@ -119,7 +119,7 @@ export function applyOutcome(prev: SourceStatus, run: Pick<RunSummary, 'outcome'
   const events: SourceHealthEvent[] = [];
   const ev = (kind: SourceHealthKind, message?: string, items?: number) => events.push({ sourceId: prev.id, at, kind, ...(message ? { message } : {}), ...(items != null ? { items } : {}) });
   const msg = run.errors[0] ?? undefined;
-  if (run.outcome === 'skipped') return { status: prev, events };
+  if (run.outcome === 'skipped' || run.outcome === 'queued') return { status: prev, events };
   if (run.outcome === 'blocked') {
     s.errorStreak++;
     s.lastError = msg ?? 'blocked';

@@ -170,8 +170,10 @@ async function bootMonitor(o: MonitorOptions, db: Db, stoppers: Stopper[]): Prom
   stoppers.push(() => watcher.stop());
   stoppers.push(() => pipeline.flush(now()));
 
-  // crawlers
+  // crawlers: in this process, or (FLAREWATCH_QUEUE) as jobs for `flarewatch worker` processes
   let crawler: CrawlerLike | undefined;
+  let queue: import('../queue/crawl-queue.js').CrawlQueue | null = null;
+  if (env.queueUrl) (await import('../queue/redis-url.js')).redisOptionsFromUrl(env.queueUrl); // a malformed URL stops start
   try {
     const { loadSourcesConfig } = await import('../crawl/sources-config.js');
     const { startCrawlScheduler } = await import('../crawl/scheduler.js');
@@ -183,10 +185,18 @@ async function bootMonitor(o: MonitorOptions, db: Db, stoppers: Stopper[]): Prom
       origHealth(ev);
       if (ev.kind !== 'ok') notifier?.onSourceHealth(ev, now());
     };
-    const c = startCrawlScheduler({ sources, sink, env, log, timezone: env.timezone, lookupSecret: (name: string) => env.vars[name] });
+    if (env.queueUrl) {
+      const { openCrawlQueue } = await import('../queue/crawl-queue.js');
+      const q = openCrawlQueue({ url: env.queueUrl, log, now, inbox: { db, ingest } });
+      queue = q;
+      stoppers.push(() => q.close());
+    }
+    const c = startCrawlScheduler({ sources, sink, env, log, timezone: env.timezone, lookupSecret: (name: string) => env.vars[name], dispatch: queue ?? undefined });
     crawler = c;
     stoppers.push(() => c.stop());
-    log('info', `crawling ${sources.filter((s: { enabled?: boolean }) => s.enabled !== false).length} sources`);
+    queue?.consumeResults((r) => c.applyResult(r.summary, r.kind === 'reobserve'));
+    const enabled = sources.filter((s: { enabled?: boolean }) => s.enabled !== false).length;
+    log('info', queue ? `${enabled} sources, crawled by workers through the queue at ${queue.status().url}` : `crawling ${enabled} sources`);
   } catch (e) {
     if ((e as Error).name === 'ConfigError') throw e;
     log('warn', `crawlers not started: ${(e as Error).message}`);
@@ -209,7 +219,7 @@ async function bootMonitor(o: MonitorOptions, db: Db, stoppers: Stopper[]): Prom
     log('warn', `report downloads unavailable: ${(e as Error).message}`);
   }
 
-  const app = createApp({ db, env, secret, now, ingest, events, notifier: alertNotifier, apiRouters, crawler, rulesDir: env.rulesDir });
+  const app = createApp({ db, env, secret, now, ingest, events, notifier: alertNotifier, apiRouters, crawler, rulesDir: env.rulesDir, queue });
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(env.port, env.host, () => resolve(s));
     s.on('error', reject);

@@ -5,6 +5,7 @@ import type { Db } from '../db/connection.js';
 import type { Env } from '../config/env.js';
 import type { Observation } from '../core/observation.js';
 import type { Notifier } from '../alerting/notifier.js';
+import type { QueueStatusSource } from '../queue/queue-status.js';
 
 export interface AppDeps {
   db: Db;
@@ -24,4 +25,6 @@ export interface AppDeps {
   /** the crawler scheduler, when running */
   crawler?: { status(): unknown[]; runNow(sourceId: string): Promise<unknown> };
   rulesDir?: string;
+  /** the crawl queue's last known state (FLAREWATCH_QUEUE), for /metrics and /healthz; absent when crawling in-process */
+  queue?: QueueStatusSource | null;
 }

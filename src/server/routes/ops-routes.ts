@@ -3,6 +3,7 @@ import { Router } from 'express';
 import type { AppDeps } from '../app-deps.js';
 import { UNHEALTHY_STATES, sourceStateOfRow, type SourceState } from '../../crawl/source-health.js';
 import { setupChecklist } from '../setup-checklist.js';
+import { queueHealth, queueMetrics } from '../../queue/queue-status.js';
 
 export function opsRoutes(deps: AppDeps): Router {
   const r = Router();
@@ -17,7 +18,9 @@ export function opsRoutes(deps: AppDeps): Router {
         states[st] = (states[st] ?? 0) + 1;
       }
       const unhealthy = Object.entries(states).filter(([st]) => UNHEALTHY_STATES.has(st as SourceState)).reduce((a, [, n]) => a + n, 0);
-      res.json({ status: 'ok', db: 'ok', uptimeSeconds: Math.round((Date.now() - started) / 1000), unhealthySources: unhealthy, sources: states,
+      // the crawl queue (FLAREWATCH_QUEUE) from its last poll, never waiting for Redis; a problem there makes the status 'degraded'
+      const queue = deps.queue ? queueHealth(deps.queue.status()) : undefined;
+      res.json({ status: queue?.problem ? 'degraded' : 'ok', db: 'ok', ...(queue ? { queue } : {}), uptimeSeconds: Math.round((Date.now() - started) / 1000), unhealthySources: unhealthy, sources: states,
         // what is missing for alerts to reach people, with the fix, until it is fixed (setup-checklist.ts)
         setup: setupChecklist(deps.env, deps.notifier?.config ?? null) });
     } catch (e) {
@@ -41,6 +44,7 @@ export function opsRoutes(deps: AppDeps): Router {
     metric('flarewatch_deliveries', 'Outbox deliveries, by channel and status', 'gauge', rows('SELECT channel, status, count(*) n FROM deliveries GROUP BY channel, status').map((r) => [{ channel: String(r.channel), status: String(r.status) }, Number(r.n)]));
     metric('flarewatch_source_healthy', 'Source health (1 ok or not run yet, 0 failing, blocked, empty or never working)', 'gauge', rows('SELECT * FROM sources').map((r) => [{ source: String(r.id) }, UNHEALTHY_STATES.has(sourceStateOfRow(r)) ? 0 : 1]));
     metric('flarewatch_source_error_streak', 'Consecutive failed runs per source', 'gauge', rows('SELECT id, error_streak FROM sources').map((r) => [{ source: String(r.id) }, Number(r.error_streak)]));
+    if (deps.queue) for (const q of queueMetrics(deps.queue.status())) metric(q.name, q.help, q.type, q.rows);
     metric('process_resident_memory_bytes', 'Resident memory', 'gauge', [[{}, process.memoryUsage().rss]]);
     res.type('text/plain; version=0.0.4').send(lines.join('\n') + '\n');
   });
