@@ -3,13 +3,19 @@
 // browser context whose traffic all goes through its own in-process guarded proxy
 // (security/guarded-proxy.ts; loopback included), so the SSRF guard is applied to the address
 // actually connected to; request interception vets every request as a second layer. Cookies from
-// the source's jar are handed to the page.
+// the source's jar are handed to the page. A request whose meta.session is a browser-session spec
+// (browser-session.ts) runs as a logged-in session: saved cookies and localStorage restored, the
+// page's own API answers captured and returned as the page text, the state saved again.
 import type { Browser, HTTPRequest, Page as PuppeteerPage } from 'puppeteer';
 import type { CrawlRequest, Page } from './adapter.js';
 import type { CookieJar } from './cookie-jar.js';
 import { CrawlError, NetworkError } from './errors.js';
 import { PrivateHostError, assertPublicUrl, type HostGuard } from '../security/ssrf-guard.js';
 import { GuardedProxy, refuseAll, vetNothing, vetWithGuard, vetWithUrlCheck, type ProxyLog, type TargetVetter } from '../security/guarded-proxy.js';
+import { SessionRun, SessionStore, isSessionSpec } from './browser-session.js';
+
+/** where saved browser sessions live unless BrowserRendererOptions.sessions says otherwise */
+export const DEFAULT_SESSION_DIR = 'data/sessions';
 
 export interface BrowserRendererOptions {
   executablePath?: string | null;
@@ -17,6 +23,8 @@ export interface BrowserRendererOptions {
   waitForSelector?: string;
   /** where the proxies' refusals are reported (default: stderr) */
   log?: ProxyLog;
+  /** saved logged-in browser sessions (default: a store in data/sessions) */
+  sessions?: SessionStore;
 }
 
 /** Per-render network settings. */
@@ -66,6 +74,13 @@ export class BrowserRenderer {
    * PrivateHostError. Without a guard the page may reach any host (fixed adapters).
    */
   async render(req: CrawlRequest, userAgent: string, jar?: CookieJar, guard?: RenderGuard | null, net: RenderNetOptions = {}): Promise<Page> {
+    const spec = req.meta?.session;
+    if (isSessionSpec(spec)) {
+      // throws SessionChallengeError before any browser starts when the account waits for a person
+      const run = new SessionRun(spec, this.o.sessions ?? new SessionStore(DEFAULT_SESSION_DIR));
+      const r = await this.withPage(req, userAgent, jar, guard, net, (p) => run.after(p), undefined, (p) => run.before(p, req.url));
+      return { ...r.page, contentType: r.extra.contentType, text: r.extra.text };
+    }
     return (await this.withPage(req, userAgent, jar, guard, net, async () => null)).page;
   }
 
@@ -79,7 +94,7 @@ export class BrowserRenderer {
   }
 
   private async withPage<T>(req: CrawlRequest, userAgent: string | null, jar: CookieJar | undefined, guard: RenderGuard | null | undefined, net: RenderNetOptions,
-    extra: (page: PuppeteerPage) => Promise<T>, viewport?: { width: number; height: number }): Promise<{ page: Page; extra: T }> {
+    extra: (page: PuppeteerPage) => Promise<T>, viewport?: { width: number; height: number }, before?: (page: PuppeteerPage) => Promise<void>): Promise<{ page: Page; extra: T }> {
     this.browser ??= this.launch();
     let browser: Browser;
     try {
@@ -117,6 +132,7 @@ export class BrowserRenderer {
       };
       const cookie = jar?.header(new URL(req.url));
       if (cookie) await page.setExtraHTTPHeaders({ cookie });
+      if (before) await before(page);
       const timeout = this.o.timeoutMs ?? 30_000;
       let resp;
       try {
