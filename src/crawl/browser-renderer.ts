@@ -78,7 +78,9 @@ export class BrowserRenderer {
     if (isSessionSpec(spec)) {
       // throws SessionChallengeError before any browser starts when the account waits for a person
       const run = new SessionRun(spec, this.o.sessions ?? new SessionStore(DEFAULT_SESSION_DIR));
-      const r = await this.withPage(req, userAgent, jar, guard, net, (p) => run.after(p), undefined, (p) => run.before(p, req.url));
+      // the source's cookies become browser cookies of the session (kept in its file), not a header
+      const seed = jar?.header(new URL(req.url)) ?? null;
+      const r = await this.withPage(req, userAgent, undefined, guard, net, (p) => run.after(p), undefined, (p) => run.before(p, req.url, seed));
       return { ...r.page, contentType: r.extra.contentType, text: r.extra.text };
     }
     return (await this.withPage(req, userAgent, jar, guard, net, async () => null)).page;

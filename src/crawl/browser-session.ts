@@ -137,8 +137,18 @@ export class SessionRun {
     if (c) throw new SessionChallengeError(c.kind, spec.site, spec.account, c.url);
   }
 
-  async before(page: PuppeteerPage, startUrl: string): Promise<void> {
+  /** `seedCookies`: a Cookie header from the source's config (cookiesEnv); saved cookies of the same name win */
+  async before(page: PuppeteerPage, startUrl: string, seedCookies: string | null = null): Promise<void> {
     if (this.state.cookies.length) await page.setCookie(...this.state.cookies.map((c) => ({ ...c, expires: c.expires && c.expires > 0 ? c.expires : undefined })));
+    if (seedCookies) {
+      const host = new URL(startUrl).hostname;
+      // the whole site (edith.xiaohongshu.com for www.xiaohongshu.com): the last two labels of a name
+      const domain = /^[\d.]+$|^\[|^localhost$/.test(host) ? host : `.${host.split('.').slice(-2).join('.')}`;
+      const have = new Set(this.state.cookies.map((c) => c.name));
+      const seeds = seedCookies.split(/;\s*/).map((kv) => kv.split('=')).filter(([k, ...v]) => k && v.length && !have.has(k.trim()))
+        .map(([k, ...v]) => ({ name: k.trim(), value: v.join('=').trim(), domain, path: '/' }));
+      if (seeds.length) await page.setCookie(...seeds);
+    }
     const origin = new URL(startUrl).origin;
     const ls = this.state.localStorage[origin];
     if (ls && Object.keys(ls).length) {

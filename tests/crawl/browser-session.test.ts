@@ -16,6 +16,7 @@ import { crawlOnce } from '../../src/crawl/crawl-once.js';
 import { getAdapter } from '../../src/crawl/registry.js';
 import { SessionStore, SessionChallengeError } from '../../src/crawl/browser-session.js';
 import { applyOutcome, initialStatus } from '../../src/crawl/source-health.js';
+import { CookieJar } from '../../src/crawl/cookie-jar.js';
 import { FIXTURES } from '../crawlers/serve-fixtures.js';
 
 const CHROMIUM = process.env.PUPPETEER_EXECUTABLE_PATH || '/usr/bin/chromium';
@@ -76,8 +77,8 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-async function run(renderer: BrowserRenderer, url: string, params: Record<string, string> = {}, maxPages = 3) {
-  const fetcher = new HttpPageFetcher({ limiter: new HostLimiter({ minIntervalMs: 0 }), maxRetries: 0, renderer });
+async function run(renderer: BrowserRenderer, url: string, params: Record<string, string> = {}, maxPages = 3, jar?: CookieJar) {
+  const fetcher = new HttpPageFetcher({ limiter: new HostLimiter({ minIntervalMs: 0 }), maxRetries: 0, renderer, jar });
   return crawlOnce({ adapter: await getAdapter('xhs'), url, params, maxPages, now: NOW, fetcher });
 }
 
@@ -157,6 +158,21 @@ describe.skipIf(!hasChromium)('xhs through a logged-in browser session (local st
       const ok = await run(renderer, `${base}/search_result?keyword=x`, { comments: '0', account: 'desk3' }, 1);
       expect(ok.blocked).toBeNull();
       expect(ok.observations.length).toBeGreaterThan(0);
+    } finally {
+      await renderer.close();
+    }
+  }, 90_000);
+
+  it('the source\'s configured cookies (cookiesEnv) start a session and are kept in its file', async () => {
+    const renderer = new BrowserRenderer({ executablePath: CHROMIUM, sessions: store, timeoutMs: 20_000 });
+    try {
+      const jar = CookieJar.fromHeader('web_session=from-env-login; a1=device-1', '127.0.0.1');
+      const r = await run(renderer, `${base}/search_result?keyword=x`, { comments: '0', account: 'desk4' }, 1, jar);
+      expect(r.errors).toEqual([]);
+      expect(pageCookies.at(-1)).toContain('web_session=from-env-login');
+      expect(apiCookies.at(-1)).toContain('a1=device-1');
+      const saved = store.load('xhs', 'desk4');
+      expect(saved.cookies.map((c) => `${c.name}=${c.value}`).sort()).toEqual(['a1=device-1', 'web_session=from-env-login']);
     } finally {
       await renderer.close();
     }
