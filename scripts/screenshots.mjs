@@ -34,8 +34,10 @@ try {
   for (const [w, h, tag] of [[1440, 900, 'desktop'], [390, 844, 'phone']]) {
     await page.setViewport({ width: w, height: h, deviceScaleFactor: 1 });
     for (const [name, path] of shots) {
-      await page.goto('about:blank'); // a full load each time (a hash-only change would keep the signed-out page)
-      await page.goto(base + path, { waitUntil: 'load' }); // (the live stream keeps the network busy)
+      // a full load each time: a hash-only change would keep the signed-out page, and a reload closes
+      // the previous page's live stream (about:blank may keep it open in the back-forward cache)
+      await page.evaluate((p) => { document.body.dataset.ready = ''; location.href = p; }, base + path);
+      await page.reload({ waitUntil: 'load' }); // (the live stream keeps the network busy)
       await page.waitForFunction((k) => document.body.dataset.ready === k, { timeout: 15_000 }, name).catch(() => {});
       await new Promise((r) => setTimeout(r, 1000));
       const file = join(out, `screenshot-${name}-${tag}${lang === 'en' ? '-en' : ''}.png`);

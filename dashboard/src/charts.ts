@@ -154,11 +154,11 @@ export function bucketTooltip(starts: string[], bucket: BucketId, zone: string):
 
 // ---- the incident chart's reposts axis ----
 
-/** A round number at or above v (1, 2, 2.5, 5 x 10^k). */
+/** A round number at or above v (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8 x 10^k). */
 export function niceCeil(v: number): number {
   if (!(v > 0)) return 10;
   const p = 10 ** Math.floor(Math.log10(v));
-  for (const m of [1, 2, 2.5, 5, 10]) if (m * p >= v) return m * p;
+  for (const m of [1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10]) if (m * p >= v * (1 - 1e-12)) return Math.round(m * p * 1e6) / 1e6;
   return 10 * p;
 }
 

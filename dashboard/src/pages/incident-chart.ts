@@ -50,13 +50,16 @@ export function incidentTimeline(canvas: HTMLCanvasElement, d: TimelineData): vo
   const dense = starts.length > 40;
 
   const datasets: Record<string, unknown>[] = [
-    { type: 'bar', label: t('newPosts'), data: d.volume.map((v) => v.posts), backgroundColor: '#90a4ae', yAxisID: 'y', grouped: false, order: 3 },
-    { type: 'line', label: t('repostsCumulative'), data: reposts, borderColor: '#1f5fa8', backgroundColor: '#1f5fa8', yAxisID: 'y1', tension: 0.2, pointRadius: dense ? 0 : 2, borderWidth: 2, order: 1 },
+    { type: 'bar', label: t('newPosts'), data: d.volume.map((v) => v.posts), backgroundColor: '#90a4ae', yAxisID: 'y', grouped: false, order: 3, pointStyle: 'rect' },
+    { type: 'line', label: t('repostsCumulative'), data: reposts, borderColor: '#1f5fa8', backgroundColor: '#1f5fa8', yAxisID: 'y1', tension: 0.2, pointRadius: dense ? 0 : 2, borderWidth: 2, order: 1, pointStyle: 'line' },
   ];
   if (f) {
+    // a clipped band is drawn from its low end (or just under the top) to the top of the axis; the label gives its numbers
+    const band = axis.max === undefined ? [f.low, f.high] : [Math.min(f.low, axis.max * 0.9), axis.max];
     datasets.push(
-      { type: 'bar', label: t('forecastBand'), data: at(n - 1, [f.low, f.high]), backgroundColor: 'rgba(179,89,0,0.22)', borderColor: 'rgba(179,89,0,0.7)', borderWidth: 1, borderSkipped: false, yAxisID: 'y1', grouped: false, order: 2 },
-      { type: 'line', label: t('forecast'), data: Array.from({ length: n }, (_, k) => (k === last && last >= 0 ? actualMax : k === n - 1 ? f.reposts : null)), borderColor: '#b35900', backgroundColor: '#b35900', borderDash: [5, 4], pointRadius: (c: { dataIndex: number }) => (c.dataIndex === n - 1 ? 4 : 0), spanGaps: true, yAxisID: 'y1', order: 0 },
+      { type: 'bar', label: t('forecastBand'), data: at(n - 1, band), backgroundColor: 'rgba(179,89,0,0.22)', borderColor: 'rgba(179,89,0,0.7)', borderWidth: 1, borderSkipped: false, yAxisID: 'y1', grouped: false, order: 2, pointStyle: 'rect' },
+      { type: 'line', label: t('forecast'), data: Array.from({ length: n }, (_, k) => (k === last && last >= 0 ? actualMax : k === n - 1 ? f.reposts : null)), borderColor: '#b35900', backgroundColor: '#b35900', borderDash: [5, 4], borderWidth: 2,
+        pointStyle: (c: { dataIndex: number }) => (c.dataIndex === n - 1 ? 'circle' : 'line'), pointRadius: (c: { dataIndex: number }) => (c.dataIndex === n - 1 ? 4 : 0), spanGaps: true, yAxisID: 'y1', order: 0 },
     );
   }
 
@@ -71,8 +74,10 @@ export function incidentTimeline(canvas: HTMLCanvasElement, d: TimelineData): vo
       ctx.font = '12px system-ui, "PingFang SC", "Microsoft YaHei", "WenQuanYi Micro Hei", sans-serif';
       const w = Math.max(...lines.map((l) => ctx.measureText(l).width)) + 8;
       const lh = 15;
-      const x = chartArea.right - w - 2;
-      const top = axis.clipped ? chartArea.top + 2 : Math.max(chartArea.top + 2, chart.scales.y1.getPixelForValue(f.high) - lines.length * lh - 6);
+      // left of the forecast column, level with the top of the band, so neither hides the other
+      const column = chart.scales.x.getPixelForValue(n - 1);
+      const x = Math.max(chartArea.left + 2, column - w - 14);
+      const top = axis.clipped ? chartArea.top + 2 : Math.min(chartArea.bottom - lines.length * lh - 6, Math.max(chartArea.top + 2, chart.scales.y1.getPixelForValue(f.high)));
       ctx.fillStyle = 'rgba(255,255,255,0.9)';
       ctx.fillRect(x, top, w, lines.length * lh + 4);
       ctx.fillStyle = '#8a4500';
@@ -88,12 +93,12 @@ export function incidentTimeline(canvas: HTMLCanvasElement, d: TimelineData): vo
     options: {
       interaction: { mode: 'index', intersect: false },
       plugins: {
-        legend: legendBottom(),
+        legend: { ...legendBottom(), labels: { ...(legendBottom().labels as Record<string, unknown>), usePointStyle: true, pointStyleWidth: 18 } },
         tooltip: { callbacks: {
           title: (items: { dataIndex: number }[]) => (items.length && items[0].dataIndex < starts.length
             ? (bucketTooltip(starts, bucket, zone).callbacks as { title: (i: { dataIndex: number }[]) => string }).title(items) : t('forecast')),
-          label: (item: { dataset: { label: string }; raw: unknown }) => (Array.isArray(item.raw)
-            ? `${item.dataset.label}: ${fmtNum(item.raw[0])}–${fmtNum(item.raw[1])}` : `${item.dataset.label}: ${fmtNum(item.raw)}`),
+          label: (item: { dataset: { label: string }; raw: unknown }) => (Array.isArray(item.raw) && f
+            ? `${item.dataset.label}: ${fmtNum(f.low)}–${fmtNum(f.high)}` : `${item.dataset.label}: ${fmtNum(item.raw)}`),
         } },
       },
       scales: {
