@@ -145,7 +145,9 @@ export function openCrawlQueue(o: CrawlQueueOptions): CrawlQueue {
       closed = true;
       for (const t of timers) clearInterval(t);
       const bounded = (p: Promise<unknown> | undefined) => withTimeout(Promise.resolve(p), 5000, 'closing').catch(() => undefined);
-      await bounded(resultsWorker?.close());
+      // without a connection there is nothing to finish: drop the connections first, so BullMQ stops waiting for one
+      if (!producer.ready()) { producer.close(); stats.close(); resultsConn?.close(); }
+      await bounded(resultsWorker?.close(!resultsConn?.ready()));
       await bounded(queue.close());
       drainInbox();
       producer.close();

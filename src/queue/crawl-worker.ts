@@ -169,7 +169,9 @@ export function startCrawlWorker(o: CrawlWorkerOptions): CrawlWorker {
     jobsDone: () => jobs,
     close() {
       closing ??= (async () => {
-        await worker.close().catch((e: Error) => log('warn', `closing the worker: ${e.message}`));
+        // jobs in hand are finished (their locks renewed meanwhile); without Redis there is nothing to finish them with
+        if (!bull.ready()) { bull.close(); cmd.close(); }
+        await worker.close(!bull.ready()).catch((e: Error) => log('warn', `closing the worker: ${e.message}`));
         await heartbeat.stop();
         await Promise.allSettled([...sessions.values()].map(async (s) => { await s.chain; await s.scheduler.stop(); }));
         await results.close().catch(() => undefined);
