@@ -145,6 +145,8 @@ export function startCrawlWorker(o: CrawlWorkerOptions): CrawlWorker {
     return { outcome: summary.outcome, items: summary.items, reused: !!prior };
   }
 
+  const startedAt = now().toISOString();
+  const heartbeat: Heartbeat = startHeartbeat(cmd.client, () => ({ id, host: hostname(), pid: process.pid, startedAt, jobs, concurrency }), o.heartbeatTtlMs ?? DEFAULT_HEARTBEAT_TTL_MS);
   const worker = new Worker<CrawlJobData>(CRAWL_QUEUE, processJob, {
     connection: bull.client, prefix: KEY_PREFIX, concurrency, name: id,
     lockDuration: o.lockDurationMs ?? 30_000,
@@ -159,9 +161,6 @@ export function startCrawlWorker(o: CrawlWorkerOptions): CrawlWorker {
   });
   worker.on('stalled', (jobId) => log('warn', `job ${jobId} stalled (its worker stopped renewing the lock); back in the queue for another worker`));
   worker.on('ready', () => log('info', `worker ${id}: taking crawl jobs from ${shown} (${concurrency} at a time, observations to ${delivery.mode === 'db' ? 'the database' : 'the ingest API'})`));
-
-  const startedAt = now().toISOString();
-  const heartbeat: Heartbeat = startHeartbeat(cmd.client, () => ({ id, host: hostname(), pid: process.pid, startedAt, jobs, concurrency }), o.heartbeatTtlMs ?? DEFAULT_HEARTBEAT_TTL_MS);
 
   let closing: Promise<void> | null = null;
   return {

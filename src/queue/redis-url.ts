@@ -28,5 +28,7 @@ export function redisOptionsFromUrl(url: string): RedisOptions {
 
 /** The URL without its password (`redis://:***@host:6379/0`), safe to show. */
 export function redactRedisUrl(url: string): string {
-  return url.replace(/^([a-z]+:\/\/)([^@/]*):([^@/]*)@/i, (_m, scheme: string, user: string) => `${scheme}${user}:***@`);
+  const masked = url.replace(/^([a-z]+:\/\/)([^@/]*):([^@/]*)@/i, (_m, scheme: string, user: string) => `${scheme}${user}:***@`);
+  // not URL-shaped (a typo) but with credentials in it: hide everything before the host
+  return masked === url && url.includes('@') ? `***@${url.slice(url.lastIndexOf('@') + 1)}` : masked;
 }
