@@ -5,6 +5,7 @@
 //   (data[].target are answers, the web page's own endpoint), and the recommend feed
 //   (api.zhihu.com/topstory/recommend, /api/v3/feed/topstory/recommend: data[].target): posts with
 //   the question as title, the author's follower count, votes, comments, views;
+// - one answer /api/v4/answers/{id} or article /api/v4/articles/{id} (re-observation): the post;
 // - comments /api/v4/comment_v5/answers/{id}/root_comment (also articles/{id}) and the older
 //   /api/v4/answers/{id}/root_comments and /comments: comments (parentId = the answer) with the
 //   replies shown under them; /api/v4/comment_v5/comment/{id}/child_comment: replies.
@@ -164,6 +165,13 @@ export default defineAdapter({
   params,
   features: { requireConfig: ['a logged-in cookie (z_c0, d_c0) set with cookiesEnv; search also needs the x-zse-96 signature: run it through a browser session'], blockedStatuses: [401, 403] },
   headers: () => ({ accept: 'application/json, text/plain, */*', referer: `${WEB}/`, 'x-requested-with': 'fetch' }),
+  // the metrics of an answer or article seen before: its own API object
+  reobserveUrl: (obs, _p, sourceUrl) => {
+    const origin = new URL(sourceUrl).origin;
+    if (/^\d+$/.test(obs.id)) return `${origin}/api/v4/answers/${obs.id}?include=content,voteup_count,comment_count,created_time,updated_time,visited_count`;
+    const a = /^article-(\d+)$/.exec(obs.id);
+    return a ? `${origin}/api/v4/articles/${a[1]}` : null;
+  },
   parse({ page, params: p }) {
     const path = new URL(page.url).pathname.replace(/\/+$/, '');
     const data = parseJson(page);
@@ -179,6 +187,10 @@ export default defineAdapter({
         .map((it) => contentObs(get(it, 'target') ?? it))
         .filter((o): o is Observation => !!o);
       return listing(posts, data, page, p);
+    }
+    if (/\/api\/v4\/(answers|articles)\/\d+$/.test(path)) {
+      const o = contentObs(data); // one answer or article (re-observation)
+      return { observations: o ? [o] : [] };
     }
     const m = /\/api\/v4\/(?:comment_v5\/)?(answers|articles)\/(\d+)\/(root_comment|root_comments|comments)$/.exec(path);
     const child = /\/api\/v4\/comment_v5\/comment\/(\d+)\/child_comment$/.exec(path);

@@ -59,7 +59,10 @@ export async function crawlOnce(o: CrawlOnceOptions): Promise<CrawlOnceResult> {
   const maxPages = Math.max(1, o.maxPages ?? 5);
   const origin = new URL(o.url).origin;
   const starts = o.adapter.start ? o.adapter.start(o.url, params) : [{ url: o.url }];
-  const queue: CrawlRequest[] = [...starts, ...(o.extraRequests ?? [])];
+  // extra (re-observation) requests start the way the adapter starts any URL (a browser session for
+  // a note page, a signing step), keeping their own label and meta underneath
+  const extra = (o.extraRequests ?? []).flatMap((r) => (o.adapter.start ? o.adapter.start(r.url, params).map((s) => ({ ...r, ...s, meta: { ...r.meta, ...s.meta } })) : [r]));
+  const queue: CrawlRequest[] = [...starts, ...extra];
   const seenUrls = new Set<string>();
   const byKey = new Map<string, Observation>();
   const errors: CrawlOnceResult['errors'] = [];

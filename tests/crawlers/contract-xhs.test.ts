@@ -81,3 +81,15 @@ describe.skipIf(!hasSamples)('xhs on the real samples in ../shared/data/pages/sa
     expect(comments.observations.some((o) => o.extra?.replyTo === '66971acb0000000005020d08')).toBe(true);
   });
 });
+
+describe('xhs re-observation', () => {
+  it('a note re-observed by the scheduler (extraRequests) is opened in the browser session like any note page', async () => {
+    const { crawlOnce: run } = await import('../../src/crawl/crawl-once.js');
+    const seen: { url: string; render?: boolean; session?: unknown; label?: string }[] = [];
+    const fetcher = { async fetchPage(req: { url: string; render?: boolean; label?: string; meta?: Record<string, unknown> }) { seen.push({ url: req.url, render: req.render, session: req.meta?.session, label: req.label }); return { request: req, url: req.url, status: 200, contentType: 'application/json', text: '{"kind":"flarewatch-browser-session","responses":[]}', charset: 'utf-8' }; } };
+    const note = (id: string) => `https://www.xiaohongshu.com/explore/${id}?xsec_token=T&xsec_source=pc_search`;
+    await run({ adapter: await getAdapter('xhs'), url: note('a1'), extraRequests: [{ url: note('a2'), follow: 'detail', label: 'reobserve', meta: { id: 'a2' } }], maxPages: 2, now: new Date(), fetcher: fetcher as never, params: { account: 'desk1' } });
+    expect(seen).toHaveLength(2);
+    for (const r of seen) expect(r).toMatchObject({ render: true, label: 'note', session: { site: 'xhs', account: 'desk1' } });
+  });
+});

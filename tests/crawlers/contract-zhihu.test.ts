@@ -97,3 +97,17 @@ describe('zhihu search and comments', () => {
     expect(b.blocked).not.toBeNull();
   });
 });
+
+describe('zhihu re-observation', () => {
+  it('an answer is re-observed from /api/v4/answers/{id} (the real answer object served alone)', async () => {
+    const answer = fixture('topstory-recommend.json').data[1].target;
+    const s = await serve({ '/api/v4/answers/1341620111': { body: JSON.stringify(answer), type: JSON_TYPE } });
+    const { getAdapter } = await import('../../src/crawl/registry.js');
+    const url = (await getAdapter('zhihu')).reobserveUrl!({ id: '1341620111' }, {}, `${s.base}/api/v4/questions/23165130/feeds`)!;
+    const r = await crawl('zhihu', url);
+    s.close();
+    checkContract(r.observations, 'zhihu');
+    expect(r.observations).toHaveLength(1);
+    expect(r.observations[0]).toMatchObject({ id: '1341620111', metrics: { likes: 39967, comments: 698 } });
+  });
+});
