@@ -112,10 +112,11 @@ function riskChart(canvas: HTMLCanvasElement, o: Overview, name: (id: string) =>
       labels,
       datasets: ids.map((id, i) => ({
         label: name(id), borderColor: PALETTE[i % PALETTE.length], backgroundColor: PALETTE[i % PALETTE.length], tension: 0.2, spanGaps: true,
-        pointRadius: dense ? 0 : 2, borderWidth: 2, data: o.series.risk[id],
+        pointRadius: dense ? 0 : 2, borderWidth: 2, data: o.series.risk[id], clip: 6,
       })),
     },
     options: {
+      layout: { padding: { top: 6 } }, // a risk of 100 is drawn whole, not cut by the top edge
       interaction: { mode: 'index', intersect: false },
       plugins: { legend: legendBottom(), tooltip: bucketTooltip(o.buckets, o.bucket, o.timeZone) },
       scales: { x: timeAxis(), y: { min: 0, max: 100, ticks: { stepSize: 25 }, title: { display: true, text: t('risk') } } },
@@ -236,7 +237,8 @@ export async function overviewPage(ctx: PageCtx): Promise<void> {
   const applyBtn = h('button', { type: 'button', className: 'primary', id: 'range-apply' }, t('apply'));
   const customError = h('span', { className: 'error', id: 'range-error', role: 'alert' });
   const custom = h('div', { className: 'range-custom', id: 'range-custom', hidden: true },
-    h('label', { for: 'range-from' }, t('from')), fromInput, h('label', { for: 'range-to' }, t('to')), toInput, applyBtn, customError);
+    h('span', { className: 'range-field' }, h('label', { for: 'range-from' }, t('from')), fromInput),
+    h('span', { className: 'range-field' }, h('label', { for: 'range-to' }, t('to')), toInput), applyBtn, customError);
   const bucketSelect = h('select', { id: 'bucket-select', 'aria-label': t('interval') });
   const rangeInfo = h('p', { className: 'muted range-info', id: 'range-info', 'aria-live': 'polite' });
   const picker = h('div', { className: 'range-picker', id: 'range-picker' },
