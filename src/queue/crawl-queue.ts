@@ -90,7 +90,7 @@ export function openCrawlQueue(o: CrawlQueueOptions): CrawlQueue {
     let pending: number | null = null;
     try { pending = inbox?.pendingCount() ?? null; } catch { /* database busy: keep the last */ }
     if (!stats.ready() || !producer.ready()) {
-      status = { ...status, up: false, checkedAt: checkedAt(), error: stats.lastError() ?? producer.lastError() ?? 'not connected', inboxPending: pending };
+      status = { ...status, up: false, checkedAt: checkedAt(), error: stats.lastError() ?? producer.lastError() ?? 'not connected', counts: null, liveWorkers: null, inboxPending: pending };
       return status;
     }
     try {
@@ -100,7 +100,7 @@ export function openCrawlQueue(o: CrawlQueueOptions): CrawlQueue {
         counts: { waiting: (c.waiting ?? 0) + (c.prioritized ?? 0), active: c.active ?? 0, delayed: c.delayed ?? 0, failed: c.failed ?? 0 },
       };
     } catch (e) {
-      status = { ...status, up: false, checkedAt: checkedAt(), error: (e as Error).message, inboxPending: pending };
+      status = { ...status, up: false, checkedAt: checkedAt(), error: (e as Error).message, counts: null, liveWorkers: null, inboxPending: pending };
     }
     return status;
   }
