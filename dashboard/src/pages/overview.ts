@@ -2,8 +2,9 @@
 // that drives every chart of the page, with bucket sizes that follow it (1 min … 1 day, or chosen);
 // KPI tiles against the previous period; risk per topic; volume by source; sentiment over time;
 // share of voice across watched topics; top open incidents; and the live alert feed (SSE; new alerts
-// appear without reload). A banner lists what setup is missing for alerts to reach people (GET
-// /healthz `setup`). Times are on the server's FLAREWATCH_TZ clock (Asia/Shanghai by default).
+// appear without reload; a range ending now is redrawn every minute and just after a new alert).
+// A banner lists what setup is missing for alerts to reach people (GET /healthz `setup`). Times are
+// on the server's FLAREWATCH_TZ clock (Asia/Shanghai by default).
 import { h, mount, truncate } from '../dom.js';
 import { t } from '../i18n.js';
 import { api, qs } from '../api.js';
@@ -335,12 +336,25 @@ export async function overviewPage(ctx: PageCtx): Promise<void> {
 
   render(o);
 
+  // a range ending now moves on: redraw a minute later, and soon after a new alert
+  let refresh: ReturnType<typeof setTimeout> | null = null;
+  const later = (ms: number) => {
+    if (refresh) clearTimeout(refresh);
+    refresh = setTimeout(() => {
+      if (!document.body.contains(ctx.root)) return; // left the page
+      if (choice.range) void load(choice);
+      later(60_000);
+    }, ms);
+  };
+  later(60_000);
+
   unsubscribe = onAlert((a) => {
     if (!document.body.contains(feed)) { unsubscribe?.(); unsubscribe = null; return; }
     const li = alertItem(a, name);
     li.classList.add('fresh');
     feed.insertBefore(li, feed.firstChild);
     while (feed.children.length > 50) feed.lastElementChild?.remove();
+    later(2_000);
   });
 }
 
