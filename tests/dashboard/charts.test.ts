@@ -212,6 +212,9 @@ describe.skipIf(!hasChrome)('overview and incident charts in Chromium', () => {
     await set('#range-to', '2026-08-22T10:00');
     await page.click('#range-apply');
     expect(await page.$eval('#range-error', (e) => e.textContent)).toBe('开始时间须早于结束时间');
+    await set('#range-from', '2020-01-01T00:00');
+    await page.click('#range-apply');
+    expect(await page.$eval('#range-error', (e) => e.textContent)).toBe('时间范围太长（最多约 500 天）');
     await set('#range-from', '2026-08-21T16:00');
     await set('#range-to', '2026-08-22T16:00');
     await page.click('#range-apply');

@@ -330,6 +330,7 @@ export async function overviewPage(ctx: PageCtx): Promise<void> {
     if (!fromInput.value || !toInput.value) { customError.textContent = t('rangeMissing'); return; }
     if (fromInput.value >= toInput.value) { customError.textContent = t('rangeOrder'); return; }
     const len = Date.parse(`${toInput.value}:00Z`) - Date.parse(`${fromInput.value}:00Z`);
+    if (!bucketsFor(len).length) { customError.textContent = t('rangeTooLong'); return; }
     void load({ range: null, from: fromInput.value, to: toInput.value, bucket: fitsOrAuto(choice.bucket, len) });
   });
   bucketSelect.addEventListener('change', () => void load({ ...choice, bucket: (bucketSelect.value || null) as BucketId | null }));
