@@ -46,9 +46,9 @@ describe.skipIf(!HAS_REDIS)('politeness across workers', () => {
       const minGap = Math.min(...gaps);
       // each worker crawled some; three sources at a time each, yet never two requests closer than the interval
       for (const w of workers) expect(w.jobsDone()).toBeGreaterThan(0);
-      // (starts are spaced by the reservation; arrival at the server adds a few ms of connection jitter either way,
-      // more on a loaded machine: without the shared limiter six requests would arrive within a few ms of each other)
-      expect(minGap).toBeGreaterThanOrEqual(INTERVAL * 0.7);
+      // (each request claims the host in Redis as it starts; arrival at the server adds a ms or two of connection
+      // jitter either way, more on a loaded machine: without the shared limiter six requests would arrive within a few ms)
+      expect(minGap).toBeGreaterThanOrEqual(INTERVAL - 30);
       expect(feedHits.at(-1)!.t - feedHits[0].t).toBeGreaterThanOrEqual(17 * INTERVAL - 30);
       console.log(`politeness: 18 requests from 2 workers x 3 jobs, interval ${INTERVAL} ms: min gap ${minGap.toFixed(1)} ms, median ${gaps.sort((a, b) => a - b)[8].toFixed(1)} ms`);
       expect(dbs[0].prepare("SELECT count(*) FROM crawl_inbox").pluck().get()).toBe(6);
