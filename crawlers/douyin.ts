@@ -124,7 +124,7 @@ export default defineAdapter({
   description: 'Douyin (抖音): video search, video and comments, read from the site\'s own API answers in a logged-in browser session (search/item, aweme/detail, comment/list)',
   example: 'https://www.douyin.com/search/%E6%98%9F%E6%B2%B3%E4%B9%B3%E4%B8%9A?type=video',
   params,
-  features: { requireConfig: ['a logged-in browser session (data/sessions/douyin/<account>.json; start it from a cookie in cookiesEnv)', 'Chromium'] },
+  features: { requireConfig: ['a logged-in browser session (data/sessions/douyin/<account>.json; start it from a cookie in cookiesEnv)', 'Chromium'], browserSession: true },
   headers: () => ({ accept: 'application/json, text/plain, */*', referer: `${WEB}/` }),
   start(url, p) {
     const path = new URL(url).pathname;

@@ -111,7 +111,7 @@ export default defineAdapter({
   description: 'Kuaishou (快手): video search, video and comments, read from the site\'s own GraphQL answers in a logged-in browser session (visionSearchPhoto, visionVideoDetail, visionCommentList)',
   example: 'https://www.kuaishou.com/search/video?searchKey=%E6%98%9F%E6%B2%B3%E4%B9%B3%E4%B8%9A',
   params,
-  features: { requireConfig: ['a logged-in browser session (data/sessions/kuaishou/<account>.json; start it from a cookie in cookiesEnv)', 'Chromium'] },
+  features: { requireConfig: ['a logged-in browser session (data/sessions/kuaishou/<account>.json; start it from a cookie in cookiesEnv)', 'Chromium'], browserSession: true },
   headers: () => ({ accept: 'application/json, text/plain, */*', referer: `${WEB}/` }),
   start(url, p) {
     const path = new URL(url).pathname;

@@ -151,7 +151,7 @@ export default defineAdapter({
   description: 'Xiaohongshu (小红书): note search, note and comments, read from the site\'s own API answers in a logged-in browser session (search/notes, feed, comment/page)',
   example: 'https://www.xiaohongshu.com/search_result?keyword=%E6%98%9F%E6%B2%B3%E4%B9%B3%E4%B8%9A&source=web_search_result_notes',
   params,
-  features: { requireConfig: ['a logged-in browser session (data/sessions/xhs/<account>.json: log in once, see README)', 'Chromium'], blockedStatuses: [401, 403, 461, 471] },
+  features: { requireConfig: ['a logged-in browser session (data/sessions/xhs/<account>.json: log in once, see README)', 'Chromium'], blockedStatuses: [401, 403, 461, 471], browserSession: true },
   headers: () => ({ accept: 'application/json, text/plain, */*', referer: `${WEB}/`, origin: WEB }),
   start(url, p) {
     const path = new URL(url).pathname;

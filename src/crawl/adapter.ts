@@ -45,6 +45,11 @@ export interface AdapterFeatures {
   requireConfig: string[];
   /** needs a headless browser (puppeteer + system Chromium) */
   browser?: boolean;
+  /**
+   * opens platform pages in a logged-in browser session (requests with render + meta.session,
+   * browser-session.ts): the runner needs a browser, but requests without render are fetched plainly
+   */
+  browserSession?: boolean;
   /** HTTP statuses that mean "this session is blocked" (default 403, 418, 432) */
   blockedStatuses?: number[];
 }

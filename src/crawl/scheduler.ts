@@ -154,7 +154,7 @@ export function startCrawlScheduler(opts: SchedulerOptions): CrawlScheduler {
       if (!cookie && !opts.env.weiboCookies && adapter.id.startsWith('weibo')) cookie = await visitorCookieFor(st.cfg.url, !!st.jar?.retired);
       st.jar = initialJar(adapter.id, opts.env, cookie ?? null, st.cfg.url);
     }
-    if (adapter.features.browser && !renderer) {
+    if ((adapter.features.browser || adapter.features.browserSession) && !renderer) {
       const { BrowserRenderer } = await import('./browser-renderer.js');
       renderer = new BrowserRenderer({ executablePath: opts.env.puppeteerExecutablePath });
     }

@@ -17,6 +17,13 @@ import { getAdapter } from '../../src/crawl/registry.js';
 import { SessionStore, SessionChallengeError } from '../../src/crawl/browser-session.js';
 import { applyOutcome, initialStatus } from '../../src/crawl/source-health.js';
 import { CookieJar } from '../../src/crawl/cookie-jar.js';
+import { rmSync } from 'node:fs';
+import { openDb } from '../../src/db/connection.js';
+import { readEnv } from '../../src/config/env.js';
+import { startCrawlScheduler } from '../../src/crawl/scheduler.js';
+import { createDbSink } from '../../src/crawl/db-sink.js';
+import { sourceConfig } from '../../src/crawl/sources-config.js';
+import { DEFAULT_SESSION_DIR } from '../../src/crawl/browser-renderer.js';
 import { FIXTURES } from '../crawlers/serve-fixtures.js';
 
 const CHROMIUM = process.env.PUPPETEER_EXECUTABLE_PATH || '/usr/bin/chromium';
@@ -175,6 +182,31 @@ describe.skipIf(!hasChromium)('xhs through a logged-in browser session (local st
       expect(saved.cookies.map((c) => `${c.name}=${c.value}`).sort()).toEqual(['a1=device-1', 'web_session=from-env-login']);
     } finally {
       await renderer.close();
+    }
+  }, 90_000);
+
+  it('through the scheduler: the source gets a browser, a captcha makes it blocked with the reason and a blocked health event (the desk\'s alert path)', async () => {
+    const account = `e2e-${process.pid}`;
+    const file = new SessionStore(DEFAULT_SESSION_DIR).file('xhs', account);
+    const db = openDb(':memory:');
+    const sink = createDbSink(db, () => undefined);
+    const events: { kind: string; message?: string }[] = [];
+    const health = sink.health.bind(sink);
+    sink.health = (ev) => { events.push(ev); health(ev); };
+    const sched = startCrawlScheduler({
+      sources: [sourceConfig({ id: 'xhs-desk', adapter: 'xhs', url: `${base}/search_result?keyword=captcha`, params: { account }, minIntervalMs: 0, maxPages: 1 })],
+      sink, env: { ...readEnv({}), puppeteerExecutablePath: CHROMIUM }, manual: true,
+    });
+    try {
+      const r = await sched.runNow('xhs-desk');
+      expect(r.outcome).toBe('blocked');
+      expect(r.errors[0]).toMatch(/captcha appeared for account/);
+      const st = sched.status().find((x) => x.id === 'xhs-desk')!;
+      expect(st).toMatchObject({ blocked: true, healthy: false, state: 'blocked' });
+      expect(events.find((e) => e.kind === 'blocked')?.message).toMatch(/paused until a person solves it/);
+    } finally {
+      await sched.stop();
+      rmSync(file, { force: true });
     }
   }, 90_000);
 });

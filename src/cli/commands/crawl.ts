@@ -67,7 +67,7 @@ const command: Command = {
       throw new UserError(`crawl: parameter '${issue.path.join('.') || '?'}' for ${type}: ${issue.message}`, `run 'flarewatch crawl --list' to see what ${type} needs`);
     }
     let renderer = null;
-    if (adapter.features.browser) {
+    if (adapter.features.browser || adapter.features.browserSession) {
       const { BrowserRenderer } = await import('../../crawl/browser-renderer.js');
       renderer = new BrowserRenderer({ executablePath: io.env.puppeteerExecutablePath });
     }
