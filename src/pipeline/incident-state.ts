@@ -60,6 +60,8 @@ export interface IncidentState {
   savedAt?: number;
   /** member count at the last row update */
   savedPosts?: number;
+  /** when the incident's row (risk, reasons, forecast) was last written (ms) */
+  rowAt?: number;
 }
 
 export const HISTORY_CAP = 64;

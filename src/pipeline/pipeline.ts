@@ -55,6 +55,8 @@ const HOUR = 3_600_000;
 const SURGE_OPEN = 4;
 const LEVEL_MARGIN = 6; // risk points below a firing level's threshold that still hold it
 const STATE_SAVE_EVERY = 15 * 60_000;
+/** reasons that change without the risk (a rate, a rank) are written at most this often (live mode; a replay skips them) */
+const REASONS_SAVE_EVERY = 60_000;
 const FALSE_ALARM_DAMPING = 0.6;
 const SHARE_WEIGHT = 2;
 /** a hot-list topic joins the newest story of its name and tone (trouble, good news) this recent */
@@ -502,6 +504,10 @@ export class Pipeline {
     if (firing && (!r.candidate || LEVEL_RANK[r.candidate] > LEVEL_RANK[firing]) && r.risk >= this.risk.levels[firing] - LEVEL_MARGIN) r.candidate = firing;
     const t = stepLevel(s.level, r.candidate, r.urgent, now, { pendingMs: this.risk.timing.pending, keepFiringMs: this.risk.timing.keep_firing, resolveAfterMs: this.risk.timing.resolve_after });
     const riskChanged = Math.abs(r.risk - s.risk) >= 1;
+    // what a person reads also changes when the forecast moves (or stops being too early) or the reasons change
+    const prev = s.forecast;
+    const forecastChanged = !prev !== !forecast || (!!prev && !!forecast && (!prev.early !== !forecast.early || Math.abs(forecast.reposts - prev.reposts) > Math.max(10, 0.05 * prev.reposts)));
+    const reasonsChanged = r.reasons.length !== s.reasons.length || r.reasons.some((x, i) => x !== s.reasons[i]);
     s.level = t.next;
     s.risk = r.risk;
     s.peakRisk = Math.max(s.peakRisk, r.risk);
@@ -509,8 +515,9 @@ export class Pipeline {
     s.forecast = forecast;
     const iso = new Date(now).toISOString();
     const grew = s.members.length !== (s.savedPosts ?? 0);
-    if (riskChanged || t.transition || grew) {
+    if (riskChanged || t.transition || grew || forecastChanged || (reasonsChanged && this.opts.persistStateEveryMs !== Infinity && now - (s.rowAt ?? 0) >= REASONS_SAVE_EVERY)) {
       s.savedPosts = s.members.length;
+      s.rowAt = now;
       const withState = !!t.transition || now - (s.savedAt ?? 0) >= (this.opts.persistStateEveryMs ?? STATE_SAVE_EVERY);
       if (withState) s.savedAt = now;
       this.incidents.recordRisk(s, iso, f, r.components, withState);
