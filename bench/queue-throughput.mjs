@@ -7,13 +7,13 @@
 // (--interval ms between requests to one host, across all workers) is checked at the sites.
 // Usage: npm run build && node bench/queue-throughput.mjs [--workers 1,2,4] [--delay 250] [--interval 100] [--concurrency 2]
 // Needs redis-server (Debian: apt-get install redis-server); starts its own on a free port.
-import { spawn, spawnSync, execFileSync } from 'node:child_process';
+import { fork, spawn, spawnSync, execFileSync } from 'node:child_process';
 import { createServer } from 'node:http';
 import { createServer as netServer } from 'node:net';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ROOT, BIN } from './live-harness.mjs';
 
 const arg = (name, def) => { const i = process.argv.indexOf(`--${name}`); return i >= 0 ? process.argv[i + 1] : def; };
@@ -23,7 +23,7 @@ const HOSTS = 8, FEEDS = 4, PAGES = 3, PER = 10;
 const log = (m) => process.stderr.write(`bench: ${m}\n`);
 
 if (spawnSync('redis-server', ['--version']).status !== 0) { log('redis-server is not installed (apt-get install redis-server)'); process.exit(2); }
-execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'ignore' });
+if (!process.argv.includes('--serve')) execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'ignore' });
 const dist = (p) => import(pathToFileURL(join(ROOT, 'dist', p)).href);
 const { openDb } = await dist('src/db/connection.js');
 const { sourceConfig } = await dist('src/crawl/sources-config.js');
@@ -36,27 +36,38 @@ const { Redis } = await import(pathToFileURL(join(ROOT, 'node_modules/ioredis/bu
 const freePort = () => new Promise((ok) => { const s = netServer(); s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => ok(p)); }); });
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-// the slow sites: one server per host, Atom feeds with `next` links
-const hits = new Map();
-const sites = [];
-for (let h = 0; h < HOSTS; h++) {
-  const times = [];
-  const server = createServer((req, res) => {
-    times.push(performance.now());
-    const m = /^\/feed\/(\w+)(?:\/(\d+))?$/.exec(req.url);
-    setTimeout(() => {
-      if (!m) { res.writeHead(404); return res.end(); }
-      const page = Number(m[2] ?? 1), base = `http://${req.headers.host}`;
-      const entries = Array.from({ length: PER }, (_, i) => `<entry><id>${m[1]}-${page}-${i}</id><title>item ${i}</title><link href="${base}/p/${m[1]}-${page}-${i}"/><updated>2026-09-01T00:00:00Z</updated><summary>slow site ${m[1]} page ${page} item ${i}</summary></entry>`).join('');
-      res.writeHead(200, { 'content-type': 'application/atom+xml' });
-      res.end(`<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom">${page < PAGES ? `<link rel="next" href="${base}/feed/${m[1]}/${page + 1}"/>` : ''}${entries}</feed>`);
-    }, DELAY);
+// the slow sites, in a process of their own (so this one's timers and polling never delay their
+// clocks): one server per host, Atom feeds with `next` links; each request's arrival time is kept
+if (process.argv.includes('--serve')) {
+  const hits = {};
+  const ports = [];
+  for (let h = 0; h < HOSTS; h++) {
+    const server = createServer((req, res) => {
+      (hits[h] ??= []).push(performance.now());
+      const m = /^\/feed\/(\w+)(?:\/(\d+))?$/.exec(req.url);
+      setTimeout(() => {
+        if (!m) { res.writeHead(404); return res.end(); }
+        const page = Number(m[2] ?? 1), base = `http://${req.headers.host}`;
+        const entries = Array.from({ length: PER }, (_, i) => `<entry><id>${m[1]}-${page}-${i}</id><title>item ${i}</title><link href="${base}/p/${m[1]}-${page}-${i}"/><updated>2026-09-01T00:00:00Z</updated><summary>slow site ${m[1]} page ${page} item ${i}</summary></entry>`).join('');
+        res.writeHead(200, { 'content-type': 'application/atom+xml' });
+        res.end(`<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom">${page < PAGES ? `<link rel="next" href="${base}/feed/${m[1]}/${page + 1}"/>` : ''}${entries}</feed>`);
+      }, DELAY);
+    });
+    await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
+    ports.push(server.address().port);
+  }
+  process.send({ ports });
+  process.on('message', (m) => {
+    if (m === 'reset') { for (const k of Object.keys(hits)) hits[k] = []; process.send({ reset: true }); }
+    if (m === 'hits') process.send({ hits });
+    if (m === 'exit') process.exit(0);
   });
-  await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
-  sites.push({ server, port: server.address().port });
-  hits.set(server.address().port, times);
-}
-const sources = sites.flatMap(({ port }, h) => Array.from({ length: FEEDS }, (_, f) => sourceConfig({ id: `h${h}-f${f}`, adapter: 'rss', url: `http://127.0.0.1:${port}/feed/h${h}f${f}`, maxPages: PAGES, minIntervalMs: INTERVAL, robots: 'ignore', reobserve: { enabled: false } })));
+} else {
+const siteProc = fork(fileURLToPath(import.meta.url), ['--serve', ...process.argv.slice(2)], { stdio: 'inherit' });
+const ask = (msg, key) => new Promise((ok) => { const on = (m) => { if (m[key] !== undefined) { siteProc.off('message', on); ok(m[key]); } }; siteProc.on('message', on); if (msg) siteProc.send(msg); });
+const sites = (await ask(null, 'ports')).map((port) => ({ port }));
+// queued host by host in turn (h0f0, h1f0, ... h7f0, h0f1, ...), as schedules spread over sites would
+const sources = Array.from({ length: FEEDS }, (_, f) => sites.map(({ port }, h) => sourceConfig({ id: `h${h}-f${f}`, adapter: 'rss', url: `http://127.0.0.1:${port}/feed/h${h}f${f}`, maxPages: PAGES, minIntervalMs: INTERVAL, robots: 'ignore', reobserve: { enabled: false } }))).flat();
 
 const redisPort = await freePort();
 const redisProc = spawn('redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
@@ -68,7 +79,7 @@ const rows = [];
 try {
   for (const W of WORKERS) {
     await redis.flushdb();
-    for (const t of hits.values()) t.length = 0;
+    await ask('reset', 'reset');
     const dir = mkdtempSync(join(tmpdir(), 'fw-qbench-'));
     const dbPath = join(dir, 'bench.db');
     openDb(dbPath).close();
@@ -85,12 +96,15 @@ try {
     const secs = (performance.now() - t0) / 1000;
     const items = db.prepare('SELECT sum(items) FROM crawl_inbox').pluck().get();
     const workersUsed = db.prepare('SELECT count(DISTINCT worker) FROM crawl_inbox').pluck().get();
+    const hits = new Map(Object.entries(await ask('hits', 'hits')));
     const gaps = [...hits.values()].flatMap((t) => t.slice(1).map((x, i) => x - t[i])).sort((a, b) => a - b);
     const minGap = gaps[0] ?? Infinity;
     const under = gaps.filter((g) => g < INTERVAL - 5).length;
     const pages = [...hits.values()].reduce((a, t) => a + t.length, 0);
     rows.push({ workers: W, concurrency: CONC, jobs: sources.length, pages, items, seconds: +secs.toFixed(2), jobsPerSecond: +(sources.length / secs).toFixed(2), pagesPerSecond: +(pages / secs).toFixed(1), workersThatTookJobs: workersUsed, minGapPerHostMs: +minGap.toFixed(1), p5GapPerHostMs: +gaps[Math.floor(gaps.length * 0.05)].toFixed(1), gapsUnderInterval: under, gaps: gaps.length });
     log(`${W} worker(s): ${sources.length} jobs, ${pages} pages in ${secs.toFixed(2)} s = ${(pages / secs).toFixed(1)} pages/s (${workersUsed} took jobs; min gap at one host ${minGap.toFixed(0)} ms, ${under} of ${gaps.length} gaps under ${INTERVAL - 5} ms)`);
+    const peakRssMb = Math.max(...procs.map((p) => { try { return Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${p.pid}/status`, 'utf8'))[1]) / 1024; } catch { return 0; } }));
+    rows.at(-1).workerPeakRssMb = Math.round(peakRssMb);
     db.close();
     await sched.stop();
     await cq.close();
@@ -101,6 +115,7 @@ try {
 } finally {
   redis.disconnect();
   redisProc.kill('SIGTERM');
-  for (const s of sites) s.server.close();
+  siteProc.send('exit');
 }
 console.log(JSON.stringify({ bench: 'queue-throughput', hosts: HOSTS, feedsPerHost: FEEDS, pagesPerJob: PAGES, delayMs: DELAY, intervalMs: INTERVAL, rows }, null, 2));
+}

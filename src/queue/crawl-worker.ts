@@ -38,7 +38,7 @@ export interface CrawlWorkerOptions {
   delivery: (redis: TrackedRedis) => ObservationDelivery;
   /** jobs crawled at once by this worker (default 4) */
   concurrency?: number;
-  /** ms a job's lock lasts without renewal (renewed every half); a dead worker's job is retried after it (default 30 s) */
+  /** ms a job's lock (and a host's lease while a request runs) lasts without renewal; a dead worker's job is retried after it (default 30 s) */
   lockDurationMs?: number;
   /** ms between checks for jobs whose worker died (default 15 s) */
   stalledIntervalMs?: number;
@@ -72,7 +72,8 @@ export function startCrawlWorker(o: CrawlWorkerOptions): CrawlWorker {
   const concurrency = o.concurrency ?? 4;
   const bull = createRedisClient({ url: o.url, name: `worker-queue`, use: 'bullmq', log });
   const cmd = createRedisClient({ url: o.url, name: `worker-commands`, use: 'commands', log });
-  const limiter = new RedisHostLimiter(cmd.client, { minIntervalMs: 0 });
+  // a host held by a request lasts as long as a job's lock: a dead worker blocks neither longer than the other
+  const limiter = new RedisHostLimiter(cmd.client, { minIntervalMs: 0, leaseMs: o.lockDurationMs ?? 30_000 });
   const delivery = o.delivery(cmd);
   const results = new Queue<CrawlResultData>(RESULTS_QUEUE, { connection: bull.client, prefix: KEY_PREFIX });
   results.on('error', () => undefined); // connection errors are logged by redis-clients.ts

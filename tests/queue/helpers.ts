@@ -76,8 +76,8 @@ export function atomPage(base: string, name: string, page: number, pages: number
   return `<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom"><title>${name}</title>${next}\n${entries}</feed>`;
 }
 
-/** Serves /feed/<name>/<page> (Atom, `pages` pages of `per` entries) and /robots.txt (allow all). */
-export async function startFeedSite(o: { pages?: number; per?: number } = {}): Promise<FeedSite> {
+/** Serves /feed/<name>/<page> (Atom, `pages` pages of `per` entries) and /robots.txt (allow all); every answer after `delayMs`. */
+export async function startFeedSite(o: { pages?: number; per?: number; delayMs?: number } = {}): Promise<FeedSite> {
   const pages = o.pages ?? 1, per = o.per ?? 5;
   const hits: FeedSite['hits'] = [];
   const slow = new Map<string, { ms: number; times: number }>();
@@ -99,6 +99,9 @@ export async function startFeedSite(o: { pages?: number; per?: number } = {}): P
     if (s && s.times > 0) {
       s.times--;
       const t = setTimeout(answer, s.ms);
+      res.on('close', () => clearTimeout(t));
+    } else if (o.delayMs) {
+      const t = setTimeout(answer, o.delayMs);
       res.on('close', () => clearTimeout(t));
     } else answer();
   });

@@ -48,7 +48,7 @@ const command: Command = {
     db: { type: 'string', valueName: 'FILE', description: 'database to store observations in (default: FLAREWATCH_DB or data/flarewatch.db)' },
     'ingest-url': { type: 'string', valueName: 'URL', description: "the monitor's URL, to send observations to POST /api/v1/observations instead (default: FLAREWATCH_INGEST_URL)" },
     concurrency: { type: 'string', valueName: 'N', description: 'jobs crawled at once (default 4)' },
-    'lock-seconds': { type: 'string', valueName: 'S', description: "a job's lock, renewed while it runs; a dead worker's job is taken over after it (default 30)" },
+    'lock-seconds': { type: 'string', valueName: 'S', description: "a job's lock and a host's lease, renewed while they run; a dead worker's job is taken over, its host freed, after it (default 30)" },
     'stalled-seconds': { type: 'string', valueName: 'S', description: 'how often to look for jobs of dead workers (default 15)' },
     'heartbeat-seconds': { type: 'string', valueName: 'S', description: 'counted as live this long after each heartbeat, in /metrics and /healthz (default 30)' },
   },
