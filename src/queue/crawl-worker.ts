@@ -62,7 +62,10 @@ export interface CrawlWorker {
   close(): Promise<void>;
 }
 
-interface Session { version: string; scheduler: CrawlScheduler; chain: Promise<unknown> }
+interface Session { version: string; scheduler: CrawlScheduler; chain: Promise<unknown>; usedAt: number; running: number }
+
+/** a source's session not used for this long is closed (its cookie jar and browser go with it) */
+const SESSION_IDLE_MS = 60 * 60_000;
 
 export function startCrawlWorker(o: CrawlWorkerOptions): CrawlWorker {
   const id = o.id ?? `${hostname()}:${process.pid}:${randomBytes(2).toString('hex')}`;
@@ -98,6 +101,7 @@ export function startCrawlWorker(o: CrawlWorkerOptions): CrawlWorker {
       version,
       scheduler: startCrawlScheduler({ sources: [source], sink, env: o.env, log, manual: true, limiter, lookupSecret: (name) => o.env.vars[name], now, fetcher: o.fetcher, adapters: o.adapters }),
       chain: prev ? prev.chain : Promise.resolve(),
+      usedAt: Date.now(), running: 0,
     };
     sessions.set(source.id, s);
     return s;
@@ -110,10 +114,21 @@ export function startCrawlWorker(o: CrawlWorkerOptions): CrawlWorker {
     } catch (e) {
       throw new UnrecoverableError(`job for source '${data.sourceId}' has an invalid config snapshot: ${(e as Error).message.split('\n')[0]}`);
     }
+    closeIdleSessions();
     const s = sessionFor(source, data.version);
-    const run = s.chain.then(() => s.scheduler.runNow(source.id, data.extra ?? undefined));
+    s.running++;
+    s.usedAt = Date.now();
+    const run = s.chain.then(() => s.scheduler.runNow(source.id, data.extra ?? undefined)).finally(() => { s.running--; s.usedAt = Date.now(); });
     s.chain = run.catch(() => undefined);
     return run;
+  }
+
+  function closeIdleSessions(): void {
+    for (const [sourceId, s] of sessions) {
+      if (s.running || Date.now() - s.usedAt < SESSION_IDLE_MS) continue;
+      sessions.delete(sourceId);
+      void s.chain.then(() => s.scheduler.stop()).catch(() => undefined);
+    }
   }
 
   async function processJob(job: Job<CrawlJobData>): Promise<{ outcome: string; items: number; reused: boolean }> {
