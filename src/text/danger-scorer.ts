@@ -41,7 +41,7 @@ interface Term { text: string; weight: number; family: number; word: boolean }
 
 const isWordChar = (c: number) => (c >= 97 && c <= 122) || (c >= 48 && c <= 57);
 const NEGATION_WINDOW = 4;
-const CLAUSE_BREAKS = ',.!?;:，。！？；：、 ';
+const CLAUSE_BREAK_CODES = new Set([...',.!?;:，。！？；：、'].map((c) => c.charCodeAt(0)));
 const NOT_NEGATING = ['无论', '无意', '无故', '无良', '无奈', '无辜', '无数', '无法', '没想到', '没多久', '不仅', '不少', '不久', '未来', '未成年', '无人机'];
 const HAZARD_BENIGN_DAMPING = 0.35;
 const OTHER_BENIGN_DAMPING = 0.75;
@@ -59,11 +59,18 @@ export class DangerScorer {
   private readonly patterns: { family: number; weight: number; re: RegExp }[];
   private readonly negators: string[];
   private readonly exclude: string[];
+  /** negators by their first UTF-16 unit */
+  private readonly negByFirst = new Map<number, string[]>();
 
   constructor(readonly rules: DangerRules) {
     this.familyIds = Object.keys(rules.families);
     this.negators = rules.negators.map((n) => normalizeForMatch(n) + (/\s$/.test(n) ? ' ' : ''));
     this.exclude = (rules.exclude ?? []).map((x) => normalizeForMatch(x)).filter(Boolean);
+    for (const n of this.negators) {
+      if (!n) continue;
+      const k = n.charCodeAt(0);
+      this.negByFirst.set(k, [...(this.negByFirst.get(k) ?? []), n]);
+    }
     this.familyIds.forEach((id, fi) => {
       const fam = rules.families[id];
       for (const t of fam.terms) {
@@ -90,15 +97,19 @@ export class DangerScorer {
 
   /**
    * A negator up to four characters before the match, in the same clause (未检出农药, 并未发现异物,
-   * 没有过期); words that only start like a negator (无故, 无良, 没想到) do not negate.
+   * 没有过期); words that only start like a negator (无故, 无良, 没想到) do not negate. Scans the few
+   * characters before the match without building strings.
    */
   private negated(text: string, at: number): boolean {
     const from = Math.max(0, at - NEGATION_WINDOW);
-    let window = text.slice(from, at);
-    const cut = Math.max(...[...CLAUSE_BREAKS].map((c) => window.lastIndexOf(c)));
-    if (cut >= 0) window = window.slice(cut + 1);
-    for (const w of NOT_NEGATING) window = window.split(w).join('  ');
-    for (const n of this.negators) if (window.includes(n)) return true;
+    let start = from;
+    for (let i = at - 1; i >= from; i--) if (CLAUSE_BREAK_CODES.has(text.charCodeAt(i))) { start = i + 1; break; }
+    for (let i = start; i < at; i++) {
+      const list = this.negByFirst.get(text.charCodeAt(i));
+      if (!list) continue;
+      if (NOT_NEGATING.some((w) => text.startsWith(w, i))) continue;
+      for (const n of list) if (i + n.length <= at + (n.endsWith(' ') ? 0 : 0) && text.startsWith(n, i)) return true;
+    }
     return false;
   }
 
