@@ -6,6 +6,7 @@ import { formatInZone } from './date-range.js';
 import { formatDuration, words, type Words } from './i18n.js';
 import type { IncidentRow, PeriodKpis, PostRow, ReportData, TimelineEvent } from './report-data.js';
 import { escapeXml as esc, lineChart, sparkline, stackedBarChart } from './svg-charts.js';
+import { localizeReasons } from '../i18n/reason-text.js';
 
 export const SENTIMENT_COLOR = { negative: '#e53935', neutral: '#9e9e9e', positive: '#43a047', unknown: '#cfd8dc' } as const;
 const TOPIC_COLORS = ['#d32f2f', '#1976d2', '#388e3c', '#7b1fa2', '#f57c00', '#0097a7', '#5d4037', '#c2185b'];
@@ -77,7 +78,7 @@ function incidentsTable(d: ReportData, w: Words, print: boolean): string {
   if (!d.incidents.length) return `<p class="empty">${esc(w.none)}</p>`;
   if (print) return incidentsTablePrint(d, w);
   const head = [w.id, w.titleCol, w.level, w.peakRisk, w.opened, w.postCount, w.sources, w.tta, w.ttr, w.outcome].map((h) => `<th>${esc(h)}</th>`).join('');
-  const rows = d.incidents.map((i) => `<tr class="inc"><td>${esc(i.id)}</td><td>${esc(clip(i.title, 60))}<div class="muted">${esc(i.topic)} · ${esc(i.reasons.slice(0, 2).join('; '))}</div></td>
+  const rows = d.incidents.map((i) => `<tr class="inc"><td>${esc(i.id)}</td><td>${esc(clip(i.title, 60))}<div class="muted">${esc(i.topic)} · ${esc(localizeReasons(i.reasons.slice(0, 2), d.lang).join('; '))}</div></td>
 <td>${levelBadge(i.peakLevel, w)}</td><td>${esc(Math.round(i.peakRisk))}</td><td class="nowrap">${esc(formatInZone(i.openedAt, d.zone))}</td><td>${esc(num(i.postCount))}</td>
 <td>${esc(i.sources.join(', '))}</td><td>${esc(formatDuration(i.ttaSeconds, d.lang))}</td><td>${esc(formatDuration(i.ttrSeconds, d.lang))}</td><td>${esc(outcomeText(i, w))}${i.owner ? `<div class="muted">${esc(i.owner)}</div>` : ''}</td></tr>
 <tr class="timeline"><td></td><td colspan="9"><div class="tl"><span class="spark">${sparkline(i.spread, i.riskPoints)}</span><span>${esc(w.timeline)}: ${esc(timelineText(i.timeline, d.zone, w))}</span></div></td></tr>`).join('');

@@ -6,6 +6,7 @@ import { formatInZone } from './date-range.js';
 import { formatDuration, words } from './i18n.js';
 import type { PeriodKpis, PostRow, ReportData } from './report-data.js';
 import { outcomeText, timelineText } from './render-html.js';
+import { localizeReasons } from '../i18n/reason-text.js';
 
 export type Cell = string | number | null;
 export interface Column { key: string; header: string; width?: number; kind?: 'text' | 'number' | 'url' | 'time' }
@@ -71,14 +72,14 @@ export function reportTables(d: ReportData): Table[] {
       { key: 'timeline', header: w.timeline, width: 70 }, { key: 'outcome', header: w.outcome, width: 16 }, { key: 'reasons', header: w.reasons, width: 50 }],
     rows: d.incidents.map((i) => [i.id, i.topic, i.title, i.peakLevel, i.peakRisk, formatInZone(i.openedAt, d.zone), i.postCount, i.sources.join(','),
       w.statusNames[i.status] ?? i.status, i.owner, formatDuration(i.ttaSeconds, d.lang), formatDuration(i.ttrSeconds, d.lang),
-      timelineText(i.timeline, d.zone, w), outcomeText(i, w), i.reasons.join('; ')]),
+      timelineText(i.timeline, d.zone, w), outcomeText(i, w), localizeReasons(i.reasons, d.lang).join('; ')]),
   };
   const alerts: Table = {
     name: 'alerts', title: w.alerts,
     columns: [{ key: 'at', header: w.at, width: 17, kind: 'time' }, { key: 'topic', header: w.topic, width: 12 }, { key: 'incident', header: w.incident, width: 9 },
       { key: 'level', header: w.level, width: 7 }, { key: 'state', header: w.state, width: 9 }, { key: 'risk', header: w.risk, width: 7, kind: 'number' },
       { key: 'title', header: w.titleCol, width: 40 }, { key: 'reasons', header: w.reasons, width: 50 }, { key: 'posts', header: w.postCount, width: 8, kind: 'number' }],
-    rows: d.alerts.map((a) => [formatInZone(a.at, d.zone), a.topic, a.incident, a.level, a.state, Math.round(a.risk), a.title, a.reasons.join('; '), a.posts]),
+    rows: d.alerts.map((a) => [formatInZone(a.at, d.zone), a.topic, a.incident, a.level, a.state, Math.round(a.risk), a.title, localizeReasons(a.reasons, d.lang).join('; '), a.posts]),
   };
   const cols = postColumns(d);
   const posts: Table = { name: 'posts', title: w.posts, columns: cols, rows: d.posts.map((p) => postRow(p, d)) };

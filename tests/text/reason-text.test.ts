@@ -50,3 +50,24 @@ describe('a hot list without heat', () => {
     expect(localizeReason(line, 'zh-CN')).toBe('B站热门第 7 位，新上榜');
   });
 });
+
+describe('reports give reasons in the report language', () => {
+  it('a zh-CN report shows Chinese reasons, an en report the English ones', async () => {
+    const { openDb } = await import('../../src/db/connection.js');
+    const { createFixtureDb, FIXTURE_FROM, FIXTURE_TO } = await import('../report/fixture-db.js');
+    const { buildReport } = await import('../../src/report/build-report.js');
+    const { renderHtml } = await import('../../src/report/render-html.js');
+    const path = createFixtureDb();
+    const db = openDb(path);
+    db.prepare("UPDATE incidents SET reasons = ? WHERE id = (SELECT id FROM incidents ORDER BY peak_risk DESC LIMIT 1)")
+      .run(JSON.stringify(['reposts +340/h', 'severity: 住院 (safety/health)']));
+    db.prepare('UPDATE alerts SET reasons = ?').run(JSON.stringify(['reposts +340/h', '3 sources (tieba, weibo, weibo-hot)']));
+    const opts = { from: new Date(`${FIXTURE_FROM}T00:00:00+08:00`), to: new Date(`${FIXTURE_TO}T23:59:59+08:00`), now: new Date(`${FIXTURE_TO}T23:59:59+08:00`) };
+    const zh = renderHtml(buildReport(db, { ...opts, lang: 'zh-CN' }));
+    expect(zh).toContain('转发 +340/小时');
+    expect(zh).not.toContain('reposts +340/h');
+    const en = renderHtml(buildReport(db, { ...opts, lang: 'en' }));
+    expect(en).toContain('reposts +340/h');
+    db.close();
+  });
+});
