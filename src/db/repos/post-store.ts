@@ -55,7 +55,6 @@ export class PostStore {
   private readonly insertSnapshot;
   private readonly upsertAuthor;
   private readonly setAnalysis;
-  private readonly insertFts;
   private readonly byPk;
   private readonly selectPk;
   private readonly pkCache = new Map<string, number>();
@@ -86,7 +85,6 @@ export class PostStore {
       verified = coalesce(excluded.verified, verified), updated_at = excluded.updated_at`);
     this.setAnalysis = db.prepare(`UPDATE posts SET lang = ?, sentiment_label = ?, sentiment_score = ?, severity_score = ?,
       severity_terms = ?, severity_categories = ?, simhash = ? WHERE pk = ?`);
-    this.insertFts = db.prepare('INSERT INTO posts_fts (rowid, tokens) VALUES (?, ?)');
     this.search = SearchIndex.for(db);
     this.search.scheduleBackfill();
   }
@@ -151,7 +149,6 @@ export class PostStore {
   saveAnalysis(pk: number, a: PostAnalysisColumns): void {
     this.setAnalysis.run(a.lang, a.sentimentLabel, a.sentimentScore, a.severityScore, JSON.stringify(a.severityTerms),
       JSON.stringify(a.severityCategories), a.simhash, pk);
-    if (a.tokens) this.insertFts.run(pk, a.tokens);
   }
 
   snapshots(pk: number): { at: string; reposts: number | null; comments: number | null; likes: number | null }[] {
