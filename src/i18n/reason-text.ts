@@ -14,10 +14,6 @@ const CATEGORY_ZH: Record<string, string> = {
   labour: '劳工问题', threat_violence: '威胁/暴力', official: '官方处置', exposure: '曝光/指控', turmoil: '人事/经营动荡', other: '其他',
 };
 
-const HOT_LIST_ZH: Record<string, string> = {
-  'Weibo hot search': '微博热搜', 'Baidu hot list': '百度热搜', 'Douyin hot list': '抖音热榜', 'Zhihu hot list': '知乎热榜',
-  'Bilibili hot list': 'B站热门', 'Toutiao hot list': '头条热榜',
-};
 
 /** Platform ids as a reader knows them. */
 const SOURCE_NAMES: Record<string, { zh: string; en: string }> = {
@@ -36,6 +32,10 @@ export function sourceName(id: string, lang: ReasonLang | string): string {
   if (!n) return id;
   return lang.toLowerCase().startsWith('zh') ? n.zh : n.en;
 }
+
+/** English hot-list names (as reasons write them) -> Chinese, from the platform names above */
+const HOT_LIST_ZH: Record<string, string> = Object.fromEntries(
+  Object.entries(SOURCE_NAMES).filter(([id]) => id.endsWith('-hot')).map(([, n]) => [n.en, n.zh]));
 
 const WHY_ZH: [RegExp, (m: RegExpMatchArray) => string][] = [
   [/^(\d+) hot-list topics of one story$/, (m) => `同一事件 ${m[1]} 个热搜话题`],

@@ -2,6 +2,7 @@
 // the computation of its risk features from that state. Serializable to incidents.state_json.
 import type { LevelState } from './level-state.js';
 import type { IncidentFeatures } from './risk-model.js';
+import { DANGER_CLEAR } from '../text/danger-fold.js';
 
 export interface MemberPost {
   pk: number;
@@ -156,8 +157,8 @@ interface Aggregates {
 
 const aggregates = new WeakMap<IncidentState, Aggregates>();
 
-/** danger at which an item reads as trouble (danger-fold's DANGER_CLEAR) */
-export const DANGEROUS = 0.5;
+/** danger at which an item reads as trouble */
+export const DANGEROUS = DANGER_CLEAR;
 
 /** 'danger', 'positive' or 'neutral': what a story reads as, from its members so far */
 export function storyTone(s: IncidentState): 'danger' | 'positive' | 'neutral' {

@@ -2,6 +2,7 @@
 // incident's features and rules/risk.yaml. Every point added comes with a reason a PR manager can
 // read ("reposts +340/h, forecast 12k (8k-20k) by tomorrow, 3 sources, severity: 住院 (health)").
 import { LEVEL_RANK, type Level } from '../core/alert.js';
+import { sourceName } from '../i18n/reason-text.js';
 import type { RiskConfig } from '../config/risk-config.js';
 
 export interface IncidentFeatures {
@@ -58,15 +59,11 @@ const CATEGORY_LABEL: Record<string, string> = {
   'service-failure': 'service failure',
 };
 
-const HOT_LIST_NAMES: Record<string, string> = {
-  'weibo-hot': 'Weibo hot search', 'baidu-hot': 'Baidu hot list', 'douyin-hot': 'Douyin hot list', 'zhihu-hot': 'Zhihu hot list',
-  'bilibili-hot': 'Bilibili hot list', 'toutiao-hot': 'Toutiao hot list',
-};
-
 /** How a reason names the hot list a topic is on (any `*-hot` adapter; Weibo when unknown). */
 export function hotListName(source: string | undefined): string {
-  if (!source) return 'Weibo hot search';
-  return HOT_LIST_NAMES[source] ?? `${source.replace(/-hot$/, '')} hot list`;
+  if (!source) return sourceName('weibo-hot', 'en');
+  const name = sourceName(source, 'en');
+  return name !== source ? name : `${source.replace(/-hot$/, '')} hot list`;
 }
 
 export function scoreIncident(f: IncidentFeatures, cfg: RiskConfig, horizonLabel = 'by tomorrow'): RiskResult {

@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_RULES_DIR } from '../core/paths.js';
-import { loadCachedRulesSync, severityCacheDir } from './severity-cache.js';
+import { loadCachedRules, loadCachedRulesSync, severityCacheDir } from './severity-cache.js';
 import { DangerScorer, type DangerRules } from './danger-scorer.js';
 
 const looksLikeDanger = (x: unknown): x is DangerRules => {
@@ -25,15 +25,6 @@ export function loadDangerScorer(rulesDir: string | undefined, validate: (file: 
 
 /** Asynchronous: zod and yaml are imported only when the cache misses. */
 export async function loadDangerScorerFast(rulesDir?: string, cacheDir: string | null = severityCacheDir()): Promise<DangerScorer> {
-  let schema: typeof import('./danger-schema.js') | null = null;
-  const file = resolveDangerFile(rulesDir);
-  try {
-    return new DangerScorer(loadCachedRulesSync(file, 'danger', () => { throw new CacheMiss(); }, looksLikeDanger, cacheDir).rules);
-  } catch (e) {
-    if (!(e instanceof CacheMiss)) throw e;
-  }
-  schema = await import('./danger-schema.js');
-  return new DangerScorer(loadCachedRulesSync(file, 'danger', schema.validateDangerText, looksLikeDanger, cacheDir).rules);
+  const { rules } = await loadCachedRules(resolveDangerFile(rulesDir), 'danger', async () => (await import('./danger-schema.js')).validateDangerText, looksLikeDanger, cacheDir);
+  return new DangerScorer(rules);
 }
-
-class CacheMiss extends Error {}

@@ -2,7 +2,7 @@
 // synchronous loader and on a cache miss, so a warm `score` never loads zod or yaml.
 import { z } from 'zod';
 import { ConfigError } from '../core/errors.js';
-import { validateYamlText, objectKeys } from '../config/yaml-file.js';
+import { lineOf, validateYamlText, objectKeys } from '../config/yaml-file.js';
 import type { DangerRules } from './danger-scorer.js';
 
 const TermSchema = z.union([
@@ -44,7 +44,7 @@ export function validateDangerText(file: string, text: string): DangerRules {
   const loaded = validateYamlText(file, text, DangerFileSchema, knownKeys);
   const rules = loaded.data as DangerRules;
   rules.patterns.forEach((p, i) => {
-    const line = loaded.doc.contents ? (() => { try { return loaded.lines.linePos((loaded.doc.getIn(['patterns', i], true) as { range?: number[] })?.range?.[0] ?? 0).line; } catch { return null; } })() : null;
+    const line = lineOf(loaded.doc, loaded.lines, ['patterns', i]);
     if (!rules.families[p.family]) throw new ConfigError(file, line, `pattern ${i + 1}: unknown family '${p.family}' (families: ${Object.keys(rules.families).join(', ')})`);
     try { new RegExp(p.re, 'u'); } catch (e) { throw new ConfigError(file, line, `pattern ${i + 1}: not a valid regular expression (${(e as Error).message})`); }
   });

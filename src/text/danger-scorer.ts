@@ -90,11 +90,6 @@ export class DangerScorer {
       .filter((p) => p.family >= 0);
   }
 
-  /** The family id and kind of a family (for reasons and labels). */
-  family(id: string): DangerRules['families'][string] | undefined {
-    return this.rules.families[id];
-  }
-
   /**
    * A negator up to four characters before the match, in the same clause (未检出农药, 并未发现异物,
    * 没有过期); words that only start like a negator (无故, 无良, 没想到) do not negate. Scans the few
@@ -108,7 +103,7 @@ export class DangerScorer {
       const list = this.negByFirst.get(text.charCodeAt(i));
       if (!list) continue;
       if (NOT_NEGATING.some((w) => text.startsWith(w, i))) continue;
-      for (const n of list) if (i + n.length <= at + (n.endsWith(' ') ? 0 : 0) && text.startsWith(n, i)) return true;
+      for (const n of list) if (i + n.length <= at && text.startsWith(n, i)) return true;
     }
     return false;
   }

@@ -45,10 +45,6 @@ function looksLikeRules(x: unknown): x is SeverityRules {
   return !!r && typeof r === 'object' && Array.isArray(r.negators) && !!r.categories && typeof r.categories === 'object';
 }
 
-function readCache(dir: string, path: string, key: string): SeverityRules | null {
-  return readCacheAs(dir, path, key, looksLikeRules);
-}
-
 function readCacheAs<T>(dir: string, path: string, key: string, looksLike: (x: unknown) => x is T): T | null {
   try {
     // only trust a directory this user owns (another user could have planted it in a shared /tmp)
@@ -74,43 +70,39 @@ function writeCache(dir: string, path: string, key: string, rules: unknown): voi
 export interface CachedRules { rules: SeverityRules; hit: boolean }
 
 /**
- * The same cache for any other validated rules file (danger.yaml): `kind` names the cache file,
- * `looksLike` checks a cached value's shape, `validate` runs on a miss.
+ * Validated rules of any kind (severity.yaml, danger.yaml) from the cache when the file's text is
+ * unchanged, else validated and cached: `kind` names the cache file, `looksLike` checks a cached
+ * value's shape.
  */
 export function loadCachedRulesSync<T>(file: string, kind: string, validate: (file: string, text: string) => T, looksLike: (x: unknown) => x is T, cacheDir: string | null = severityCacheDir()): { rules: T; hit: boolean } {
   const text = readText(file);
-  if (cacheDir === null) return { rules: validate(file, text), hit: false };
   const key = severityCacheKey(text);
-  const path = join(cacheDir, `${kind}-${key}.json`);
-  const cached = readCacheAs(cacheDir, path, key, looksLike);
+  const path = cacheDir === null ? '' : join(cacheDir, `${kind}-${key}.json`);
+  const cached = cacheDir === null ? null : readCacheAs(cacheDir, path, key, looksLike);
   if (cached) return { rules: cached, hit: true };
   const rules = validate(file, text);
-  writeCache(cacheDir, path, key, rules);
-  return { rules, hit: false };
-}
-
-/** Rules from the cache when the file's text is unchanged, else validated (sync validator) and cached. */
-export function loadSeverityRulesSync(file: string, validate: SeverityValidator, cacheDir: string | null = severityCacheDir()): CachedRules {
-  const text = readText(file);
-  if (cacheDir === null) return { rules: validate(file, text), hit: false };
-  const key = severityCacheKey(text);
-  const path = join(cacheDir, `severity-${key}.json`);
-  const cached = readCache(cacheDir, path, key);
-  if (cached) return { rules: cached, hit: true };
-  const rules = validate(file, text);
-  writeCache(cacheDir, path, key, rules);
-  return { rules, hit: false };
-}
-
-/** Same as loadSeverityRulesSync, but imports the validator (zod + yaml) only on a cache miss. */
-export async function loadSeverityRules(file: string, cacheDir: string | null = severityCacheDir()): Promise<CachedRules> {
-  const text = readText(file);
-  const key = severityCacheKey(text);
-  const path = cacheDir === null ? '' : join(cacheDir, `severity-${key}.json`);
-  const cached = cacheDir === null ? null : readCache(cacheDir, path, key);
-  if (cached) return { rules: cached, hit: true };
-  const { validateSeverityText } = await import('./severity.js');
-  const rules = validateSeverityText(file, text);
   if (cacheDir !== null) writeCache(cacheDir, path, key, rules);
   return { rules, hit: false };
+}
+
+/** Same as loadCachedRulesSync, but the validator (zod + yaml) is imported only on a cache miss. */
+export async function loadCachedRules<T>(file: string, kind: string, importValidator: () => Promise<(file: string, text: string) => T>, looksLike: (x: unknown) => x is T, cacheDir: string | null = severityCacheDir()): Promise<{ rules: T; hit: boolean }> {
+  const text = readText(file);
+  const key = severityCacheKey(text);
+  const path = cacheDir === null ? '' : join(cacheDir, `${kind}-${key}.json`);
+  const cached = cacheDir === null ? null : readCacheAs(cacheDir, path, key, looksLike);
+  if (cached) return { rules: cached, hit: true };
+  const rules = (await importValidator())(file, text);
+  if (cacheDir !== null) writeCache(cacheDir, path, key, rules);
+  return { rules, hit: false };
+}
+
+/** Severity rules through the cache (sync validator). */
+export function loadSeverityRulesSync(file: string, validate: SeverityValidator, cacheDir: string | null = severityCacheDir()): CachedRules {
+  return loadCachedRulesSync(file, 'severity', validate, looksLikeRules, cacheDir);
+}
+
+/** Severity rules through the cache; zod and yaml are imported only on a miss. */
+export async function loadSeverityRules(file: string, cacheDir: string | null = severityCacheDir()): Promise<CachedRules> {
+  return loadCachedRules(file, 'severity', async () => (await import('./severity.js')).validateSeverityText, looksLikeRules, cacheDir);
 }
