@@ -1,0 +1,40 @@
+// The store layer: one module per aggregate owns the SQL of its tables, and nothing outside
+// src/db writes SQL. Callers holding a connection get its store with storeOf(db); each aggregate
+// is built on first use and keeps its prepared statements.
+import type { Db } from '../connection.js';
+import { PostsStore } from './posts-store.js';
+import { SourcesStore } from './sources-store.js';
+import { IncidentsStore } from './incidents-store.js';
+import { AlertsStore } from './alerts-store.js';
+import { UsersStore } from './users-store.js';
+import { RulesStore } from './rules-store.js';
+import { ReadModels } from './read-models.js';
+
+export class Store {
+  private p?: PostsStore;
+  private s?: SourcesStore;
+  private i?: IncidentsStore;
+  private a?: AlertsStore;
+  private u?: UsersStore;
+  private r?: RulesStore;
+  private m?: ReadModels;
+  constructor(readonly db: Db) {}
+  get posts(): PostsStore { return (this.p ??= new PostsStore(this.db)); }
+  get sources(): SourcesStore { return (this.s ??= new SourcesStore(this.db)); }
+  get incidents(): IncidentsStore { return (this.i ??= new IncidentsStore(this.db)); }
+  get alerts(): AlertsStore { return (this.a ??= new AlertsStore(this.db)); }
+  get users(): UsersStore { return (this.u ??= new UsersStore(this.db)); }
+  get rules(): RulesStore { return (this.r ??= new RulesStore(this.db)); }
+  get reads(): ReadModels { return (this.m ??= new ReadModels(this.db)); }
+  /** Run fn in one transaction (nested calls join the outer one). */
+  tx<T>(fn: () => T): T { return this.db.inTransaction ? fn() : this.db.transaction(fn)(); }
+}
+
+const stores = new WeakMap<Db, Store>();
+
+/** The store over a connection (one per connection, cached). */
+export function storeOf(db: Db): Store {
+  let s = stores.get(db);
+  if (!s) stores.set(db, (s = new Store(db)));
+  return s;
+}
