@@ -28,6 +28,13 @@ export class Store {
   get reads(): ReadModels { return (this.m ??= new ReadModels(this.db)); }
   /** Run fn in one transaction (nested calls join the outer one). */
   tx<T>(fn: () => T): T { return this.db.inTransaction ? fn() : this.db.transaction(fn)(); }
+  /**
+   * Run fn in one transaction exactly as db.transaction(fn)() does: inside another transaction it is
+   * a savepoint, so an error thrown by fn undoes fn's writes only and the outer transaction goes on.
+   * The alerting outbox and the desk rely on that boundary (an alert the notifier could not record
+   * leaves no half-written state behind in the pipeline's batch).
+   */
+  atomic<T>(fn: () => T): T { return this.db.transaction(fn)(); }
 }
 
 const stores = new WeakMap<Db, Store>();
