@@ -3,9 +3,10 @@
 // and without preparing, up front, statements a connection never runs (a read-only or an
 // unmigrated database). Plucking and raw statements are kept apart from row statements, since
 // pluck() and raw() switch a statement's mode.
+import type Database from 'better-sqlite3';
 import type { Db } from '../connection.js';
 
-export type Statement = ReturnType<Db['prepare']>;
+export type Statement = Database.Statement<unknown[], unknown>;
 
 export class Statements {
   private readonly rows = new Map<string, Statement>();
