@@ -31,7 +31,7 @@ if (!existsSync(new URL('dist/src/server/post-search.js', root))) {
 }
 const { openDb } = await import(dist('db/connection.js'));
 const { searchPosts } = await import(dist('server/post-search.js'));
-const { SearchIndex } = await import(dist('db/repos/search-index.js'));
+const { storeOf } = await import(dist('db/store/index.js'));
 const { normalizeForMatch } = await import(dist('text/normalize.js'));
 const log = (m) => process.stderr.write(`${m}\n`);
 
@@ -48,7 +48,7 @@ const db = openDb(dbPath);
 if (fresh) fill(db);
 const count = db.prepare('SELECT count(*) FROM posts').pluck().get();
 log(`database: ${dbPath}, ${count.toLocaleString()} posts, ${(statSync(dbPath).size / 2 ** 20).toFixed(0)} MB`);
-const index = SearchIndex.for(db);
+const index = storeOf(db).posts.search;
 let build = null;
 if (index.hasPending()) {
   const t0 = performance.now();

@@ -5,7 +5,8 @@ import type { Observation } from '../core/observation.js';
 import { LEVEL_RANK, type AlertRecord, type Level } from '../core/alert.js';
 import type { TopicConfig } from '../config/topics-config.js';
 import type { RiskConfig } from '../config/risk-config.js';
-import { PostStore, type StoredPost } from '../db/repos/post-store.js';
+import type { PostsStore, StoredPost } from '../db/store/posts-store.js';
+import { storeOf, type Store } from '../db/store/index.js';
 import { IncidentRepo } from '../db/repos/incident-repo.js';
 import { AlertRepo } from '../db/repos/alert-repo.js';
 import type { PipelineDeps } from './deps.js';
@@ -71,7 +72,8 @@ const ME_TOO = /(我也|我家也|同样(的|遇到)|也遇到|也是这样|一�
 const TITLE_CANDIDATES = 40; // the share test's surprise counts double against the volume test's // -log10 p of the negative-volume anomaly that opens a surge incident
 
 export class Pipeline {
-  readonly store: PostStore;
+  readonly store: PostsStore;
+  private readonly stores: Store;
   private readonly incidents: IncidentRepo;
   private readonly alerts: AlertRepo;
   private readonly topics = new Map<string, TopicRuntime>();
@@ -83,7 +85,6 @@ export class Pipeline {
   private lastSweep = 0;
   private lastSurgeCheck = -Infinity;
   private readonly verdictsSeen = new Set<string>();
-  private falseAlarmStmt!: { all(): unknown[] };
   private readonly dirtyIds = new Set<string>();
   private readonly activeIds = new Set<string>();
   private readonly lastScored = new Map<string, number>();
@@ -92,8 +93,9 @@ export class Pipeline {
   private readonly regroup: DeskRegroup;
 
   constructor(private readonly db: Db, topics: TopicConfig[], private risk: RiskConfig, private deps: PipelineDeps, private readonly opts: PipelineOptions = {}) {
-    this.store = new PostStore(db);
-    this.falseAlarmStmt = db.prepare("SELECT id FROM incidents WHERE status = 'false_alarm'");
+    this.stores = storeOf(db);
+    this.store = this.stores.posts;
+    this.store.search.scheduleBackfill(); // posts queued for the search index before this start are indexed in the background
     this.incidents = new IncidentRepo(db);
     this.alerts = new AlertRepo(db);
     this.incidents.syncTopics(topics);
@@ -115,7 +117,7 @@ export class Pipeline {
   private tx(fn: () => void): void {
     if (this.db.inTransaction) return fn();
     try {
-      this.db.transaction(fn)();
+      this.stores.tx(fn);
     } catch (e) {
       this.reloadFromDb(e);
       throw e;
@@ -196,8 +198,7 @@ export class Pipeline {
     if (this.seriesReady) return;
     this.seriesReady = true;
     const since = new Date(start - 8 * 7 * 24 * HOUR).toISOString();
-    const hist = this.db.prepare(`SELECT tm.topic_id AS topic, coalesce(p.published_at, p.first_seen_at) AS at FROM topic_matches tm
-      JOIN posts p ON p.pk = tm.post_pk WHERE p.sentiment_score < 0 AND p.first_seen_at >= ? ORDER BY at`).all(since) as { topic: string; at: string }[];
+    const hist = this.store.negativeMatchesSince(since);
     const first = hist.length ? Math.min(start, Date.parse(hist[0].at)) : start;
     for (const rt of this.topics.values()) rt.negatives = this.deps.newVolumeSeries(first);
     for (const r of hist) this.topics.get(r.topic)?.negatives.add(Date.parse(r.at), 1);
@@ -394,8 +395,7 @@ export class Pipeline {
    * that copy its posts are damped (with a reason saying so).
    */
   private applyDeskVerdicts(): void {
-    const rows = this.falseAlarmStmt.all() as { id: string }[];
-    for (const { id } of rows) {
+    for (const id of this.stores.reads.falseAlarmIncidentIds()) {
       if (this.verdictsSeen.has(id)) continue;
       this.verdictsSeen.add(id);
       const s = this.open.get(id);

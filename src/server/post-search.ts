@@ -11,7 +11,8 @@
 import type { Db } from '../db/connection.js';
 import { compileQuery, type CompiledQuery } from '../query/index.js';
 import { gramExpression, sourceExpression } from '../query/search-grams.js';
-import { SearchIndex, matchDocOfRow } from '../db/repos/search-index.js';
+import { matchDocOfRow } from '../db/store/post-search-index.js';
+import { storeOf } from '../db/store/index.js';
 
 export interface PostSearch {
   q?: string; source?: string; sentiment?: string; topic?: string; from?: string; to?: string; limit: number;
@@ -58,17 +59,6 @@ function iso(v: string, name: string): string {
   return d.toISOString();
 }
 
-/** The search's filters (other than the query) as SQL, for scans. */
-function sqlFilters(s: PostSearch): { where: string[]; args: unknown[] } {
-  const where: string[] = ["p.kind != 'trend'"];
-  const args: unknown[] = [];
-  if (s.source) { where.push('p.source = ?'); args.push(s.source); }
-  if (s.sentiment) { where.push('coalesce(p.sentiment_corrected, p.sentiment_label) = ?'); args.push(s.sentiment); }
-  if (s.from) { where.push('p.first_seen_at >= ?'); args.push(iso(s.from, 'from')); }
-  if (s.to) { where.push('p.first_seen_at < ?'); args.push(iso(s.to, 'to')); }
-  return { where, args };
-}
-
 /**
  * The same filters as a test on a row, for index candidates: checked here rather than in SQL so
  * that every candidate passes through the time-budget check (SQLite would skip non-matching rows
@@ -77,13 +67,13 @@ function sqlFilters(s: PostSearch): { where: string[]; args: unknown[] } {
 function rowFilter(db: Db, s: PostSearch): (row: Row) => boolean {
   const from = s.from ? iso(s.from, 'from') : null;
   const to = s.to ? iso(s.to, 'to') : null;
-  const inTopic = s.topic ? db.prepare('SELECT 1 FROM topic_matches WHERE topic_id = ? AND post_pk = ?').pluck() : null;
+  const posts = storeOf(db).posts;
   return (r) => r.kind !== 'trend'
     && (!s.source || r.source === s.source)
     && (!s.sentiment || (r.sentiment_corrected ?? r.sentiment_label) === s.sentiment)
     && (from === null || (r.first_seen_at as string) >= from)
     && (to === null || (r.first_seen_at as string) < to)
-    && (!inTopic || inTopic.get(s.topic, r.pk) !== undefined);
+    && (!s.topic || posts.matchedTopic(s.topic, r.pk as number));
 }
 
 /**
@@ -92,12 +82,10 @@ function rowFilter(db: Db, s: PostSearch): (row: Row) => boolean {
  * posts still queued for indexing.
  */
 function indexedRows(db: Db, expr: string, hi: number, queued: boolean): Iterable<Row> {
-  const indexed = db.prepare(`SELECT p.* FROM post_grams f JOIN posts p ON p.pk = f.rowid
-    WHERE post_grams MATCH ? AND f.rowid <= ? ORDER BY f.rowid DESC`).iterate(expr, hi) as Iterable<Row>;
+  const index = storeOf(db).posts.search;
+  const indexed = index.candidates(expr, hi);
   if (!queued) return indexed;
-  const pending = db.prepare(`SELECT p.* FROM post_grams_pending g JOIN posts p ON p.pk = g.pk
-    WHERE g.pk <= ? ORDER BY g.pk DESC`).iterate(hi) as Iterable<Row>;
-  return mergeNewestFirst(indexed, pending);
+  return mergeNewestFirst(indexed, index.queuedRows(hi));
 }
 
 /**
@@ -106,17 +94,13 @@ function indexedRows(db: Db, expr: string, hi: number, queued: boolean): Iterabl
  * between windows the deadline is checked and `stop.at` set to where to continue.
  */
 function* scannedRows(db: Db, s: PostSearch, hi: number, deadline: number, stop: { at?: number }): Generator<Row> {
-  const { where, args } = sqlFilters(s);
-  const cond = where.join(' AND ');
-  const st = s.topic
-    ? db.prepare(`SELECT p.* FROM topic_matches tm JOIN posts p ON p.pk = tm.post_pk
-        WHERE tm.topic_id = ? AND tm.post_pk >= ? AND tm.post_pk <= ? AND ${cond} ORDER BY tm.post_pk DESC`)
-    : db.prepare(`SELECT p.* FROM posts p WHERE p.pk >= ? AND p.pk <= ? AND ${cond} ORDER BY p.pk DESC`);
-  const head = s.topic ? [s.topic] : [];
+  const window = storeOf(db).posts.scanner({
+    topic: s.topic, source: s.source, sentiment: s.sentiment, from: s.from ? iso(s.from, 'from') : null, to: s.to ? iso(s.to, 'to') : null,
+  });
   let width = FIRST_WINDOW;
   while (hi >= 1) {
     const lo = Math.max(1, hi - width + 1);
-    yield* st.iterate(...head, lo, hi, ...args) as Iterable<Row>;
+    yield* window(lo, hi);
     hi = lo - 1;
     width = Math.min(MAX_WINDOW, width * 2);
     if (hi >= 1 && performance.now() >= deadline) { stop.at = hi + 1; return; }
@@ -157,19 +141,12 @@ const CACHE_MAX = 200;
 /** Only pages up to this size are kept (the explorer asks for 100): exports and big pages would hold too much. */
 const CACHE_MAX_POSTS = 200;
 
-const changesStmt = new WeakMap<Db, { get(): unknown }>();
-function dataVersion(db: Db): string {
-  let st = changesStmt.get(db);
-  if (!st) changesStmt.set(db, (st = db.prepare('SELECT total_changes()').pluck()));
-  return `${db.pragma('data_version', { simple: true }) as number}:${st.get() as number}`;
-}
-
 export function searchPosts(db: Db, s: PostSearch): PostSearchResult {
   const budget = s.budgetMs ?? BUDGET_MS;
-  const index = SearchIndex.for(db);
+  const index = storeOf(db).posts.search;
   let queued = index.hasPending();
   if (queued) {
-    // posts written behind PostStore's back (or before migration 006) are indexed here a slice
+    // posts written behind PostsStore's back (or before migration 006) are indexed here a slice
     // at a time and by the background backfill; what is still queued is searched directly
     index.drain(Math.min(10, budget / 4));
     index.scheduleBackfill();
@@ -181,7 +158,7 @@ export function searchPosts(db: Db, s: PostSearch): PostSearchResult {
   const q = compile(s.q);
   let cache = resultCache.get(db);
   if (!cache) resultCache.set(db, (cache = new Map()));
-  const key = `${dataVersion(db)}|${JSON.stringify({ ...s, budgetMs: undefined })}`;
+  const key = `${index.dataVersion()}|${JSON.stringify({ ...s, budgetMs: undefined })}`;
   const hit = cache.get(key);
   if (hit) {
     cache.delete(key);
@@ -199,7 +176,7 @@ export function searchPosts(db: Db, s: PostSearch): PostSearchResult {
 function searchUncached(db: Db, s: PostSearch, q: CompiledQuery | null, queued: boolean, deadline: number): PostSearchResult {
   const parts = [q ? gramExpression(q.ast) : null, s.source ? sourceExpression(s.source) : null].filter((x): x is string => x !== null);
   const expr = parts.length ? parts.map((p) => `(${p})`).join(' AND ') : null;
-  const maxPk = (db.prepare('SELECT max(pk) FROM posts').pluck().get() as number | null) ?? 0;
+  const maxPk = storeOf(db).posts.maxPk();
   const hi = s.beforePk ? Math.min(s.beforePk - 1, maxPk) : maxPk;
   const stop: { at?: number } = {};
   const accept = expr ? rowFilter(db, s) : () => true;

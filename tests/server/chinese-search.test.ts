@@ -5,8 +5,7 @@
 // query is a 400 (issue 13 item 7), and every search's work is bounded (issue 13 item 10).
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { startTestApp, type TestApp } from './fixtures.js';
-import { PostStore } from '../../src/db/repos/post-store.js';
-import { SearchIndex } from '../../src/db/repos/search-index.js';
+import { storeOf } from '../../src/db/store/index.js';
 import { searchPosts } from '../../src/server/post-search.js';
 import { compileQuery } from '../../src/query/index.js';
 import { normalizeForMatch } from '../../src/text/normalize.js';
@@ -44,12 +43,12 @@ function obs(i: number, text: string, extra: Partial<Observation> = {}): Observa
 beforeAll(async () => {
   app = await startTestApp({ seedData: false });
   app.db.prepare("INSERT INTO topics (id, name, query, enabled) VALUES ('yunque', '云雀乳业', '云雀乳业', 1)").run();
-  const store = new PostStore(app.db);
+  const store = storeOf(app.db).posts;
   app.db.transaction(() => {
     TEXTS.forEach((t, i) => store.upsert(obs(i, t)));
     store.upsert(obs(100, '正文没有品牌', { title: '云雀乳业投诉帖' }));
   })();
-  // posts written behind PostStore's back (as by an older version) are queued by the triggers
+  // posts written behind PostsStore's back (as by an older version) are queued by the triggers
   const raw = app.db.prepare(`INSERT INTO posts (source, ext_id, kind, text, author_id, author_name, first_seen_at, last_seen_at)
     VALUES (?, ?, 'post', ?, ?, ?, '2026-08-22T07:00:00Z', '2026-08-22T07:00:00Z')`);
   raw.run('weibo', 'raw-1', '乳业巨头被投诉', 'uid9', '孙七');
@@ -158,7 +157,7 @@ describe('paging and index upkeep', () => {
   });
 
   it('an edited post is found by its new text only, a deleted post not at all', () => {
-    const store = new PostStore(app.db);
+    const store = storeOf(app.db).posts;
     const { post } = store.upsert(obs(200, '原文提到云杉牛奶'));
     expect(searchPosts(app.db, { q: '云杉', limit: 10 }).posts.map((p) => p.pk)).toEqual([post.pk]);
     store.upsert({ ...obs(200, '改成了白桦酸奶'), at: '2026-08-22T06:30:00Z' });
@@ -194,7 +193,7 @@ describe('bounded work on a large database', () => {
     big.db.transaction(() => {
       for (let i = 0; i < N; i++) ins.run(SOURCES[i % SOURCES.length], `b${i}`, `u${i % 500}`, `用户${i % 500}`, `${words[i % 10]}${words[(i * 7) % 10]}第${i}条${i % 1000 === 0 ? '投诉' : ''}`);
     })();
-    const index = SearchIndex.for(big.db);
+    const index = storeOf(big.db).posts.search;
     while (index.hasPending()) index.drain(1000);
   }, 120_000);
   afterAll(async () => { await big.close(); });

@@ -1,7 +1,224 @@
 // Posts and what is known of them: posts, authors, snapshots, topic matches, analysis and the posts search index.
 // Part of the store layer (src/db/store): this module is the one owner of its tables' SQL.
+// Observations are upserted idempotently: the same source+id seen again updates the latest state
+// and adds a snapshot; it never creates a second post. The search index (post-search-index.ts)
+// is this module's: each post is indexed as it is written.
 import type { Db } from '../connection.js';
+import type { Observation } from '../../core/observation.js';
+import { SearchIndex } from './post-search-index.js';
+import { Statements } from './statements.js';
+
+export interface StoredPost {
+  pk: number;
+  source: string;
+  extId: string;
+  kind: string;
+  url: string | null;
+  parentId: string | null;
+  authorId: string | null;
+  authorName: string | null;
+  authorFollowers: number | null;
+  authorVerified: boolean;
+  title: string | null;
+  text: string | null;
+  publishedAt: string | null;
+  firstSeenAt: string;
+  reposts: number;
+  comments: number;
+  likes: number;
+  views: number;
+  heat: number;
+  rank: number | null;
+  rating: number | null;
+}
+
+export interface PostAnalysisColumns {
+  lang: string;
+  sentimentLabel: string;
+  sentimentScore: number;
+  severityScore: number;
+  severityTerms: string[];
+  severityCategories: string[];
+  simhash: string | null;
+  tokens: string;
+}
+
+export interface UpsertResult {
+  /** the full row on first sight; on later sightings only pk and metrics are fresh */
+  post: StoredPost;
+  isNew: boolean;
+}
+
+const PK_CACHE_MAX = 200_000;
+const n = (v: number | null | undefined): number | null => (v == null || !Number.isFinite(v) ? null : v);
+
+const SQL = {
+  byKey: 'SELECT * FROM posts WHERE source = ? AND ext_id = ?',
+  byPk: 'SELECT * FROM posts WHERE pk = ?',
+  pkOf: 'SELECT pk FROM posts WHERE source = ? AND ext_id = ?',
+  insertPost: `INSERT INTO posts (source, ext_id, kind, url, parent_id, author_id, author_name,
+      author_followers, author_verified, title, text, published_at, first_seen_at, last_seen_at,
+      reposts, comments, likes, views, heat, rank, rating, extra)
+      VALUES (@source, @extId, @kind, @url, @parentId, @authorId, @authorName, @followers, @verified, @title, @text,
+      @publishedAt, @at, @at, @reposts, @comments, @likes, @views, @heat, @rank, @rating, @extra)`,
+  // counts only grow: CASE WHEN keeps the larger (SQLite's scalar max() is not portable; both give NULL for a NULL column)
+  updatePost: `UPDATE posts SET last_seen_at = CASE WHEN @at > last_seen_at THEN @at ELSE last_seen_at END,
+      url = coalesce(@url, url), title = coalesce(@title, title), text = coalesce(@text, text),
+      author_name = coalesce(@authorName, author_name), author_followers = coalesce(@followers, author_followers),
+      author_verified = coalesce(@verified, author_verified), published_at = coalesce(published_at, @publishedAt),
+      reposts = CASE WHEN coalesce(@reposts, 0) > reposts THEN coalesce(@reposts, 0) ELSE reposts END,
+      comments = CASE WHEN coalesce(@comments, 0) > comments THEN coalesce(@comments, 0) ELSE comments END,
+      likes = CASE WHEN coalesce(@likes, 0) > likes THEN coalesce(@likes, 0) ELSE likes END,
+      views = CASE WHEN coalesce(@views, 0) > views THEN coalesce(@views, 0) ELSE views END,
+      heat = CASE WHEN @heat IS NULL THEN heat ELSE @heat END, rank = CASE WHEN @rank IS NULL THEN rank ELSE @rank END,
+      rating = coalesce(@rating, rating) WHERE pk = @pk RETURNING reposts, comments, likes`,
+  snapshot: `INSERT INTO post_snapshots (post_pk, at, reposts, comments, likes, views, heat, rank) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+      ON CONFLICT (post_pk, at) DO UPDATE SET reposts = excluded.reposts, comments = excluded.comments, likes = excluded.likes,
+      views = excluded.views, heat = excluded.heat, rank = excluded.rank`,
+  author: `INSERT INTO authors (source, id, name, followers, verified, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+      ON CONFLICT (source, id) DO UPDATE SET name = coalesce(excluded.name, authors.name), followers = coalesce(excluded.followers, authors.followers),
+      verified = coalesce(excluded.verified, authors.verified), updated_at = excluded.updated_at`,
+  analysis: `UPDATE posts SET lang = ?, sentiment_label = ?, sentiment_score = ?, severity_score = ?,
+      severity_terms = ?, severity_categories = ?, simhash = ? WHERE pk = ?`,
+} as const;
 
 export class PostsStore {
-  constructor(private readonly db: Db) {}
+  private readonly q: Statements;
+  private readonly pkCache = new Map<string, number>();
+  private index?: SearchIndex;
+
+  constructor(private readonly db: Db) {
+    this.q = new Statements(db);
+  }
+
+  /**
+   * The posts search index (migration 006 queues each new or edited post; upsert indexes it). The
+   * monitor starts its background backfill with `search.scheduleBackfill()`.
+   */
+  get search(): SearchIndex {
+    return (this.index ??= new SearchIndex(this.db));
+  }
+
+  get(source: string, extId: string): StoredPost | null {
+    const r = this.q.get(SQL.byKey).get(source, extId) as Record<string, unknown> | undefined;
+    return r ? rowToPost(r) : null;
+  }
+
+  getByPk(pk: number): StoredPost | null {
+    const r = this.q.get(SQL.byPk).get(pk) as Record<string, unknown> | undefined;
+    return r ? rowToPost(r) : null;
+  }
+
+  /** Forget the cached source+id -> pk lookups (after a rollback they may name rows that are gone). */
+  forgetCachedKeys(): void {
+    this.pkCache.clear();
+  }
+
+  /** Insert or update one observation; call inside a transaction for batches. */
+  upsert(o: Observation): UpsertResult {
+    const m = o.metrics ?? {};
+    const a = o.author ?? {};
+    const params = {
+      source: o.source, extId: o.id, kind: o.kind, url: o.url ?? null, parentId: o.parentId ?? null,
+      authorId: a.id ?? null, authorName: a.name ?? null, followers: n(a.followers), verified: a.verified == null ? null : a.verified ? 1 : 0,
+      title: o.title ?? null, text: o.text ?? null, publishedAt: o.publishedAt ? new Date(o.publishedAt).toISOString() : null,
+      at: new Date(o.at).toISOString(), reposts: n(m.reposts), comments: n(m.comments), likes: n(m.likes), views: n(m.views),
+      heat: n(m.heat), rank: n(m.rank ?? o.rank), rating: n(o.rating), extra: o.extra ? JSON.stringify(o.extra) : null,
+    };
+    if (a.id && (a.name != null || a.followers != null)) this.q.get(SQL.author).run(o.source, a.id, params.authorName, params.followers, params.verified, params.at);
+    const key = `${o.source}\u0000${o.id}`;
+    let pk = this.pkCache.get(key);
+    if (pk === undefined) {
+      const existing = this.q.pluck(SQL.pkOf).get(o.source, o.id) as number | undefined;
+      if (existing !== undefined) pk = existing;
+    }
+    let isNew = false;
+    let post: StoredPost;
+    if (pk === undefined) {
+      const r = this.q.get(SQL.insertPost).run({ ...params, reposts: params.reposts ?? 0, comments: params.comments ?? 0, likes: params.likes ?? 0, views: params.views ?? 0, heat: params.heat ?? 0 });
+      pk = Number(r.lastInsertRowid);
+      isNew = true;
+      post = {
+        pk, source: o.source, extId: o.id, kind: o.kind, url: params.url, parentId: params.parentId, authorId: params.authorId,
+        authorName: params.authorName, authorFollowers: params.followers, authorVerified: params.verified === 1, title: params.title,
+        text: params.text, publishedAt: params.publishedAt, firstSeenAt: params.at, reposts: params.reposts ?? 0,
+        comments: params.comments ?? 0, likes: params.likes ?? 0, views: params.views ?? 0, heat: params.heat ?? 0,
+        rank: params.rank, rating: params.rating,
+      };
+    } else {
+      const r = this.q.get(SQL.updatePost).get({ ...params, pk }) as { reposts: number; comments: number; likes: number } | undefined;
+      post = { pk, source: o.source, extId: o.id, kind: o.kind, reposts: r?.reposts ?? 0, comments: r?.comments ?? 0, likes: r?.likes ?? 0 } as StoredPost;
+    }
+    if (this.pkCache.size >= PK_CACHE_MAX) this.pkCache.clear();
+    this.pkCache.set(key, pk);
+    if (o.metrics) this.q.get(SQL.snapshot).run(pk, params.at, params.reposts, params.comments, params.likes, params.views, params.heat, params.rank);
+    this.search.indexIfPending(pk);
+    return { post, isNew };
+  }
+
+  saveAnalysis(pk: number, a: PostAnalysisColumns): void {
+    this.q.get(SQL.analysis).run(a.lang, a.sentimentLabel, a.sentimentScore, a.severityScore, JSON.stringify(a.severityTerms),
+      JSON.stringify(a.severityCategories), a.simhash, pk);
+  }
+
+  snapshots(pk: number): { at: string; reposts: number | null; comments: number | null; likes: number | null }[] {
+    return this.q.get('SELECT at, reposts, comments, likes FROM post_snapshots WHERE post_pk = ? ORDER BY at').all(pk) as never;
+  }
+
+  /**
+   * Every negative post that matched a topic, first seen since `since` (ISO), as (topic, post
+   * time) oldest first: the history a restarted pipeline's volume series start from.
+   */
+  negativeMatchesSince(since: string): { topic: string; at: string }[] {
+    return this.q.get(`SELECT tm.topic_id AS topic, coalesce(p.published_at, p.first_seen_at) AS at FROM topic_matches tm
+      JOIN posts p ON p.pk = tm.post_pk WHERE p.sentiment_score < 0 AND p.first_seen_at >= ? ORDER BY at`).all(since) as { topic: string; at: string }[];
+  }
+
+  // ---- posts search (src/server/post-search.ts; the index's own reads are in post-search-index.ts) ----
+
+  /** The highest post pk (0 without posts). */
+  maxPk(): number {
+    return (this.q.pluck('SELECT max(pk) FROM posts').get() as number | null) ?? 0;
+  }
+
+  /** Whether post `pk` matched watch topic `topicId`. */
+  matchedTopic(topicId: string, pk: number): boolean {
+    return this.q.pluck('SELECT 1 FROM topic_matches WHERE topic_id = ? AND post_pk = ?').get(topicId, pk) !== undefined;
+  }
+
+  /**
+   * A scan over posts (trends left out) with the filters applied in SQL: called with a window of
+   * post ids [lo, hi], it gives the window's full posts rows newest first (the topic's matches
+   * only, when a topic is given).
+   */
+  scanner(f: PostScanFilters): (lo: number, hi: number) => Iterable<Record<string, unknown>> {
+    const where: string[] = ["p.kind != 'trend'"];
+    const args: unknown[] = [];
+    if (f.source) { where.push('p.source = ?'); args.push(f.source); }
+    if (f.sentiment) { where.push('coalesce(p.sentiment_corrected, p.sentiment_label) = ?'); args.push(f.sentiment); }
+    if (f.from) { where.push('p.first_seen_at >= ?'); args.push(f.from); }
+    if (f.to) { where.push('p.first_seen_at < ?'); args.push(f.to); }
+    const cond = where.join(' AND ');
+    const st = f.topic
+      ? this.q.get(`SELECT p.* FROM topic_matches tm JOIN posts p ON p.pk = tm.post_pk
+        WHERE tm.topic_id = ? AND tm.post_pk >= ? AND tm.post_pk <= ? AND ${cond} ORDER BY tm.post_pk DESC`)
+      : this.q.get(`SELECT p.* FROM posts p WHERE p.pk >= ? AND p.pk <= ? AND ${cond} ORDER BY p.pk DESC`);
+    const head = f.topic ? [f.topic] : [];
+    return (lo, hi) => st.iterate(...head, lo, hi, ...args) as Iterable<Record<string, unknown>>;
+  }
+}
+
+/** The filters of a posts search that scans (dates as ISO strings). */
+export interface PostScanFilters { topic?: string; source?: string; sentiment?: string; from?: string | null; to?: string | null }
+
+export function rowToPost(r: Record<string, unknown>): StoredPost {
+  return {
+    pk: r.pk as number, source: r.source as string, extId: r.ext_id as string, kind: r.kind as string,
+    url: (r.url as string) ?? null, parentId: (r.parent_id as string) ?? null, authorId: (r.author_id as string) ?? null,
+    authorName: (r.author_name as string) ?? null, authorFollowers: (r.author_followers as number) ?? null,
+    authorVerified: r.author_verified === 1, title: (r.title as string) ?? null, text: (r.text as string) ?? null,
+    publishedAt: (r.published_at as string) ?? null, firstSeenAt: r.first_seen_at as string,
+    reposts: r.reposts as number, comments: r.comments as number, likes: r.likes as number, views: r.views as number,
+    heat: r.heat as number, rank: (r.rank as number) ?? null, rating: (r.rating as number) ?? null,
+  };
 }

@@ -1,11 +1,14 @@
 // The post search index (migration 006): one FTS5 row per post holding the hex tokens of every
 // 1- and 2-character gram of its normalized title and text, its author and its source
 // (src/query/search-grams.ts). Triggers on `posts` queue every new or edited post in
-// `post_grams_pending`; this module turns queued posts into index rows: PostStore does it for each
+// `post_grams_pending`; this module turns queued posts into index rows: PostsStore does it for each
 // post it writes, and a background backfill (newest first, in short slices) works through the
 // queue the migration filled with the posts that existed before it. Searches treat queued posts
 // as candidates, so results are complete while the backfill runs.
+// Part of the store layer, owned by PostsStore (storeOf(db).posts.search). FTS5 (MATCH, rowid,
+// the 'merge' command), total_changes() and the busy_timeout pragma are SQLite's.
 import type { Db } from '../connection.js';
+import { Statements } from './statements.js';
 import { docTokens } from '../../query/search-grams.js';
 import type { MatchDoc } from '../../query/index.js';
 import { normalizeForMatch } from '../../text/normalize.js';
@@ -56,8 +59,6 @@ const DRAIN_BATCH = 512;
 
 const isBusy = (e: unknown) => (e as { code?: string })?.code === 'SQLITE_BUSY' || (e as { code?: string })?.code === 'SQLITE_LOCKED';
 
-const indexes = new WeakMap<Db, SearchIndex>();
-
 export class SearchIndex {
   private readonly takePending;
   private readonly rowByPk;
@@ -67,16 +68,12 @@ export class SearchIndex {
   private readonly remove;
   private readonly merge;
   private readonly totalChanges;
+  private readonly q: Statements;
   private backfillTimer: NodeJS.Timeout | null = null;
 
-  /** One index object per connection (it holds prepared statements and the backfill timer). */
-  static for(db: Db): SearchIndex {
-    let idx = indexes.get(db);
-    if (!idx) indexes.set(db, (idx = new SearchIndex(db)));
-    return idx;
-  }
-
-  private constructor(private readonly db: Db) {
+  /** One index object per connection (it holds prepared statements and the backfill timer): PostsStore makes it. */
+  constructor(private readonly db: Db) {
+    this.q = new Statements(db);
     this.takePending = db.prepare('DELETE FROM post_grams_pending WHERE pk = ? RETURNING is_new').pluck();
     this.rowByPk = db.prepare('SELECT pk, title, text, source, author_id, author_name FROM posts WHERE pk = ?');
     this.newestPending = db.prepare(`SELECT q.pk, q.is_new, p.pk AS exists_pk, p.title, p.text, p.source, p.author_id, p.author_name
@@ -86,12 +83,36 @@ export class SearchIndex {
     this.remove = db.prepare('DELETE FROM post_grams WHERE rowid = ?');
     // a negative page count merges every segment (an incremental 'optimize'); FTS5 wants an integer literal
     this.merge = db.prepare(`INSERT INTO post_grams (post_grams, rank) VALUES ('merge', ${-MERGE_PAGES})`);
-    this.totalChanges = db.prepare('SELECT total_changes()').pluck();
+    this.totalChanges = db.prepare('SELECT total_changes()').pluck(); // dialect: sqlite-only
+  }
+
+  /**
+   * Index rows matching an FTS5 expression with pk <= hi, newest first, as full posts rows.
+   * dialect: sqlite-only (FTS5 MATCH and rowid).
+   */
+  candidates(expr: string, hi: number): Iterable<Record<string, unknown>> {
+    return this.q.get(`SELECT p.* FROM post_grams f JOIN posts p ON p.pk = f.rowid
+    WHERE post_grams MATCH ? AND f.rowid <= ? ORDER BY f.rowid DESC`).iterate(expr, hi) as Iterable<Record<string, unknown>>;
+  }
+
+  /** Posts still queued for indexing with pk <= hi, newest first, as full posts rows. */
+  queuedRows(hi: number): Iterable<Record<string, unknown>> {
+    return this.q.get(`SELECT p.* FROM post_grams_pending g JOIN posts p ON p.pk = g.pk
+    WHERE g.pk <= ? ORDER BY g.pk DESC`).iterate(hi) as Iterable<Record<string, unknown>>;
+  }
+
+  /**
+   * A key that changes with every write to the database, from this connection (total_changes) or
+   * another (data_version): search results cached under it are never stale.
+   * dialect: sqlite-only (pragma data_version, total_changes()).
+   */
+  dataVersion(): string {
+    return `${this.db.pragma('data_version', { simple: true }) as number}:${this.totalChanges.get() as number}`;
   }
 
   /**
    * Index post `pk` now if the triggers queued it (it is new, or its text, title, source or author
-   * changed). Runs in the caller's transaction: PostStore calls it after every write.
+   * changed). Runs in the caller's transaction: PostsStore.upsert calls it after every write.
    */
   indexIfPending(pk: number): void {
     const isNew = this.takePending.get(pk) as number | undefined;
@@ -146,7 +167,10 @@ export class SearchIndex {
     }) ?? false;
   }
 
-  /** `fn` in a write transaction (the caller's, if one is open), or null when another connection holds the write lock. */
+  /**
+   * `fn` in a write transaction (the caller's, if one is open), or null when another connection holds the write lock.
+   * dialect: sqlite-only (busy_timeout pragma).
+   */
   private writeWithoutWaiting<T>(fn: () => T): T | null {
     if (this.db.readonly || !this.db.open) return null;
     if (this.db.inTransaction) return fn();
