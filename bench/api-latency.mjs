@@ -26,7 +26,7 @@ async function main() {
   const dist = (p) => new URL(`dist/src/${p}`, root).href;
   const { openDb } = await import(dist('db/connection.js'));
   const { createApp } = await import(dist('server/app.js'));
-  const { UserRepo } = await import(dist('db/repos/user-repo.js'));
+  const { UserAccounts } = await import(dist('server/user-accounts.js'));
   const { readEnv } = await import(dist('config/env.js'));
   if (args.includes('--fresh')) for (const s of ['', '-wal', '-shm']) rmSync(dbPath + s, { force: true });
   const fresh = !existsSync(dbPath);
@@ -46,7 +46,7 @@ async function main() {
   db.pragma('optimize');
   const count = db.prepare('SELECT count(*) FROM posts').pluck().get();
   console.error(`database: ${dbPath}, ${count.toLocaleString()} posts`);
-  await new UserRepo(db).add('bench', 'bench-pass', 'admin', NOW);
+  await new UserAccounts(db).add('bench', 'bench-pass', 'admin', NOW);
   const app = createApp({ db, env: { ...readEnv({}), dbPath }, secret: 'bench', now: () => NOW });
   const server = await new Promise((res) => { const s = app.listen(0, '127.0.0.1', () => res(s)); });
   const url = `http://127.0.0.1:${server.address().port}`;

@@ -2,7 +2,7 @@
 // HttpOnly cookie or a bearer token, CSRF on state changes, roles, and small rate limiters.
 import type { Request, Response, NextFunction, RequestHandler } from 'express';
 import type { Db } from '../db/connection.js';
-import { UserRepo, type Role } from '../db/repos/user-repo.js';
+import { UserAccounts, type Role } from './user-accounts.js';
 
 export const SESSION_COOKIE = 'fw_session';
 
@@ -44,7 +44,7 @@ export function parseCookies(header: string | undefined): Record<string, string>
 
 /** Resolve the caller from the session cookie or `Authorization: Bearer <token>`. */
 export function authenticate(db: Db, now: () => Date): RequestHandler {
-  const users = new UserRepo(db);
+  const users = new UserAccounts(db);
   return (req, _res, next) => {
     const auth = req.headers.authorization;
     if (auth?.startsWith('Bearer ')) {

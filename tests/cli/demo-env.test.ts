@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { readEnv } from '../../src/config/env.js';
 import { openDb } from '../../src/db/connection.js';
-import { UserRepo } from '../../src/db/repos/user-repo.js';
+import { UserAccounts } from '../../src/server/user-accounts.js';
 import { demoSettings } from '../../src/cli/commands/demo.js';
 import { UserError } from '../../src/core/errors.js';
 
@@ -42,7 +42,7 @@ describe('the demo process', () => {
     const port = await freePort();
     const db = join(tmp, 'named', 'demo-here.db');
     const pre = openDb(db); // an existing database the user named: kept, users and all
-    await new UserRepo(pre).add('alice', 'alice-password-1', 'admin', new Date());
+    await new UserAccounts(pre).add('alice', 'alice-password-1', 'admin', new Date());
     pre.close();
     const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e',
       "const m = await import('./src/cli/main.ts'); process.exitCode = await m.runCli(process.argv.slice(1));", 'demo', '--dir', join(tmp, 'demo')],
@@ -66,7 +66,7 @@ describe('the demo process', () => {
     }
     expect(await exited).toBe(0);
     const after = openDb(db);
-    expect(new UserRepo(after).list().map((u) => u.username).sort()).toEqual(['alice', 'demo']);
+    expect(new UserAccounts(after).list().map((u) => u.username).sort()).toEqual(['alice', 'demo']);
     after.close();
   }, 90_000);
 });

@@ -16,7 +16,7 @@ import { parseAlertingConfig } from '../../src/config/alerting-config.js';
 import { ConfigError } from '../../src/core/errors.js';
 import { compileQuery, QuerySyntaxError } from '../../src/query/index.js';
 import { openDb } from '../../src/db/connection.js';
-import { UserRepo } from '../../src/db/repos/user-repo.js';
+import { UserAccounts } from '../../src/server/user-accounts.js';
 import { startTestApp, type TestApp } from '../server/fixtures.js';
 import { z } from 'zod';
 
@@ -115,7 +115,7 @@ describe('API tokens: list and revoke', () => {
     expect(byName.err).toMatch(/revoked crawler-1 \(id 1, ingest\)/);
     const conn = openDb(db);
     try {
-      const repo = new UserRepo(conn);
+      const repo = new UserAccounts(conn);
       expect(repo.tokenRole(secretA, new Date())).toBeNull();
       expect(repo.tokenRole(secretB, new Date())?.name).toBe('grafana');
       expect(conn.prepare("SELECT action, target FROM audit_log WHERE action = 'token.revoke'").all()).toEqual([{ action: 'token.revoke', target: 'token:1' }]);

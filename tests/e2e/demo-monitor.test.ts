@@ -9,7 +9,7 @@ import { demoRules } from '../../src/cli/commands/demo.js';
 import { startMonitor, type Monitor } from '../../src/runtime/monitor.js';
 import { readEnv } from '../../src/config/env.js';
 import { openDb } from '../../src/db/connection.js';
-import { UserRepo } from '../../src/db/repos/user-repo.js';
+import { UserAccounts } from '../../src/server/user-accounts.js';
 
 let site: SimSite;
 let monitor: Monitor;
@@ -24,7 +24,7 @@ beforeAll(async () => {
   }
   const env = { ...readEnv({}), dbPath: join(dir, 'fw.db'), rulesDir: join(dir, 'rules'), port: 0, host: '127.0.0.1' };
   const db = openDb(env.dbPath);
-  await new UserRepo(db).add('desk', 'desk-pass', 'analyst', new Date());
+  await new UserAccounts(db).add('desk', 'desk-pass', 'analyst', new Date());
   db.close();
   monitor = await startMonitor({ env, log: () => undefined, evaluateEveryMs: 2000 });
 }, 60_000);

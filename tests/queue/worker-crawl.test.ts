@@ -8,7 +8,7 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { readEnv } from '../../src/config/env.js';
 import { openDb, type Db } from '../../src/db/connection.js';
-import { UserRepo } from '../../src/db/repos/user-repo.js';
+import { UserAccounts } from '../../src/server/user-accounts.js';
 import { startMonitor, type Monitor } from '../../src/runtime/monitor.js';
 import { startCrawlWorker, type CrawlWorker } from '../../src/queue/crawl-worker.js';
 import { apiDelivery, dbDelivery } from '../../src/queue/observation-delivery.js';
@@ -29,7 +29,7 @@ describe.skipIf(!HAS_REDIS)('crawl worker with the monitor (FLAREWATCH_QUEUE)', 
     site = await startFeedSite({ pages: 2, per: 5 });
     setup = tempSetup(feedSources(site.base, ['a'], '    maxPages: 2\n'));
     const db = openDb(setup.dbPath);
-    token = new UserRepo(db).addToken('worker', 'ingest', new Date());
+    token = new UserAccounts(db).addToken('worker', 'ingest', new Date());
     db.close();
     const env = { ...readEnv({}), dbPath: setup.dbPath, rulesDir: setup.rulesDir, host: '127.0.0.1', port: 0, queueUrl: redis.url };
     monitor = await startMonitor({ env, log: (level, msg) => void logs.push(`${level} ${msg}`), evaluateEveryMs: 3_600_000 });

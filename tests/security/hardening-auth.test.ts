@@ -14,7 +14,7 @@ import { rawRequest, runCliProcess, startLikeStart, type StartedApp } from './st
 import { runCli } from '../../src/cli/main.js';
 import { readEnv } from '../../src/config/env.js';
 import { openDb } from '../../src/db/connection.js';
-import { UserRepo } from '../../src/db/repos/user-repo.js';
+import { UserAccounts } from '../../src/server/user-accounts.js';
 import { checkPasswordStrength, WeakPasswordError } from '../../src/server/password-policy.js';
 
 const signIn = (app: StartedApp, username: string, password: string, o: { localAddress?: string; xff?: string } = {}) => {
@@ -125,8 +125,8 @@ describe('flarewatch user add', () => {
     err.on('data', (c) => { stderr += c; });
     return { io: { stdout: out, stderr: err, env: { ...readEnv({}), dbPath }, now: () => new Date(), ...(stdin ? { stdin } : {}) }, out: () => stdout, err: () => stderr };
   };
-  const users = () => { const db = openDb(dbPath); try { return new UserRepo(db).list().map((u) => `${u.username}:${u.role}`); } finally { db.close(); } };
-  const canSignIn = async (name: string, pw: string) => { const db = openDb(dbPath); try { return !!(await new UserRepo(db).authenticate(name, pw)); } finally { db.close(); } };
+  const users = () => { const db = openDb(dbPath); try { return new UserAccounts(db).list().map((u) => `${u.username}:${u.role}`); } finally { db.close(); } };
+  const canSignIn = async (name: string, pw: string) => { const db = openDb(dbPath); try { return !!(await new UserAccounts(db).authenticate(name, pw)); } finally { db.close(); } };
 
   it('refuses a 4-character admin password (exit 2, the rule in the message)', async () => {
     const c = io();
@@ -181,7 +181,7 @@ describe('flarewatch user add', () => {
     const app = await startLikeStart();
     try {
       const db = openDb(join(app.dir, 'fw.db'));
-      await new UserRepo(db).add('张三', 'lotus-bridge-88', 'viewer', new Date());
+      await new UserAccounts(db).add('张三', 'lotus-bridge-88', 'viewer', new Date());
       db.close();
       const s = await app.login('张三', 'lotus-bridge-88');
       const me = (await (await fetch(`${app.url}/api/v1/session`, { headers: { cookie: s.cookie } })).json()) as { user: { username: string } };

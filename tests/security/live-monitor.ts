@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 import { startMonitor, type Monitor, type MonitorOptions } from '../../src/runtime/monitor.js';
 import { readEnv } from '../../src/config/env.js';
 import { openDb } from '../../src/db/connection.js';
-import { UserRepo, type Role } from '../../src/db/repos/user-repo.js';
+import { UserAccounts, type Role } from '../../src/server/user-accounts.js';
 
 export const PASSWORDS: Record<Role, string> = { admin: 'admin-pass-heron-71', analyst: 'analyst-pass-otter-52', viewer: 'viewer-pass-finch-33' };
 
@@ -45,7 +45,7 @@ export async function startLiveMonitor(o: LiveMonitorOptions = {}): Promise<Live
   }
   const dbPath = join(dir, 'fw.db');
   const db = openDb(dbPath);
-  const users = new UserRepo(db);
+  const users = new UserAccounts(db);
   for (const role of ['admin', 'analyst', 'viewer'] as Role[]) await users.add(role, PASSWORDS[role], role, new Date());
   const token = users.addToken('probe', 'ingest', new Date());
   db.close();

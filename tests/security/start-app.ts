@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { startMonitor, type Monitor } from '../../src/runtime/monitor.js';
 import { readEnv } from '../../src/config/env.js';
 import { openDb } from '../../src/db/connection.js';
-import { UserRepo, type Role } from '../../src/db/repos/user-repo.js';
+import { UserAccounts, type Role } from '../../src/server/user-accounts.js';
 import { seed } from '../server/fixtures.js';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -55,7 +55,7 @@ export async function startLikeStart(opts: StartOptions = {}): Promise<StartedAp
   const dbPath = join(dir, 'fw.db');
   const db = openDb(dbPath);
   if (opts.seedData) seed(db, new Date());
-  const users = new UserRepo(db);
+  const users = new UserAccounts(db);
   for (const [name, u] of Object.entries(USERS)) await users.add(name, u.password, u.role, new Date());
   const token = users.addToken('probe', 'ingest', new Date());
   db.close();

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDb, type Db } from '../../src/db/connection.js';
 import { createApp, type AppDeps } from '../../src/server/app.js';
-import { UserRepo } from '../../src/db/repos/user-repo.js';
+import { UserAccounts } from '../../src/server/user-accounts.js';
 import { Segmenter } from '../../src/text/segment.js';
 import { normalizeForMatch } from '../../src/text/normalize.js';
 import { readEnv } from '../../src/config/env.js';
@@ -93,7 +93,7 @@ export async function startTestApp(opts: { rulesDir?: string; dbPath?: string; s
   }
   const rulesDir = opts.rulesDir ?? tmpRules!;
   if (opts.seedData !== false) seed(db);
-  const users = new UserRepo(db);
+  const users = new UserAccounts(db);
   for (const [name, pw] of Object.entries(PASSWORDS)) await users.add(name, pw, name as 'admin', NOW);
   const token = users.addToken('ingest-test', 'ingest', NOW);
   const events = new EventEmitter();

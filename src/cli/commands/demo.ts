@@ -12,7 +12,7 @@ import { knownSecrets } from '../../security/redact.js';
 import { startSimSite } from '../../demo/sim-site.js';
 import { DEMO_BRAND } from '../../demo/demo-story.js';
 import { openDb } from '../../db/connection.js';
-import { UserRepo } from '../../db/repos/user-repo.js';
+import { UserAccounts } from '../../server/user-accounts.js';
 
 export function demoRules(site: string): Record<string, string> {
   const q = encodeURIComponent(`type=1&q=${DEMO_BRAND}`);
@@ -80,7 +80,7 @@ const command: Command = {
     for (const [f, text] of Object.entries(demoRules(site.url))) writeFileSync(join(dir, 'rules', f), text);
     const env = { ...io.env, dbPath: s.dbPath, rulesDir: join(dir, 'rules'), port: s.port };
     const db = openDb(env.dbPath);
-    const users = new UserRepo(db);
+    const users = new UserAccounts(db);
     if (!users.list().some((u) => u.username === 'demo')) await users.add('demo', 'demo', 'admin', io.now());
     db.close();
     const log = consoleLog(io.stderr, env.logLevel, knownSecrets(env));

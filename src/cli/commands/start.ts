@@ -6,7 +6,7 @@ import type { Command } from '../command.js';
 import { UserError } from '../../core/errors.js';
 import { startMonitor, consoleLog } from '../../runtime/monitor.js';
 import { knownSecrets } from '../../security/redact.js';
-import { UserRepo } from '../../db/repos/user-repo.js';
+import { UserAccounts } from '../../server/user-accounts.js';
 
 const command: Command = {
   name: 'start',
@@ -34,7 +34,7 @@ const command: Command = {
       throw e;
     });
     log('info', `dashboard: ${m.url}`);
-    if (!new UserRepo(m.db).list().length) log('warn', `no users yet: create the first admin with  npx flarewatch user add --name admin --role admin${typeof opts.db === 'string' ? ` --db ${opts.db}` : ''}`);
+    if (!new UserAccounts(m.db).list().length) log('warn', `no users yet: create the first admin with  npx flarewatch user add --name admin --role admin${typeof opts.db === 'string' ? ` --db ${opts.db}` : ''}`);
     await new Promise<void>((done) => {
       const stop = () => { log('info', 'stopping…'); m.stop().then(done, done); };
       process.once('SIGINT', stop);

@@ -7,7 +7,7 @@ import type { Command } from '../command.js';
 import { requireOpt } from '../command.js';
 import { UserError } from '../../core/errors.js';
 import { openDb } from '../../db/connection.js';
-import { UserRepo } from '../../db/repos/user-repo.js';
+import { UserAccounts } from '../../server/user-accounts.js';
 import { writeAudit } from '../../desk/audit.js';
 
 const USAGE = "use 'token add --name NAME [--role ingest|viewer]', 'token list' or 'token revoke NAME|ID'";
@@ -28,7 +28,7 @@ const command: Command = {
     if (sub === 'revoke' && !pos[1] && typeof opts.name !== 'string') throw new UserError('token revoke: which token?', "give its name or id, e.g. 'token revoke crawler-1' ('token list' shows them)");
     const db = openDb(typeof opts.db === 'string' ? resolve(opts.db) : io.env.dbPath);
     try {
-      const repo = new UserRepo(db);
+      const repo = new UserAccounts(db);
       if (sub === 'list') {
         const tokens = repo.listTokens();
         if (!tokens.length) io.stderr.write("token: no API tokens; create one with 'token add --name NAME'\n");

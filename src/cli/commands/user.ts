@@ -7,7 +7,7 @@ import type { Command } from '../command.js';
 import { requireOpt } from '../command.js';
 import { UserError } from '../../core/errors.js';
 import { openDb } from '../../db/connection.js';
-import { UserRepo, ROLES, type Role } from '../../db/repos/user-repo.js';
+import { UserAccounts, ROLES, type Role } from '../../server/user-accounts.js';
 import { checkPasswordStrength, MIN_LENGTH } from '../../server/password-policy.js';
 import { promptNewPassword, readFirstLine, type SecretInput } from '../read-password.js';
 
@@ -34,7 +34,7 @@ const command: Command = {
       checkPasswordStrength(password, { role, username: name });
       const db = openDb(typeof opts.db === 'string' ? resolve(opts.db) : io.env.dbPath);
       try {
-        const u = await new UserRepo(db).add(name, password, role, io.now());
+        const u = await new UserAccounts(db).add(name, password, role, io.now());
         io.stdout.write(`user '${u.username}' (${u.role}) saved\n`);
         return 0;
       } finally { db.close(); }
@@ -42,7 +42,7 @@ const command: Command = {
     if (sub === 'list') {
       const db = openDb(typeof opts.db === 'string' ? resolve(opts.db) : io.env.dbPath);
       try {
-        for (const u of new UserRepo(db).list()) io.stdout.write(`${u.username}\t${u.role}\t${u.createdAt}${u.disabled ? '\tdisabled' : ''}\n`);
+        for (const u of new UserAccounts(db).list()) io.stdout.write(`${u.username}\t${u.role}\t${u.createdAt}${u.disabled ? '\tdisabled' : ''}\n`);
         return 0;
       } finally { db.close(); }
     }

@@ -3,7 +3,7 @@
 // and CSRF token, sign out.
 import { Router } from 'express';
 import type { AppDeps } from '../app-deps.js';
-import { UserRepo } from '../../db/repos/user-repo.js';
+import { UserAccounts } from '../user-accounts.js';
 import { sessionCookie, SESSION_COOKIE } from '../security.js';
 import { LoginThrottle } from '../login-throttle.js';
 
@@ -11,7 +11,7 @@ const SESSION_TTL = 12 * 3_600_000;
 
 export function sessionRoutes(deps: AppDeps): Router {
   const r = Router();
-  const users = new UserRepo(deps.db);
+  const users = new UserAccounts(deps.db);
   const throttle = new LoginThrottle({ now: deps.now });
   r.post('/session', async (req, res) => {
     const { username, password } = (req.body ?? {}) as { username?: unknown; password?: unknown };

@@ -4,11 +4,11 @@ import { Router } from 'express';
 import type { AppDeps } from '../app-deps.js';
 import { requireRole } from '../security.js';
 import { audit, sendError } from '../route-helpers.js';
-import { UserRepo } from '../../db/repos/user-repo.js';
+import { UserAccounts } from '../user-accounts.js';
 
 export function tokenRoutes(deps: AppDeps): Router {
   const r = Router();
-  const users = new UserRepo(deps.db);
+  const users = new UserAccounts(deps.db);
   r.use('/tokens', requireRole('admin'));
 
   r.get('/tokens', (_req, res) => void res.json({ tokens: users.listTokens() }));

@@ -5,13 +5,13 @@ import { Router } from 'express';
 import type { AppDeps } from '../app-deps.js';
 import { requireRole } from '../security.js';
 import { audit, sendError } from '../route-helpers.js';
-import { UserRepo, type Role } from '../../db/repos/user-repo.js';
+import { UserAccounts, type Role } from '../user-accounts.js';
 import { ConflictError } from '../../desk/errors.js';
 import { checkPasswordStrength } from '../password-policy.js';
 
 export function userRoutes(deps: AppDeps): Router {
   const r = Router();
-  const users = new UserRepo(deps.db);
+  const users = new UserAccounts(deps.db);
   r.use('/users', requireRole('admin'));
 
   r.get('/users', (_req, res) => void res.json({ users: users.list() }));
