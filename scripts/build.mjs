@@ -65,7 +65,7 @@ await build({
     },
   }],
 });
-for (const f of files.filter((f) => /\.(sql|json|txt|yaml)$/.test(f))) {
+for (const f of files.filter((f) => /\.(sql|json|txt|yaml|cjs)$/.test(f))) {
   const to = join(root, 'dist', relative(root, f));
   mkdirSync(dirname(to), { recursive: true });
   copyFileSync(f, to);

@@ -1,13 +1,40 @@
-// The one SQLite connection module: opens the database with WAL, foreign keys and a busy
-// timeout, then applies forward-only numbered migrations (src/db/migrations/NNN-name.sql).
+// The one connection module. A path opens SQLite (the embedded default) with WAL, foreign keys
+// and a busy timeout; a postgres:// URL opens PostgreSQL through the synchronous connection in
+// src/db/pg (same API, so the store runs unchanged). Either way forward-only numbered migrations
+// are applied: src/db/migrations/NNN-name.sql, and their PostgreSQL twins in migrations-pg/.
 import Database from 'better-sqlite3';
+import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { SyncPg, isPostgresUrl } from './pg/sync-pg.js';
 
 export type Db = Database.Database;
+export type Dialect = 'sqlite' | 'postgres';
 
 const MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
+const PG_MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'migrations-pg');
+
+/** Which database a connection talks to. */
+export function dialectOf(db: Db): Dialect {
+  return (db as unknown as { dialect?: string }).dialect === 'postgres' ? 'postgres' : 'sqlite';
+}
+
+export { isPostgresUrl };
+
+/**
+ * FLAREWATCH_TEST_PG_MIRROR=postgres://... (tests only): every SQLite path this process opens is
+ * opened instead as a PostgreSQL schema named after the path (a fresh one for ':memory:'), so the
+ * whole test suite can run against PostgreSQL.
+ */
+function mirrored(path: string): string | null {
+  const base = process.env.FLAREWATCH_TEST_PG_MIRROR;
+  if (!base || isPostgresUrl(path)) return null;
+  const key = path === ':memory:' ? `mem-${process.pid}-${++memories}-${Math.random()}` : resolve(path);
+  const schema = 't_' + createHash('sha1').update(key).digest('hex').slice(0, 20);
+  return `${base}${base.includes('?') ? '&' : '?'}schema=${schema}`;
+}
+let memories = 0;
 
 export interface OpenOptions {
   /** run pending migrations (default true) */
@@ -18,6 +45,12 @@ export interface OpenOptions {
 }
 
 export function openDb(path: string, opts: OpenOptions = {}): Db {
+  const pgUrl = isPostgresUrl(path) ? path : mirrored(path);
+  if (pgUrl) {
+    const db = new SyncPg(pgUrl) as unknown as Db;
+    if (opts.migrate !== false && !opts.readonly) migrate(db);
+    return db;
+  }
   if (path !== ':memory:' && !opts.readonly) mkdirSync(dirname(path), { recursive: true });
   const db = new Database(path, { readonly: opts.readonly ?? false });
   db.pragma('journal_mode = WAL');
@@ -55,19 +88,28 @@ export function loadMigrations(dir = MIGRATIONS_DIR): Migration[] {
 }
 
 /** Apply pending migrations in order, each in its own transaction. Returns the versions applied. */
-export function migrate(db: Db, migrations = loadMigrations()): number[] {
+export function migrate(db: Db, migrations?: Migration[]): number[] {
+  const pg = dialectOf(db) === 'postgres';
+  migrations ??= loadMigrations(pg ? PG_MIGRATIONS_DIR : MIGRATIONS_DIR);
   db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
     version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`);
-  const done = new Set(db.prepare('SELECT version FROM schema_migrations').pluck().all() as number[]);
   const applied: number[] = [];
+  // PostgreSQL: monitors sharing the database may start together; one migrates at a time.
+  if (pg) db.exec('BEGIN; SELECT pg_advisory_xact_lock(7219411); COMMIT');
+  const done = new Set(db.prepare('SELECT version FROM schema_migrations').pluck().all() as number[]);
   for (const m of migrations) {
     if (done.has(m.version)) continue;
     db.transaction(() => {
+      if (pg) {
+        db.exec('SELECT pg_advisory_xact_lock(7219411)');
+        if (db.prepare('SELECT 1 FROM schema_migrations WHERE version = ?').get(m.version)) return;
+      }
       db.exec(m.sql);
       db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)')
         .run(m.version, m.name, new Date().toISOString());
     })();
     applied.push(m.version);
   }
+  if (pg && applied.length) (db as unknown as SyncPg).schemaChanged();
   return applied;
 }

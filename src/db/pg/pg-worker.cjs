@@ -1,0 +1,77 @@
+// Worker thread behind the synchronous PostgreSQL connection (src/db/pg/sync-pg.ts). It owns one
+// pg.Client; each request arrives on its port, and the answer goes back on the same port before the
+// main thread, blocked in Atomics.wait on the shared signal word, is woken. Types come back the way
+// better-sqlite3 gives them: int8 and numeric as numbers, booleans as 1/0.
+'use strict';
+const { workerData } = require('node:worker_threads');
+const pg = require(workerData.pgPath);
+
+pg.types.setTypeParser(20, (v) => Number(v)); // int8 (count(*), BIGINT columns)
+pg.types.setTypeParser(1700, (v) => Number(v)); // numeric (sum, avg of integers)
+pg.types.setTypeParser(16, (v) => (v === 't' ? 1 : 0)); // bool (EXISTS, comparisons)
+
+const { port, signal, url } = workerData;
+const client = new pg.Client({ connectionString: url, application_name: workerData.name || 'flarewatch' });
+let broken = null;
+client.on('error', (e) => { broken = e; });
+const ready = client.connect().then(async () => {
+  await client.query("SET TIME ZONE 'UTC'");
+  if (workerData.schema) {
+    const q = '"' + String(workerData.schema).replace(/"/g, '""') + '"';
+    await client.query(`CREATE SCHEMA IF NOT EXISTS ${q}`).catch((e) => { if (e.code !== '23505' && e.code !== '42P06') throw e; });
+    await client.query(`SET search_path TO ${q}`);
+  }
+  if (workerData.statementTimeoutMs) await client.query(`SET statement_timeout = ${Number(workerData.statementTimeoutMs)}`);
+});
+
+// Each distinct statement is prepared once on the server (named), then only bound and executed.
+const names = new Map();
+function named(sql, values) {
+  let name = names.get(sql);
+  if (!name) { name = 'fw' + names.size; names.set(sql, name); }
+  return { name, text: sql, values, rowMode: 'array' };
+}
+
+function errorReply(e) {
+  return { ok: false, message: e && e.message ? e.message : String(e), code: e && e.code, detail: e && e.detail, position: e && e.position };
+}
+
+port.on('message', async (msg) => {
+  let reply;
+  try {
+    await ready;
+    if (broken) throw broken;
+    if (msg.op === 'query') {
+      const r = await client.query(named(msg.sql, msg.params));
+      const last = Array.isArray(r) ? r[r.length - 1] : r;
+      reply = { ok: true, fields: (last.fields || []).map((f) => f.name), rows: last.rows || [], count: last.rowCount || 0 };
+    } else if (msg.op === 'batch') {
+      // deferred writes of a transaction, in order; stops at the first error
+      const results = [];
+      let failed = null;
+      for (const item of msg.items) {
+        try {
+          const r = await client.query(named(item.sql, item.params));
+          results.push({ count: r.rowCount || 0, first: r.rows && r.rows.length ? r.rows[r.rows.length - 1][0] : null });
+        } catch (e) {
+          failed = { index: results.length, ...errorReply(e) };
+          break;
+        }
+      }
+      reply = { ok: true, results, failed };
+    } else if (msg.op === 'exec') {
+      await client.query(msg.sql);
+      reply = { ok: true };
+    } else if (msg.op === 'close') {
+      await client.end();
+      reply = { ok: true };
+    } else {
+      reply = { ok: false, message: `unknown request ${msg.op}` };
+    }
+  } catch (e) {
+    reply = errorReply(e);
+  }
+  port.postMessage(reply);
+  Atomics.store(signal, 0, 1);
+  Atomics.notify(signal, 0);
+});
