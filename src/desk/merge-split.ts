@@ -5,8 +5,7 @@
 // from then on sends what would have joined a merged incident to the one it went into.
 import type { Db } from '../db/connection.js';
 import { UserError } from '../core/errors.js';
-import { IncidentRepo } from '../db/repos/incident-repo.js';
-import { RegroupingRepo } from '../db/repos/regrouping-repo.js';
+import { storeOf } from '../db/store/index.js';
 import { headlineOf } from '../pipeline/incident-clusterer.js';
 import { writeAudit } from './audit.js';
 import { ConflictError, NotFoundError } from './errors.js';
@@ -53,7 +52,7 @@ export interface MergeResult { incident: DeskIncident; merged: { id: string; pos
  */
 export function mergeIncidents(db: Db, targetId: string, from: unknown, actor: string, now: Date): MergeResult {
   const ids = idList(from);
-  const repo = new RegroupingRepo(db);
+  const repo = storeOf(db).incidents.regrouping;
   return db.transaction(() => {
     const target = row(db, targetId);
     notMerged(target);
@@ -107,7 +106,7 @@ export function splitIncident(db: Db, id: string, body: unknown, actor: string, 
   const title = typeof b.title === 'string' ? b.title.trim() : '';
   if (title.length > TITLE_MAX) throw new UserError(`title too long`, `use at most ${TITLE_MAX} characters`);
   const keys = [...new Set(b.posts as string[])];
-  const repo = new RegroupingRepo(db);
+  const repo = storeOf(db).incidents.regrouping;
   return db.transaction(() => {
     const src = row(db, id);
     notMerged(src);
@@ -119,7 +118,7 @@ export function splitIncident(db: Db, id: string, body: unknown, actor: string, 
     const top = db.prepare(`SELECT title, text FROM posts WHERE pk IN (${[...pks.values()].map(() => '?').join(',')}) ORDER BY reposts DESC, author_followers DESC LIMIT 1`)
       .get(...pks.values()) as { title: string | null; text: string | null } | undefined;
     const name = title || headlineOf(top?.title || top?.text || '') || src.title;
-    const created = new IncidentRepo(db).create(src.topic_id, 'story', name, now.getTime());
+    const created = storeOf(db).incidents.create(src.topic_id, 'story', name, now.getTime());
     repo.setSplitFrom(created.id, id, null, title ? actor : null);
     repo.movePosts(id, created.id, [...pks.values()]);
     repo.touch(id, now);

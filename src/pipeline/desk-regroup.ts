@@ -11,7 +11,7 @@
 // went into. After a restart the merges are read back from incidents.merged_into, and a merged
 // incident's near-duplicates and replies are pointed at its target again from its stored posts.
 import type { Db } from '../db/connection.js';
-import { RegroupingRepo, type Regrouping } from '../db/repos/regrouping-repo.js';
+import { RegroupingRepo, type Regrouping } from '../db/store/regrouping-repo.js';
 import { absorbTerms } from './incident-clusterer.js';
 import { forgetAggregates, memberByPk, type IncidentState, type MemberPost } from './incident-state.js';
 import { initialLevelState } from './level-state.js';

@@ -7,8 +7,8 @@ import type { TopicConfig } from '../config/topics-config.js';
 import type { RiskConfig } from '../config/risk-config.js';
 import type { PostsStore, StoredPost } from '../db/store/posts-store.js';
 import { storeOf, type Store } from '../db/store/index.js';
-import { IncidentRepo } from '../db/repos/incident-repo.js';
-import { AlertRepo } from '../db/repos/alert-repo.js';
+import { IncidentRecords } from './incident-records.js';
+import { AlertRepo } from '../db/store/alert-repo.js';
 import type { PipelineDeps } from './deps.js';
 import { aggregatesOf, computeFeatures, DANGEROUS, memberByPk, pushHistory, pushTrend, recentMembers, recordSnapshot, storyTone, topRoot, totalRootReposts, type IncidentState, type MemberPost } from './incident-state.js';
 import { absorbTerms, chainOriginal, contentTokens, findHotListStory, findIncident, headlineOf } from './incident-clusterer.js';
@@ -74,7 +74,7 @@ const TITLE_CANDIDATES = 40; // the share test's surprise counts double against 
 export class Pipeline {
   readonly store: PostsStore;
   private readonly stores: Store;
-  private readonly incidents: IncidentRepo;
+  private readonly incidents: IncidentRecords;
   private readonly alerts: AlertRepo;
   private readonly topics = new Map<string, TopicRuntime>();
   private readonly open = new Map<string, IncidentState>();
@@ -96,7 +96,7 @@ export class Pipeline {
     this.stores = storeOf(db);
     this.store = this.stores.posts;
     this.store.search.scheduleBackfill(); // posts queued for the search index before this start are indexed in the background
-    this.incidents = new IncidentRepo(db);
+    this.incidents = new IncidentRecords(db);
     this.alerts = new AlertRepo(db);
     this.incidents.syncTopics(topics);
     for (const t of topics.filter((x) => x.enabled)) this.topics.set(t.id, this.newRuntime(t));

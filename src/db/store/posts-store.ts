@@ -114,6 +114,32 @@ export class PostsStore {
     this.pkCache.clear();
   }
 
+  // ---- for incidents, alerting and the desk (src/pipeline/incident-records.ts, src/alerting, src/desk) ----
+
+  /** Record that post `pk` matched these topics (the first match of each is kept). */
+  addTopicMatches(topicIds: string[], pk: number, at: string): void {
+    const st = this.q.get('INSERT INTO topic_matches (topic_id, post_pk, matched_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING');
+    for (const t of topicIds) st.run(t, pk, at);
+  }
+
+  /** What a notification shows of a post (undefined when it is not stored). */
+  card(source: string, extId: string): { url: string | null; title: string | null; text: string | null; author_name: string | null; reposts: number } | undefined {
+    return this.q.get('SELECT url, title, text, author_name, reposts FROM posts WHERE source = ? AND ext_id = ?').get(source, extId) as never;
+  }
+
+  /** The sources that have posts, in order (skipping through the posts_by_source index: one seek per source, not a scan). */
+  sourcesWithPosts(): string[] {
+    return this.q.pluck(`WITH RECURSIVE s(x) AS (SELECT min(source) FROM posts
+    UNION ALL SELECT (SELECT min(source) FROM posts WHERE source > x) FROM s WHERE x IS NOT NULL) SELECT x FROM s WHERE x IS NOT NULL`).all() as string[];
+  }
+
+  /** Title and text of the most-shared of these posts (most reposts, then the author's followers). */
+  mostShared(pks: number[]): { title: string | null; text: string | null } | undefined {
+    if (!pks.length) return undefined;
+    return this.db.prepare(`SELECT title, text FROM posts WHERE pk IN (${pks.map(() => '?').join(',')}) ORDER BY reposts DESC, author_followers DESC LIMIT 1`)
+      .get(...pks) as never;
+  }
+
   /** Insert or update one observation; call inside a transaction for batches. */
   upsert(o: Observation): UpsertResult {
     const m = o.metrics ?? {};

@@ -1,7 +1,24 @@
 // Rules state: watched topics as loaded from the rules folder.
 // Part of the store layer (src/db/store): this module is the one owner of its tables' SQL.
 import type { Db } from '../connection.js';
+import { Statements } from './statements.js';
+
+export interface TopicRow { id: string; name: string; query: string; file: string; enabled: boolean }
 
 export class RulesStore {
-  constructor(private readonly db: Db) {}
+  private readonly q: Statements;
+  constructor(private readonly db: Db) { this.q = new Statements(db); }
+
+  /** Insert or update the topics as loaded (one transaction); topics not given are left as they are. */
+  syncTopics(topics: TopicRow[], now: Date): void {
+    const up = this.q.get(`INSERT INTO topics (id, name, query, file, enabled, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+      ON CONFLICT (id) DO UPDATE SET name = excluded.name, query = excluded.query, file = excluded.file, enabled = excluded.enabled, updated_at = excluded.updated_at`);
+    const at = now.toISOString();
+    this.db.transaction(() => { for (const t of topics) up.run(t.id, t.name, t.query, t.file, t.enabled ? 1 : 0, at); })();
+  }
+
+  /** A topic's name, or null when it is not stored. */
+  topicName(id: string): string | null {
+    return (this.q.pluck('SELECT name FROM topics WHERE id = ?').get(id) as string | undefined) ?? null;
+  }
 }

@@ -2,7 +2,7 @@
 // posts search with the query language, overview figures, topics and source health.
 import { Router } from 'express';
 import type { AppDeps } from '../app-deps.js';
-import { AlertRepo } from '../../db/repos/alert-repo.js';
+import { AlertRepo } from '../../db/store/alert-repo.js';
 import { toContractAlert } from '../../core/alert.js';
 import { requireRole } from '../security.js';
 import { searchPosts } from '../post-search.js';

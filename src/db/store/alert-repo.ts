@@ -1,11 +1,15 @@
-// The alerts table: what the pipeline decided to tell people (contracts.md §3).
+// The alerts table: what the pipeline decided to tell people (contracts.md §3). Part of the alerts
+// aggregate (src/db/store/alerts-store.ts owns it as `records`).
 import type { Db } from '../connection.js';
 import type { AlertRecord, Level } from '../../core/alert.js';
+import { Statements } from './statements.js';
 
 export class AlertRepo {
+  private readonly q: Statements;
   private readonly ins;
-  constructor(private readonly db: Db) {
-    this.ins = db.prepare(`INSERT INTO alerts (at, topic_id, incident_id, level, state, risk, title, reasons, posts, forecast, categories, sources, kind)
+  constructor(db: Db) {
+    this.q = new Statements(db);
+    this.ins = this.q.get(`INSERT INTO alerts (at, topic_id, incident_id, level, state, risk, title, reasons, posts, forecast, categories, sources, kind)
       VALUES (@at, @topic, @incident, @level, @state, @risk, @title, @reasons, @posts, @forecast, @categories, @sources, @kind)`);
   }
 
@@ -25,8 +29,9 @@ export class AlertRepo {
     if (opts.until) { where.push('at < ?'); args.push(opts.until); }
     if (opts.topic) { where.push('topic_id = ?'); args.push(opts.topic); }
     if (opts.afterId) { where.push('id > ?'); args.push(opts.afterId); }
+    // at most 16 shapes of this statement (any of four filters), each prepared once
     const sql = `SELECT * FROM alerts ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`;
-    return (this.db.prepare(sql).all(...args, Math.min(opts.limit ?? 100, 5000)) as Record<string, unknown>[]).map(rowToAlert);
+    return (this.q.get(sql).all(...args, Math.min(opts.limit ?? 100, 5000)) as Record<string, unknown>[]).map(rowToAlert);
   }
 }
 

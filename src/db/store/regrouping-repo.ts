@@ -1,7 +1,9 @@
 // The desk's merges and splits of incidents (migration 007): the desk_merges log, incidents'
-// merged_into / split_from / title_set_by, and moving incident_posts rows. The desk writes
-// through it (src/desk/merge-split.ts); the pipeline reads what it must follow and marks it applied.
+// merged_into / split_from / title_set_by, and moving incident_posts rows. Part of the incidents
+// aggregate (src/db/store/incidents-store.ts owns it as `regrouping`). The desk writes through it
+// (src/desk/merge-split.ts); the pipeline reads what it must follow and marks it applied.
 import type { Db } from '../connection.js';
+import { Statements } from './statements.js';
 
 export interface Regrouping {
   id: number;
@@ -30,96 +32,93 @@ export interface IncidentHead { id: string; seq: number; topicId: string; kind: 
 export interface IncidentPostRef { pk: number; key: string; simhash: string | null; addedAt: string }
 
 export class RegroupingRepo {
-  private readonly pendingStmt;
-  private readonly appliedStmt;
-
-  constructor(private readonly db: Db) {
-    this.pendingStmt = db.prepare('SELECT * FROM desk_merges WHERE applied_at IS NULL ORDER BY id');
-    this.appliedStmt = db.prepare('UPDATE desk_merges SET applied_at = ? WHERE id = ?');
-  }
+  private readonly q: Statements;
+  constructor(db: Db) { this.q = new Statements(db); }
 
   log(at: Date, actor: string | null, action: 'merge' | 'split', sourceId: string, targetId: string, postCount: number, posts?: string[]): number {
-    return Number(this.db.prepare('INSERT INTO desk_merges (at, actor, action, source_id, target_id, post_count, posts) VALUES (?, ?, ?, ?, ?, ?, ?)')
+    return Number(this.q.get('INSERT INTO desk_merges (at, actor, action, source_id, target_id, post_count, posts) VALUES (?, ?, ?, ?, ?, ?, ?)')
       .run(at.toISOString(), actor, action, sourceId, targetId, postCount, posts ? JSON.stringify(posts) : null).lastInsertRowid);
   }
 
   /** Merges and splits the pipeline has not followed yet, oldest first. */
   pending(): Regrouping[] {
-    return (this.pendingStmt.all() as Row[]).map(toRegrouping);
+    return (this.q.get('SELECT * FROM desk_merges WHERE applied_at IS NULL ORDER BY id').all() as Row[]).map(toRegrouping);
   }
 
   markApplied(id: number, at: Date): void {
-    this.appliedStmt.run(at.toISOString(), id);
+    this.q.get('UPDATE desk_merges SET applied_at = ? WHERE id = ?').run(at.toISOString(), id);
   }
 
   /** Every incident's merges and splits, oldest first (for its page). */
   history(incidentId: string): Regrouping[] {
-    return (this.db.prepare('SELECT * FROM desk_merges WHERE source_id = ? OR target_id = ? ORDER BY id').all(incidentId, incidentId) as Row[]).map(toRegrouping);
+    return (this.q.get('SELECT * FROM desk_merges WHERE source_id = ? OR target_id = ? ORDER BY id').all(incidentId, incidentId) as Row[]).map(toRegrouping);
   }
 
   /** merged incident -> the incident it was merged into */
   mergedInto(): Map<string, string> {
-    const rows = this.db.prepare('SELECT id, merged_into FROM incidents WHERE merged_into IS NOT NULL').all() as { id: string; merged_into: string }[];
+    const rows = this.q.get('SELECT id, merged_into FROM incidents WHERE merged_into IS NOT NULL').all() as { id: string; merged_into: string }[];
     return new Map(rows.map((r) => [r.id, r.merged_into]));
   }
 
   /** Incidents whose title the desk chose (the pipeline leaves it). */
   deskTitled(): string[] {
-    return this.db.prepare('SELECT id FROM incidents WHERE title_set_by IS NOT NULL').pluck().all() as string[];
+    return this.q.pluck('SELECT id FROM incidents WHERE title_set_by IS NOT NULL').all() as string[];
   }
 
   /** What the pipeline needs to start working on an incident the desk created (a split). */
   head(id: string): IncidentHead | null {
-    return (this.db.prepare('SELECT id, seq, topic_id AS topicId, kind, title, title_set_by AS titleSetBy, opened_at AS openedAt FROM incidents WHERE id = ?')
+    return (this.q.get('SELECT id, seq, topic_id AS topicId, kind, title, title_set_by AS titleSetBy, opened_at AS openedAt FROM incidents WHERE id = ?')
       .get(id) as IncidentHead | undefined) ?? null;
   }
 
   /** An incident's posts in the order they joined (at most `limit`). */
   posts(incidentId: string, limit: number): IncidentPostRef[] {
-    return this.db.prepare(`SELECT p.pk, p.source || ':' || p.ext_id AS key, p.simhash, ip.added_at AS addedAt FROM incident_posts ip JOIN posts p ON p.pk = ip.post_pk
+    return this.q.get(`SELECT p.pk, p.source || ':' || p.ext_id AS key, p.simhash, ip.added_at AS addedAt FROM incident_posts ip JOIN posts p ON p.pk = ip.post_pk
       WHERE ip.incident_id = ? ORDER BY ip.added_at, p.pk LIMIT ?`).all(incidentId, limit) as IncidentPostRef[];
   }
 
   /** The pks of the given source:id keys that are posts of the incident, by key. */
   postsByKey(incidentId: string, keys: string[]): Map<string, number> {
-    const q = this.db.prepare(`SELECT p.pk FROM posts p JOIN incident_posts ip ON ip.post_pk = p.pk AND ip.incident_id = ? WHERE p.source = ? AND p.ext_id = ?`);
+    const q = this.q.pluck(`SELECT p.pk FROM posts p JOIN incident_posts ip ON ip.post_pk = p.pk AND ip.incident_id = ? WHERE p.source = ? AND p.ext_id = ?`);
     const out = new Map<string, number>();
     for (const k of keys) {
       const i = k.indexOf(':');
-      const pk = i > 0 ? (q.pluck().get(incidentId, k.slice(0, i), k.slice(i + 1)) as number | undefined) : undefined;
+      const pk = i > 0 ? (q.get(incidentId, k.slice(0, i), k.slice(i + 1)) as number | undefined) : undefined;
       if (pk !== undefined) out.set(k, pk);
     }
     return out;
   }
 
   postCount(incidentId: string): number {
-    return this.db.prepare('SELECT count(*) FROM incident_posts WHERE incident_id = ?').pluck().get(incidentId) as number;
+    return this.q.pluck('SELECT count(*) FROM incident_posts WHERE incident_id = ?').get(incidentId) as number;
   }
 
   /** Copy every post of `fromId` into `intoId` (the merged incident keeps its rows as the record). Returns how many were new to `intoId`. */
   copyPosts(fromId: string, intoId: string): number {
-    return this.db.prepare(`INSERT OR IGNORE INTO incident_posts (incident_id, post_pk, added_at) SELECT ?, post_pk, added_at FROM incident_posts WHERE incident_id = ?`)
+    return this.q.get(`INSERT INTO incident_posts (incident_id, post_pk, added_at) SELECT ?, post_pk, added_at FROM incident_posts WHERE incident_id = ?
+      ON CONFLICT DO NOTHING`)
       .run(intoId, fromId).changes;
   }
 
   /** Move the given posts from one incident to another. */
   movePosts(fromId: string, intoId: string, pks: number[]): void {
-    const ins = this.db.prepare(`INSERT OR IGNORE INTO incident_posts (incident_id, post_pk, added_at) SELECT ?, post_pk, added_at FROM incident_posts WHERE incident_id = ? AND post_pk = ?`);
-    const del = this.db.prepare('DELETE FROM incident_posts WHERE incident_id = ? AND post_pk = ?');
+    const ins = this.q.get(`INSERT INTO incident_posts (incident_id, post_pk, added_at) SELECT ?, post_pk, added_at FROM incident_posts WHERE incident_id = ? AND post_pk = ?
+      ON CONFLICT DO NOTHING`);
+    const del = this.q.get('DELETE FROM incident_posts WHERE incident_id = ? AND post_pk = ?');
     for (const pk of pks) { ins.run(intoId, fromId, pk); del.run(fromId, pk); }
   }
 
   setMergedInto(id: string, intoId: string): void {
-    this.db.prepare('UPDATE incidents SET merged_into = ? WHERE id = ?').run(intoId, id);
+    this.q.get('UPDATE incidents SET merged_into = ? WHERE id = ?').run(intoId, id);
   }
 
   setSplitFrom(id: string, fromId: string, title: string | null, titleBy: string | null): void {
-    this.db.prepare('UPDATE incidents SET split_from = ?, title = coalesce(?, title), title_set_by = ? WHERE id = ?').run(fromId, title, titleBy, id);
+    this.q.get('UPDATE incidents SET split_from = ?, title = coalesce(?, title), title_set_by = ? WHERE id = ?').run(fromId, title, titleBy, id);
   }
 
   /** The post count and update time the dashboard shows, before the pipeline writes its own. */
   touch(id: string, at: Date): void {
-    this.db.prepare('UPDATE incidents SET post_count = (SELECT count(*) FROM incident_posts WHERE incident_id = ?), updated_at = ?, last_activity_at = ? WHERE id = ?')
+    this.q.get('UPDATE incidents SET post_count = (SELECT count(*) FROM incident_posts WHERE incident_id = ?), updated_at = ?, last_activity_at = ? WHERE id = ?')
       .run(id, at.toISOString(), at.toISOString(), id);
   }
 }
