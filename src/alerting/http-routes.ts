@@ -6,6 +6,7 @@
 // analyst or admin (403). Errors map by class: UserError 400, NotFound 404, Conflict 409.
 import express, { Router, type Request, type Response } from 'express';
 import type { Db } from '../db/connection.js';
+import { storeOf } from '../db/store/index.js';
 import type { Notifier } from './notifier.js';
 import { UnknownReceiverError } from './notifier.js';
 import { UserError } from '../core/errors.js';
@@ -74,7 +75,7 @@ export function createAlertingRouter(deps: AlertingRouterDeps): Router {
       if (alert !== undefined && !Number.isInteger(alert)) throw new UserError('alert must be an integer id', 'e.g. /deliveries?alert=12');
       const incident = typeof req.query.incident === 'string' ? req.query.incident : undefined;
       const decisions = alert !== undefined
-        ? db.prepare('SELECT at, outcome, detail FROM alert_decisions WHERE alert_id = ? ORDER BY rowid').all(alert)
+        ? storeOf(db).alerts.decisions(alert)
         : [];
       res.json({ deliveries: listDeliveries(db, { alertId: alert, incidentId: incident, limit: 200 }), decisions });
     } catch (e) { fail(res, e); }

@@ -2,6 +2,7 @@
 // (links, text, author) and the topic name, and signs the acknowledge link. Reads the database;
 // the clocks are passed in (`wallNow` for link expiry, since people click in real time).
 import type { Db } from '../db/connection.js';
+import { storeOf } from '../db/store/index.js';
 import { toContractAlert, type AlertRecord, type Level, LEVEL_RANK } from '../core/alert.js';
 import type { AlertingConfig } from '../config/alerting-config.js';
 import type { Notification, NotificationKind, NotificationPost } from './message.js';
@@ -17,11 +18,11 @@ export function baseUrl(config: Pick<AlertingConfig, 'dashboardUrl'>, env: Pick<
 }
 
 export function topPosts(db: Db, keys: string[], limit = 5): NotificationPost[] {
-  const q = db.prepare('SELECT url, title, text, author_name, reposts FROM posts WHERE source = ? AND ext_id = ?');
+  const posts = storeOf(db).posts;
   const out: NotificationPost[] = [];
   for (const key of keys.slice(0, 200)) {
     const i = key.indexOf(':');
-    const row = i > 0 ? q.get(key.slice(0, i), key.slice(i + 1)) as { url: string | null; title: string | null; text: string | null; author_name: string | null; reposts: number } | undefined : undefined;
+    const row = i > 0 ? posts.card(key.slice(0, i), key.slice(i + 1)) : undefined;
     out.push(row
       ? { key, url: safeUrl(row.url), text: [row.title, row.text].filter(Boolean).join(' · ') || key, author: row.author_name, reposts: row.reposts }
       : { key, url: null, text: key, author: null, reposts: null });
@@ -30,8 +31,8 @@ export function topPosts(db: Db, keys: string[], limit = 5): NotificationPost[] 
 }
 
 function topicName(db: Db, id: string): string {
-  const r = db.prepare('SELECT name FROM topics WHERE id = ?').get(id) as { name: string } | undefined;
-  return r && r.name !== id ? `${r.name} (${id})` : id;
+  const name = storeOf(db).rules.topicName(id);
+  return name !== null && name !== id ? `${name} (${id})` : id;
 }
 
 export function ackLink(ctx: BuildContext, incidentId: string): { url: string; expiresAt: string } {

@@ -7,6 +7,8 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Db } from '../db/connection.js';
+import { storeOf } from '../db/store/index.js';
+import type { AlertStateRow } from '../db/store/alerts-store.js';
 import type { Env } from '../config/env.js';
 import type { AlertRecord, Level } from '../core/alert.js';
 import type { AlertingConfig } from '../config/alerting-config.js';
@@ -60,13 +62,13 @@ export interface NotifierDeps {
   rand?: () => number;
 }
 
-interface StateRow { fingerprint: string; alert_id: number; topic_id: string; incident_id: string | null; level: string; state: string; labels: string; posts: string; p1_active: number }
-const toActive = (r: StateRow): ActiveAlert => ({
+const toActive = (r: AlertStateRow): ActiveAlert => ({
   fingerprint: r.fingerprint, incident: r.incident_id, topic: r.topic_id, level: r.level, state: r.state,
   labels: JSON.parse(r.labels) as Labels, posts: JSON.parse(r.posts) as string[], p1Active: r.p1_active === 1,
 });
 
 export function createNotifier(db: Db, config: AlertingConfig, deps: NotifierDeps): Notifier {
+  const stores = storeOf(db);
   const log: LogFn = deps.log ?? (() => {});
   const clock = deps.clock ?? (() => new Date());
   // Several processes may send from one database (e.g. `start` and a `replay --notify`): each has a
@@ -114,31 +116,28 @@ export function createNotifier(db: Db, config: AlertingConfig, deps: NotifierDep
     const content = buildAlertNotification(buildCtx(), g.kind, g.receiver, g.alerts);
     queueNotification(db, { kind: g.kind, receiver: g.receiver, groupId: g.groupId, seq: g.seq, incidentId: g.incidentId, content, alertIds: content.alertIds },
       { now, wallNow: clock(), maxAgeMs: config.delivery.maxAgeMs, channels, dedupBase: `g${g.groupId}:s${g.seq}` });
-    const p1 = db.prepare("UPDATE alert_state SET first_p1_at = COALESCE(first_p1_at, ?) WHERE fingerprint = ? AND p1_active = 1 AND state = 'firing'");
-    for (const a of g.alerts) if (a.level === 'P1' && a.state === 'firing') p1.run(now.toISOString(), fingerprint(a));
+    for (const a of g.alerts) if (a.level === 'P1' && a.state === 'firing') stores.alerts.markFirstP1(fingerprint(a), now);
     return content;
   };
 
-  const decide = db.prepare('INSERT INTO alert_decisions (alert_id, at, outcome, detail) VALUES (?, ?, ?, ?)');
-  const onAlertTx = db.transaction((alert: AlertRecord & { id: number }, now: Date) => {
+  const decide = (alertId: number, now: Date, outcome: string, detail: string) => stores.alerts.decide(alertId, now, outcome, detail);
+  // one transaction (a savepoint inside the caller's): state, decision and grouping are recorded together or not at all
+  const onAlertTx = (alert: AlertRecord & { id: number }, now: Date) => stores.atomic(() => {
     const labels = alertLabels(alert);
     const fp = fingerprint(alert);
-    const prevRow = db.prepare('SELECT * FROM alert_state WHERE fingerprint = ?').get(fp) as StateRow | undefined;
-    const active = (db.prepare("SELECT * FROM alert_state WHERE state = 'firing' AND fingerprint != ?").all(fp) as StateRow[]).map(toActive);
+    const prevRow = stores.alerts.state(fp);
+    const active = stores.alerts.firingStatesExcept(fp).map(toActive);
     const inhibited = inhibitedBy({ alert, labels, fingerprint: fp, previous: prevRow ? toActive(prevRow) : null, active, rules: config.inhibitRules, defaults: config.defaultInhibition });
     const p1 = alert.state === 'resolved' ? 0 : alert.level === 'P1' || prevRow?.p1_active === 1 ? 1 : 0;
-    db.prepare(`INSERT INTO alert_state (fingerprint, alert_id, topic_id, incident_id, level, state, labels, posts, p1_active, updated_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (fingerprint) DO UPDATE SET alert_id = excluded.alert_id, level = excluded.level,
-        state = excluded.state, labels = excluded.labels, posts = excluded.posts, p1_active = excluded.p1_active, updated_at = excluded.updated_at,
-        first_p1_at = CASE WHEN excluded.p1_active = 0 THEN NULL ELSE alert_state.first_p1_at END`)
-      .run(fp, alert.id, alert.topic, alert.incident, alert.level, alert.state, JSON.stringify(labels), JSON.stringify(alert.posts), p1, now.toISOString());
-    if (inhibited) { decide.run(alert.id, now.toISOString(), 'inhibited', inhibited); return; }
+    stores.alerts.upsertState({ fingerprint: fp, alertId: alert.id, topicId: alert.topic, incidentId: alert.incident, level: alert.level, state: alert.state,
+      labels: JSON.stringify(labels), posts: JSON.stringify(alert.posts), p1Active: p1 }, now);
+    if (inhibited) { decide(alert.id, now, 'inhibited', inhibited); return; }
     const silence = silencedBy(listSilences(db, now, { active: true }), labels, now);
-    if (silence) { decide.run(alert.id, now.toISOString(), 'silenced', `silence ${silence.id}${silence.comment ? `: ${silence.comment}` : ''}`); return; }
-    if (!config.route) { decide.run(alert.id, now.toISOString(), 'no-route', 'alerting.yaml has no route (no receivers)'); return; }
+    if (silence) { decide(alert.id, now, 'silenced', `silence ${silence.id}${silence.comment ? `: ${silence.comment}` : ''}`); return; }
+    if (!config.route) { decide(alert.id, now, 'no-route', 'alerting.yaml has no route (no receivers)'); return; }
     const routes = matchRoutes(config.route, labels);
     addToGroups(db, alert, labels, fp, routes, now);
-    decide.run(alert.id, now.toISOString(), 'routed', routes.map((r) => `${r.id} → ${r.receiver}`).join('; '));
+    decide(alert.id, now, 'routed', routes.map((r) => `${r.id} → ${r.receiver}`).join('; '));
   });
 
   let timer: NodeJS.Timeout | null = null;
@@ -192,8 +191,8 @@ export function createNotifier(db: Db, config: AlertingConfig, deps: NotifierDep
         const c = countByStatus(db);
         if (c.pending + c.sending === 0 || clock().getTime() >= deadline) break;
         if (r.claimed === 0) {
-          const next = db.prepare("SELECT MIN(next_attempt_at) AS t FROM deliveries WHERE status = 'pending'").get() as { t: string | null };
-          const wait = next.t ? Date.parse(next.t) - clock().getTime() : 50;
+          const next = stores.alerts.outbox.nextAttemptAt();
+          const wait = next ? Date.parse(next) - clock().getTime() : 50;
           await new Promise((res) => setTimeout(res, Math.max(10, Math.min(wait, deadline - clock().getTime(), 5_000))));
         }
       }
@@ -222,9 +221,9 @@ export function createNotifier(db: Db, config: AlertingConfig, deps: NotifierDep
         level: 'P4' as Level, title: `测试消息 Test message (${receiver})`, at: now,
         lines: ['这是一条测试消息，可忽略 / This is a test message from Flarewatch; no action needed.'],
       });
-      const { notificationId } = db.transaction(() => queueNotification(db, { kind: 'test' as NotificationKind, receiver, content, alertIds: [] },
+      const { notificationId } = stores.atomic(() => queueNotification(db, { kind: 'test' as NotificationKind, receiver, content, alertIds: [] },
         // a test send answers now: no retries (max age 0) and no email fallback (test: keys)
-        { now, wallNow: now, maxAgeMs: 0, channels, dedupBase: `test:${now.toISOString()}:${Math.random().toString(36).slice(2, 8)}` }))();
+        { now, wallNow: now, maxAgeMs: 0, channels, dedupBase: `test:${now.toISOString()}:${Math.random().toString(36).slice(2, 8)}` }));
       await sendDue(sender, now);
       return listDeliveries(db, { limit: 500 }).filter((d) => d.notificationId === notificationId);
     },

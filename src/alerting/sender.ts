@@ -12,6 +12,7 @@ import { DeliveryError, PermanentDeliveryError, TransientDeliveryError } from '.
 import { addWarning, claimDue, dueChannels, isLogged, markAlreadySent, markFailed, markRetry, markSent, type DeliveryRow } from './outbox.js';
 import { backoffDelay } from './backoff.js';
 import { writeAudit } from '../desk/audit.js';
+import { storeOf } from '../db/store/index.js';
 
 export type LogFn = (level: 'debug' | 'info' | 'warn' | 'error', msg: string, fields?: object) => void;
 
@@ -90,8 +91,7 @@ export function fallback(deps: SenderDeps, d: DeliveryRow, now: Date, reason: st
   if (d.channel === 'email' || d.fallback_of !== null || d.dedup_key.startsWith('test:')) { warn('channel-failed', `${d.receiver}/${d.channel} failed: ${reason}`); return; }
   const own = config.receivers.get(d.receiver);
   if (own?.channels.some((c) => c.type === 'email') && d.notification_id !== null) {
-    const sibling = db.prepare("SELECT id FROM deliveries WHERE notification_id = ? AND receiver = ? AND channel = 'email'").get(d.notification_id, d.receiver);
-    if (sibling) { warn('channel-failed', `${d.receiver}/${d.channel} failed (the receiver's email carries the same message): ${reason}`); return; }
+    if (storeOf(db).alerts.outbox.hasEmailSibling(d.notification_id, d.receiver)) { warn('channel-failed', `${d.receiver}/${d.channel} failed (the receiver's email carries the same message): ${reason}`); return; }
   }
   const target = own?.channels.some((c) => c.type === 'email') ? own : config.adminReceiver ? config.receivers.get(config.adminReceiver) : undefined;
   if (!target || !target.channels.some((c) => c.type === 'email')) {
@@ -100,9 +100,6 @@ export function fallback(deps: SenderDeps, d: DeliveryRow, now: Date, reason: st
   }
   const n = JSON.parse(d.payload) as Notification;
   n.lines = [`⚠ ${d.channel} 渠道发送失败，改用邮件 / ${d.channel} delivery to '${d.receiver}' failed, sent by email instead: ${reason.slice(0, 300)}`, ...n.lines];
-  db.prepare(`INSERT INTO deliveries (alert_id, dedup_key, receiver, channel, payload, status, attempts, next_attempt_at, created_at, fallback_of,
-      notification_id, expires_at, queued_wall_at) VALUES (?, ?, ?, 'email', ?, 'pending', 0, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedup_key) DO NOTHING`)
-    .run(d.alert_id, `${d.dedup_key}|fallback-email`, target.name, JSON.stringify(n), now.toISOString(), now.toISOString(), d.id, d.notification_id,
-      new Date(now.getTime() + config.delivery.maxAgeMs).toISOString(), deps.clock().toISOString());
+  storeOf(db).alerts.outbox.queueFallbackEmail(d, target.name, JSON.stringify(n), now, new Date(now.getTime() + config.delivery.maxAgeMs), deps.clock());
   warn('fallback', `${d.receiver}/${d.channel} failed, falling back to email (${target.name}): ${reason}`);
 }

@@ -33,6 +33,9 @@ export interface IncidentRowUpdate {
   keepState: boolean;
 }
 
+/** desk statuses of an incident still being worked on */
+const OPEN = "('new', 'acknowledged', 'responding')";
+
 export class IncidentsStore {
   private readonly q: Statements;
   private rg?: RegroupingRepo;
@@ -84,5 +87,54 @@ export class IncidentsStore {
   /** The serialized working states of the incidents not resolved. */
   openStates(): string[] {
     return this.q.pluck(`SELECT state_json FROM incidents WHERE state_json IS NOT NULL AND state != 'resolved'`).all() as string[];
+  }
+
+  // --- what alerting reads and marks ---
+
+  /** When the incident was first notified (kept once set). */
+  markFirstAlerted(id: string, at: Date): void {
+    this.q.get('UPDATE incidents SET first_alerted_at = COALESCE(first_alerted_at, ?) WHERE id = ?').run(at.toISOString(), id);
+  }
+
+  /** The incident's desk status (new, acknowledged, ...), or undefined when there is no such incident. */
+  deskStatus(id: string): string | undefined {
+    return this.q.pluck('SELECT status FROM incidents WHERE id = ?').get(id) as string | undefined;
+  }
+
+  /**
+   * Notified incidents the desk has not closed, each with `last`: the latest of its last activity,
+   * acknowledgement, first alert and last reminder ('' for none), for the daily follow-up.
+   */
+  openNotified(): { id: string; title: string; level: string | null; status: string; owner: string | null; topic_id: string; last: string }[] {
+    const rows = this.q.get(`SELECT id, title, level, status, owner, topic_id, last_activity_at, acknowledged_at, first_alerted_at, last_reminder_at
+      FROM incidents WHERE status IN ${OPEN} AND first_alerted_at IS NOT NULL`).all() as
+      { id: string; title: string; level: string | null; status: string; owner: string | null; topic_id: string; last_activity_at: string | null; acknowledged_at: string | null; first_alerted_at: string | null; last_reminder_at: string | null }[];
+    // the latest of four ISO times, compared as text (SQLite's MAX(COALESCE(x, ''), ...) did the same)
+    return rows.map((r) => ({
+      id: r.id, title: r.title, level: r.level, status: r.status, owner: r.owner, topic_id: r.topic_id,
+      last: [r.last_activity_at, r.acknowledged_at, r.first_alerted_at, r.last_reminder_at].map((x) => x ?? '').reduce((a, b) => (b > a ? b : a)),
+    }));
+  }
+
+  /** Notified incidents the desk has not closed, highest level first (no level last), then oldest alert first: the digest. */
+  openNotifiedByLevel(): { id: string; title: string; level: string | null; status: string; owner: string | null; first_alerted_at: string; opened_at: string }[] {
+    return this.q.get(`SELECT id, title, level, status, owner, first_alerted_at, opened_at FROM incidents
+      WHERE status IN ${OPEN} AND first_alerted_at IS NOT NULL ORDER BY COALESCE(level, 'P9'), first_alerted_at`).all() as never;
+  }
+
+  setReminded(id: string, at: Date): void {
+    this.q.get('UPDATE incidents SET last_reminder_at = ? WHERE id = ?').run(at.toISOString(), id);
+  }
+
+  // --- the audit log (every desk and alerting action) ---
+
+  writeAudit(at: Date, actor: string | null, action: string, target: string | null, detail?: unknown): void {
+    this.q.get('INSERT INTO audit_log (at, actor, action, target, detail) VALUES (?, ?, ?, ?, ?)')
+      .run(at.toISOString(), actor, action, target, detail === undefined ? null : JSON.stringify(detail));
+  }
+
+  /** A target's audit entries, oldest first (detail as stored: JSON text or null). */
+  audit(target: string, limit: number): { id: number; at: string; actor: string | null; action: string; target: string | null; detail: string | null }[] {
+    return this.q.get('SELECT id, at, actor, action, target, detail FROM audit_log WHERE target = ? ORDER BY at, id LIMIT ?').all(target, limit) as never;
   }
 }
