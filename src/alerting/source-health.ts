@@ -3,6 +3,7 @@
 // items N times when it usually has some. Notifies on state changes only (ok → failing → ok),
 // never on every run. What the dashboard shows per source is crawl/source-health.ts's sourceState.
 import type { Db } from '../db/connection.js';
+import { storeOf } from '../db/store/index.js';
 import type { AlertingConfig } from '../config/alerting-config.js';
 import type { Level } from '../core/alert.js';
 import { writeAudit } from '../desk/audit.js';
@@ -12,19 +13,14 @@ export interface SourceHealthEvent { sourceId: string; at: string; kind: string;
 export type HealthState = 'ok' | 'failing' | 'blocked' | 'empty';
 
 function consecutive(db: Db, sourceId: string, kind: string): number {
-  const rows = db.prepare('SELECT kind FROM source_events WHERE source_id = ? ORDER BY at DESC, id DESC LIMIT 50').all(sourceId) as { kind: string }[];
   let n = 0;
-  for (const r of rows) { if (r.kind === 'run') continue; if (r.kind !== kind) break; n++; }
+  for (const k of storeOf(db).sources.recentEventKinds(sourceId, 50)) { if (k === 'run') continue; if (k !== kind) break; n++; }
   return n;
-}
-
-function sourceRow(db: Db, id: string): { error_streak: number; zero_streak: number; items_total: number } | undefined {
-  return db.prepare('SELECT error_streak, zero_streak, items_total FROM sources WHERE id = ?').get(id) as { error_streak: number; zero_streak: number; items_total: number } | undefined;
 }
 
 /** The state this event moves the source to (pure given the db reads). */
 export function nextHealthState(db: Db, config: AlertingConfig, ev: SourceHealthEvent, prev: HealthState): HealthState {
-  const src = sourceRow(db, ev.sourceId);
+  const src = storeOf(db).sources.streaks(ev.sourceId);
   switch (ev.kind) {
     case 'blocked': return 'blocked';
     case 'error': {
@@ -33,7 +29,7 @@ export function nextHealthState(db: Db, config: AlertingConfig, ev: SourceHealth
     }
     case 'empty': {
       const streak = Math.max(1, ev.streak ?? 0, src?.zero_streak ?? 0, consecutive(db, ev.sourceId, 'empty'));
-      const usual = (src?.items_total ?? 0) > 0 || db.prepare('SELECT 1 FROM source_events WHERE source_id = ? AND items > 0 LIMIT 1').get(ev.sourceId) !== undefined;
+      const usual = (src?.items_total ?? 0) > 0 || storeOf(db).sources.everHadItems(ev.sourceId);
       return streak >= config.sourceHealth.zeroStreak && usual ? 'empty' : prev;
     }
     case 'recovered': case 'ok': case 'run': return 'ok';
@@ -49,14 +45,12 @@ const TEXT: Record<HealthState, { level: Level; zh: string; en: string }> = {
 };
 
 export function handleSourceHealth(db: Db, config: AlertingConfig, ev: SourceHealthEvent, now: Date, q: NoticeQueue): HealthState | null {
-  const row = db.prepare('SELECT state FROM source_health_state WHERE source_id = ?').get(ev.sourceId) as { state: HealthState } | undefined;
-  const prev = row?.state ?? 'ok';
+  const store = storeOf(db);
+  const prev = (store.sources.healthState(ev.sourceId) as HealthState | undefined) ?? 'ok';
   const next = nextHealthState(db, config, ev, prev);
   if (next === prev) return null;
-  db.transaction(() => {
-    db.prepare(`INSERT INTO source_health_state (source_id, state, since, message) VALUES (?, ?, ?, ?)
-        ON CONFLICT (source_id) DO UPDATE SET state = excluded.state, since = excluded.since, message = excluded.message`)
-      .run(ev.sourceId, next, now.toISOString(), ev.message ?? null);
+  store.atomic(() => {
+    store.sources.setHealthState(ev.sourceId, next, now.toISOString(), ev.message ?? null);
     writeAudit(db, now, 'alerting', 'source.health', `source:${ev.sourceId}`, { from: prev, to: next, kind: ev.kind, message: ev.message });
     if (config.adminReceiver) {
       const t = TEXT[next];
@@ -66,6 +60,6 @@ export function handleSourceHealth(db: Db, config: AlertingConfig, ev: SourceHea
       q.notice('source-health', config.adminReceiver, `sh:${ev.sourceId}:${next}:${now.toISOString()}`,
         { level: next === 'ok' ? TEXT[prev].level : t.level, title, topic: ev.sourceId, lines, state: next === 'ok' ? 'resolved' : 'firing' });
     }
-  })();
+  });
   return next;
 }

@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Db } from '../db/connection.js';
+import { storeOf } from '../db/store/index.js';
 import type { Env } from '../config/env.js';
 import { PrivateHostError, assertPublicUrl, createHostGuard, type HostGuard } from '../security/ssrf-guard.js';
 import type { ProxyLog } from '../security/guarded-proxy.js';
@@ -69,16 +70,15 @@ async function browserCapturer(o: ArchiveOptions, guard: HostGuard): Promise<Evi
 const reason = (e: unknown) => (e instanceof PrivateHostError ? `refused: ${e.message}` : (e as Error).message.split('\n')[0]);
 
 export async function archiveIncidentEvidence(db: Db, incidentId: string, opts: ArchiveOptions): Promise<ArchiveResult> {
-  const inc = db.prepare('SELECT id, level, peak_risk FROM incidents WHERE id = ?').get(incidentId) as { id: string; level: string | null } | undefined;
+  const store = storeOf(db);
+  const inc = store.reads.incidentLevel(incidentId);
   if (!inc) return { incidentId, skipped: 'no such incident', items: [] };
-  const peakLevel = db.prepare('SELECT level FROM alerts WHERE incident_id = ? ORDER BY level LIMIT 1').pluck().get(incidentId) as string | undefined;
+  const peakLevel = store.reads.highestAlertLevel(incidentId);
   const best = Math.min(LEVEL_RANK[inc.level ?? ''] ?? 9, LEVEL_RANK[peakLevel ?? ''] ?? 9);
   if (!opts.force && best > 2) return { incidentId, skipped: 'incident has not reached P2', items: [] };
 
-  const done = new Set(db.prepare("SELECT post_pk FROM incident_evidence WHERE incident_id = ? AND kind = 'screenshot'").pluck().all(incidentId) as number[]);
-  const posts = (db.prepare(`SELECT p.pk, p.url FROM incident_posts ip JOIN posts p ON p.pk = ip.post_pk
-    WHERE ip.incident_id = ? AND p.url IS NOT NULL ORDER BY p.reposts DESC, p.author_followers DESC LIMIT ?`)
-    .all(incidentId, (opts.maxPosts ?? 5) * 3) as { pk: number; url: string }[]).filter((p) => !done.has(p.pk)).slice(0, opts.maxPosts ?? 5);
+  const done = new Set(store.sources.screenshotPostPks(incidentId));
+  const posts = store.reads.incidentPostsWithUrl(incidentId, (opts.maxPosts ?? 5) * 3).filter((p) => !done.has(p.pk)).slice(0, opts.maxPosts ?? 5);
   if (!posts.length) return { incidentId, skipped: done.size ? 'already archived' : 'no posts with a URL', items: [] };
 
   // refuse what the guard refuses before starting a browser (the proxy still vets every connection)
@@ -105,7 +105,6 @@ export async function archiveIncidentEvidence(db: Db, incidentId: string, opts: 
   const safeId = incidentId.replace(/[^\w.-]/g, '_');
   const dir = join(evidenceRoot(opts.env, opts.root), safeId);
   mkdirSync(dir, { recursive: true });
-  const ins = db.prepare('INSERT INTO incident_evidence (incident_id, post_pk, at, kind, path, sha256) VALUES (?, ?, ?, ?, ?, ?)');
   try {
     for (const { item, pk, url } of todo) {
       try {
@@ -115,8 +114,8 @@ export async function archiveIncidentEvidence(db: Db, incidentId: string, opts: 
         writeFileSync(join(dir, `${base}.png`), shot.png);
         writeFileSync(join(dir, `${base}.html`), shot.html, 'utf8');
         const rel = (f: string) => join(safeId, f);
-        ins.run(incidentId, pk, now.toISOString(), 'screenshot', rel(`${base}.png`), sha256(shot.png));
-        ins.run(incidentId, pk, now.toISOString(), 'html', rel(`${base}.html`), sha256(shot.html));
+        store.sources.addEvidence({ incidentId, postPk: pk, at: now.toISOString(), kind: 'screenshot', path: rel(`${base}.png`), sha256: sha256(shot.png) });
+        store.sources.addEvidence({ incidentId, postPk: pk, at: now.toISOString(), kind: 'html', path: rel(`${base}.html`), sha256: sha256(shot.html) });
         item.files.push(rel(`${base}.png`), rel(`${base}.html`));
         item.ok = true;
       } catch (e) {

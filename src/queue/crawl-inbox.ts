@@ -1,9 +1,11 @@
-// The crawl_inbox table (migration 010), its one owner. Workers put a job's observations and
+// The crawl inbox (the crawl_inbox table, migration 010, kept by SourcesStore). Workers put a job's observations and
 // summary in one row, in one transaction, before their job is acknowledged; the monitor takes
 // pending rows oldest first, ingests their observations into the pipeline, then marks them
 // taken. A crash between the two ingests a row again, which is harmless: an observation is an
 // idempotent upsert (source + id, a snapshot per `at`).
 import type { Db } from '../db/connection.js';
+import { storeOf } from '../db/store/index.js';
+import type { SourcesStore } from '../db/store/sources-store.js';
 import type { Observation } from '../core/observation.js';
 import type { CrawlJobKind, ResultSummary } from './crawl-jobs.js';
 
@@ -12,34 +14,25 @@ export interface InboxRow { jobId: string; sourceId: string; kind: CrawlJobKind;
 const KEEP_TAKEN_MS = 24 * 3_600_000;
 
 export class CrawlInbox {
-  private readonly insert;
-  private readonly byJob;
-  private readonly pending;
-  private readonly take;
-  private readonly prune;
+  private readonly store: SourcesStore;
   private lastPrune = 0;
 
-  constructor(private readonly db: Db) {
-    this.insert = db.prepare(`INSERT INTO crawl_inbox (job_id, source_id, kind, worker, created_at, summary, observations, items)
-      VALUES (@jobId, @sourceId, @kind, @worker, @createdAt, @summary, @observations, @items) ON CONFLICT (job_id) DO NOTHING`);
-    this.byJob = db.prepare('SELECT summary FROM crawl_inbox WHERE job_id = ?').pluck();
-    this.pending = db.prepare('SELECT id, job_id AS jobId, observations FROM crawl_inbox WHERE ingested_at IS NULL ORDER BY id LIMIT ?');
-    this.take = db.prepare('UPDATE crawl_inbox SET ingested_at = ?, observations = NULL WHERE id = ? AND ingested_at IS NULL');
-    this.prune = db.prepare('DELETE FROM crawl_inbox WHERE ingested_at IS NOT NULL AND ingested_at < ?');
+  constructor(db: Db) {
+    this.store = storeOf(db).sources;
   }
 
   /** The summary an earlier attempt of this job stored, or null. */
   stored(jobId: string): ResultSummary | null {
-    const s = this.byJob.get(jobId) as string | undefined;
+    const s = this.store.inboxSummary(jobId);
     return s ? JSON.parse(s) as ResultSummary : null;
   }
 
   /** Store a job's result; false when the job had stored one already (then nothing changes). */
   put(row: InboxRow, now: Date): boolean {
-    return this.db.transaction(() => this.insert.run({
+    return this.store.inboxPut({
       jobId: row.jobId, sourceId: row.sourceId, kind: row.kind, worker: row.worker, createdAt: now.toISOString(),
       summary: JSON.stringify(row.summary), observations: JSON.stringify(row.observations), items: row.observations.length,
-    }).changes === 1)();
+    });
   }
 
   /**
@@ -49,20 +42,20 @@ export class CrawlInbox {
    */
   drain(ingest: (obs: Observation[], jobId: string) => void, now: Date, limit = 20): number {
     let n = 0;
-    for (const r of this.pending.all(limit) as { id: number; jobId: string; observations: string | null }[]) {
+    for (const r of this.store.inboxPending(limit)) {
       const obs = r.observations ? JSON.parse(r.observations) as Observation[] : [];
       if (obs.length) ingest(obs, r.jobId);
-      this.take.run(now.toISOString(), r.id);
+      this.store.inboxTake(r.id, now.toISOString());
       n += obs.length;
     }
     if (now.getTime() - this.lastPrune > 3_600_000) {
       this.lastPrune = now.getTime();
-      this.prune.run(new Date(now.getTime() - KEEP_TAKEN_MS).toISOString());
+      this.store.inboxPrune(new Date(now.getTime() - KEEP_TAKEN_MS).toISOString());
     }
     return n;
   }
 
   pendingCount(): number {
-    return this.db.prepare('SELECT count(*) FROM crawl_inbox WHERE ingested_at IS NULL').pluck().get() as number;
+    return this.store.inboxPendingCount();
   }
 }

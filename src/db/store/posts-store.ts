@@ -6,6 +6,8 @@
 import type { Db } from '../connection.js';
 import type { Observation } from '../../core/observation.js';
 import { SearchIndex } from './post-search-index.js';
+import { PgSearchIndex } from './post-search-index-pg.js';
+import { dialectOf } from '../connection.js';
 import { Statements } from './statements.js';
 
 export interface StoredPost {
@@ -50,6 +52,8 @@ export interface UpsertResult {
 }
 
 const PK_CACHE_MAX = 200_000;
+/** ids asked about per statement in knownIds */
+const KNOWN_CHUNK = 500;
 const n = (v: number | null | undefined): number | null => (v == null || !Number.isFinite(v) ? null : v);
 
 const SQL = {
@@ -70,7 +74,7 @@ const SQL = {
       comments = CASE WHEN coalesce(@comments, 0) > comments THEN coalesce(@comments, 0) ELSE comments END,
       likes = CASE WHEN coalesce(@likes, 0) > likes THEN coalesce(@likes, 0) ELSE likes END,
       views = CASE WHEN coalesce(@views, 0) > views THEN coalesce(@views, 0) ELSE views END,
-      heat = CASE WHEN @heat IS NULL THEN heat ELSE @heat END, rank = CASE WHEN @rank IS NULL THEN rank ELSE @rank END,
+      heat = coalesce(@heat, heat), rank = coalesce(@rank, rank),
       rating = coalesce(@rating, rating) WHERE pk = @pk RETURNING reposts, comments, likes`,
   snapshot: `INSERT INTO post_snapshots (post_pk, at, reposts, comments, likes, views, heat, rank) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
       ON CONFLICT (post_pk, at) DO UPDATE SET reposts = excluded.reposts, comments = excluded.comments, likes = excluded.likes,
@@ -96,7 +100,8 @@ export class PostsStore {
    * monitor starts its background backfill with `search.scheduleBackfill()`.
    */
   get search(): SearchIndex {
-    return (this.index ??= new SearchIndex(this.db));
+    // dialect: FTS5 on SQLite, a GIN-indexed text[] on PostgreSQL (same tokens, same interface)
+    return (this.index ??= dialectOf(this.db) === 'postgres' ? (new PgSearchIndex(this.db) as unknown as SearchIndex) : new SearchIndex(this.db));
   }
 
   get(source: string, extId: string): StoredPost | null {
@@ -198,6 +203,28 @@ export class PostsStore {
   negativeMatchesSince(since: string): { topic: string; at: string }[] {
     return this.q.get(`SELECT tm.topic_id AS topic, coalesce(p.published_at, p.first_seen_at) AS at FROM topic_matches tm
       JOIN posts p ON p.pk = tm.post_pk WHERE p.sentiment_score < 0 AND p.first_seen_at >= ? ORDER BY at`).all(since) as { topic: string; at: string }[];
+  }
+
+  /** Which of `ids` (external ids of `source`) are stored already. */
+  knownIds(source: string, ids: string[]): Set<string> {
+    const known = new Set<string>();
+    for (let i = 0; i < ids.length; i += KNOWN_CHUNK) {
+      const chunk = ids.slice(i, i + KNOWN_CHUNK);
+      const sql = `SELECT ext_id FROM posts WHERE source = ? AND ext_id IN (${chunk.map(() => '?').join(',')})`;
+      // a full chunk's statement is kept; a shorter last chunk is prepared for the call
+      const st = chunk.length === KNOWN_CHUNK ? this.q.pluck(sql) : this.db.prepare(sql).pluck();
+      for (const r of st.all(source, ...chunk) as string[]) known.add(r);
+    }
+    return known;
+  }
+
+  /**
+   * Posts and reposts with a URL first seen since `since` (ISO), newest first, at most 5000: the
+   * candidates for re-observation.
+   */
+  recentForReobservation(since: string): { source: string; id: string; url: string; firstSeenAt: string; lastSeenAt: string }[] {
+    return this.q.get(`SELECT source, ext_id AS id, url, first_seen_at AS firstSeenAt, last_seen_at AS lastSeenAt
+    FROM posts WHERE first_seen_at >= ? AND kind IN ('post', 'repost') AND url IS NOT NULL ORDER BY first_seen_at DESC LIMIT 5000`).all(since) as never;
   }
 
   // ---- posts search (src/server/post-search.ts; the index's own reads are in post-search-index.ts) ----
