@@ -6,6 +6,8 @@
 // count) and language, so the page does not ask the model again until the incident changes; a
 // failure is remembered for a minute, and one request at a time asks for the same brief.
 import type { Db } from '../db/connection.js';
+import { storeOf } from '../db/store/index.js';
+import type { BriefPostRow } from '../db/store/incidents-store.js';
 import type { LlmEnv } from '../config/env.js';
 import { NotFoundError } from './errors.js';
 import { extractiveBrief, representativePosts, type BriefLang, type BriefPost, type ExtractiveBrief } from './incident-brief.js';
@@ -41,17 +43,11 @@ interface Cached { at: number; brief?: { text: string; model: string; endpoint: 
 export function createBriefService(db: Db, opts: BriefServiceOptions) {
   const cache = new Map<string, Cached>();
   const inFlight = new Map<string, Promise<Cached>>();
-  const incidentStmt = db.prepare('SELECT id, title, updated_at, post_count FROM incidents WHERE id = ?');
-  const cols = `p.source || ':' || p.ext_id AS key, p.title, p.text, coalesce(p.published_at, p.first_seen_at) AS published_at, p.reposts, p.comments, p.likes, p.severity_terms`;
-  const mostShared = db.prepare(`SELECT ${cols} FROM incident_posts ip JOIN posts p ON p.pk = ip.post_pk WHERE ip.incident_id = ?
-    ORDER BY p.reposts + p.comments DESC, p.pk LIMIT ?`);
-  const earliest = db.prepare(`SELECT ${cols} FROM incident_posts ip JOIN posts p ON p.pk = ip.post_pk WHERE ip.incident_id = ?
-    ORDER BY coalesce(p.published_at, p.first_seen_at), p.pk LIMIT ?`);
+  const incidents = storeOf(db).incidents;
 
   function posts(id: string): BriefPost[] {
     const out = new Map<string, BriefPost>();
-    type Row = { key: string; title: string | null; text: string | null; published_at: string | null; reposts: number; comments: number; likes: number; severity_terms: string | null };
-    const add = (rows: Row[]) => {
+    const add = (rows: BriefPostRow[]) => {
       for (const r of rows) {
         if (out.has(r.key)) continue;
         let terms: string[] = [];
@@ -59,8 +55,8 @@ export function createBriefService(db: Db, opts: BriefServiceOptions) {
         out.set(r.key, { key: r.key, title: r.title, text: r.text, publishedAt: r.published_at, reposts: r.reposts, comments: r.comments, likes: r.likes, severityTerms: terms });
       }
     };
-    add(mostShared.all(id, Math.ceil(MAX_BRIEF_POSTS * 0.7)) as Row[]);
-    add(earliest.all(id, Math.floor(MAX_BRIEF_POSTS * 0.3)) as Row[]);
+    add(incidents.mostSharedPosts(id, Math.ceil(MAX_BRIEF_POSTS * 0.7)));
+    add(incidents.earliestPosts(id, Math.floor(MAX_BRIEF_POSTS * 0.3)));
     return [...out.values()];
   }
 
@@ -86,7 +82,7 @@ export function createBriefService(db: Db, opts: BriefServiceOptions) {
   return {
     /** The brief of incident `id` in `lang` (NotFoundError when there is no such incident). */
     async brief(id: string, lang: BriefLang): Promise<IncidentBrief> {
-      const inc = incidentStmt.get(id) as { id: string; title: string; updated_at: string | null; post_count: number | null } | undefined;
+      const inc = incidents.briefHead(id);
       if (!inc) throw new NotFoundError(`incident '${id}' not found`);
       const list = posts(id);
       const ex = extractiveBrief(list, lang);

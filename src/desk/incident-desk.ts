@@ -11,6 +11,8 @@
 //   resolved            -            ✓ (reopen) -          -
 //   false_alarm         -            ✓ (reopen) -          -
 import type { Db } from '../db/connection.js';
+import { storeOf } from '../db/store/index.js';
+import type { IncidentDeskRow } from '../db/store/incidents-store.js';
 import { UserError } from '../core/errors.js';
 import { writeAudit } from './audit.js';
 import { ConflictError, NotFoundError } from './errors.js';
@@ -36,14 +38,10 @@ export interface DeskIncident {
   mergedInto: string | null; splitFrom: string | null;
 }
 
-interface Row {
-  id: string; topic_id: string; title: string; level: string | null; status: DeskStatus; owner: string | null; opened_at: string; first_alerted_at: string | null;
-  acknowledged_at: string | null; acknowledged_by: string | null; closed_at: string | null; last_activity_at: string | null; tta_seconds: number | null;
-  ttr_seconds: number | null; key_terms: string | null; reasons: string | null; peak_risk: number; merged_into: string | null; split_from: string | null;
-}
+type Row = IncidentDeskRow & { status: DeskStatus };
 
 function row(db: Db, id: string): Row {
-  const r = db.prepare('SELECT * FROM incidents WHERE id = ?').get(id) as Row | undefined;
+  const r = storeOf(db).incidents.deskRow(id) as Row | undefined;
   if (!r) throw new NotFoundError(`incident '${id}' not found`);
   return r;
 }
@@ -63,34 +61,34 @@ const since = (from: string | null, now: Date): number | null => (from ? Math.ma
 
 /** Acknowledge: new → acknowledged; records who and when (once) and the time to acknowledge. */
 export function acknowledgeIncident(db: Db, id: string, actor: string, now: Date, via: 'link' | 'dashboard' | 'api' = 'dashboard'): { incident: DeskIncident; already: boolean } {
-  return db.transaction(() => {
+  const stores = storeOf(db);
+  return stores.atomic(() => {
     const r = row(db, id);
     if (r.status === 'resolved' || r.status === 'false_alarm') throw new ConflictError(`incident '${id}' is already ${r.status}`, 'reopen it first (status responding)');
     const already = r.acknowledged_at !== null;
-    db.prepare(`UPDATE incidents SET status = CASE WHEN status = 'new' THEN 'acknowledged' ELSE status END,
-        acknowledged_at = COALESCE(acknowledged_at, ?), acknowledged_by = COALESCE(acknowledged_by, ?), tta_seconds = COALESCE(tta_seconds, ?),
-        last_activity_at = ? WHERE id = ?`)
-      .run(now.toISOString(), actor, since(r.first_alerted_at ?? r.opened_at, now), now.toISOString(), id);
+    stores.incidents.acknowledge(id, actor, now, since(r.first_alerted_at ?? r.opened_at, now));
     writeAudit(db, now, actor, 'incident.ack', `incident:${id}`, { via, already });
     return { incident: getDeskIncident(db, id), already };
-  })();
+  });
 }
 
 export function assignOwner(db: Db, id: string, owner: string | null, actor: string, now: Date): DeskIncident {
   const o = owner?.trim() || null;
   if (o && o.length > 100) throw new UserError('owner name too long', 'use at most 100 characters');
-  return db.transaction(() => {
+  const stores = storeOf(db);
+  return stores.atomic(() => {
     const r = row(db, id);
-    db.prepare('UPDATE incidents SET owner = ?, last_activity_at = ? WHERE id = ?').run(o, now.toISOString(), id);
+    stores.incidents.setOwner(id, o, now);
     writeAudit(db, now, actor, 'incident.assign', `incident:${id}`, { from: r.owner, to: o });
     return getDeskIncident(db, id);
-  })();
+  });
 }
 
 export function setIncidentStatus(db: Db, id: string, status: string, actor: string, now: Date, note?: string): DeskIncident {
   if (!(DESK_STATUSES as readonly string[]).includes(status)) throw new UserError(`unknown status '${status}'`, `use one of: ${DESK_STATUSES.join(', ')}`);
   const to = status as DeskStatus;
-  return db.transaction(() => {
+  const stores = storeOf(db);
+  return stores.atomic(() => {
     const r = row(db, id);
     if (r.status === to) return view(r);
     if (r.merged_into) throw new ConflictError(`incident '${id}' was merged into '${r.merged_into}'`, `change the status of ${r.merged_into} instead`);
@@ -101,23 +99,21 @@ export function setIncidentStatus(db: Db, id: string, status: string, actor: str
     const base = r.first_alerted_at ?? r.opened_at;
     const closing = to === 'resolved' || to === 'false_alarm';
     const reopening = r.status === 'resolved' || r.status === 'false_alarm';
-    db.prepare(`UPDATE incidents SET status = ?, last_activity_at = ?,
-        acknowledged_at = COALESCE(acknowledged_at, ?), acknowledged_by = COALESCE(acknowledged_by, ?), tta_seconds = COALESCE(tta_seconds, ?),
-        closed_at = ?, ttr_seconds = ? WHERE id = ?`)
-      .run(to, t, t, actor, since(base, now), closing ? t : null, closing ? since(base, now) : reopening ? null : r.ttr_seconds, id);
+    stores.incidents.setStatus(id, to, actor, now, since(base, now), closing ? t : null, closing ? since(base, now) : reopening ? null : r.ttr_seconds);
     if (note?.trim()) addNoteRow(db, id, note, actor, now);
     if (to === 'false_alarm' || (r.status === 'false_alarm' && reopening)) {
-      const posts = db.prepare(`SELECT p.source || ':' || p.ext_id AS k FROM incident_posts ip JOIN posts p ON p.pk = ip.post_pk WHERE ip.incident_id = ? LIMIT 500`).pluck().all(id);
-      db.prepare(`INSERT INTO feedback (at, incident_id, topic_id, verdict, actor, note, level, peak_risk, key_terms, reasons, posts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-        .run(t, id, r.topic_id, to === 'false_alarm' ? 'false_alarm' : 'retracted', actor, note ?? null, r.level, r.peak_risk, r.key_terms, r.reasons, JSON.stringify(posts));
+      stores.alerts.addFeedback({
+        at: t, incidentId: id, topicId: r.topic_id, verdict: to === 'false_alarm' ? 'false_alarm' : 'retracted', actor, note: note ?? null,
+        level: r.level, peakRisk: r.peak_risk, keyTerms: r.key_terms, reasons: r.reasons, posts: stores.incidents.postKeys(id, 500),
+      });
     }
     writeAudit(db, now, actor, 'incident.status', `incident:${id}`, { from: r.status, to, note: note || undefined });
     return getDeskIncident(db, id);
-  })();
+  });
 }
 
 function addNoteRow(db: Db, id: string, text: string, actor: string, now: Date): number {
-  return Number(db.prepare('INSERT INTO incident_notes (incident_id, at, author, text) VALUES (?, ?, ?, ?)').run(id, now.toISOString(), actor, text.trim()).lastInsertRowid);
+  return storeOf(db).incidents.addNote(id, now, actor, text.trim());
 }
 
 export interface IncidentNote { id: number; at: string; author: string | null; text: string }
@@ -125,27 +121,26 @@ export interface IncidentNote { id: number; at: string; author: string | null; t
 export function addIncidentNote(db: Db, id: string, text: unknown, actor: string, now: Date): IncidentNote {
   if (typeof text !== 'string' || !text.trim()) throw new UserError('empty note', 'send {"text": "..."}');
   if (text.length > 10_000) throw new UserError('note too long', 'use at most 10000 characters');
-  return db.transaction(() => {
+  const stores = storeOf(db);
+  return stores.atomic(() => {
     row(db, id);
     const nid = addNoteRow(db, id, text, actor, now);
-    db.prepare('UPDATE incidents SET last_activity_at = ? WHERE id = ?').run(now.toISOString(), id);
+    stores.incidents.touchActivity(id, now);
     writeAudit(db, now, actor, 'incident.note', `incident:${id}`, { note: nid });
     return { id: nid, at: now.toISOString(), author: actor, text: text.trim() };
-  })();
+  });
 }
 
 export function listIncidentNotes(db: Db, id: string): IncidentNote[] {
   row(db, id);
-  return db.prepare('SELECT id, at, author, text FROM incident_notes WHERE incident_id = ? ORDER BY at, id').all(id) as IncidentNote[];
+  return storeOf(db).incidents.notes(id);
 }
 
 export interface FeedbackRow { id: number; at: string; incidentId: string; topicId: string | null; verdict: string; actor: string | null; note: string | null; level: string | null; peakRisk: number | null; keyTerms: string[]; reasons: string[]; posts: string[] }
 
 /** Analyst verdicts for the scorer: the latest verdict per incident ('retracted' cancels a false alarm). */
 export function listFeedback(db: Db, opts: { since?: string } = {}): FeedbackRow[] {
-  const rows = db.prepare(`SELECT * FROM feedback f WHERE f.id = (SELECT MAX(id) FROM feedback g WHERE g.incident_id = f.incident_id)
-      AND f.verdict != 'retracted' AND f.at >= ? ORDER BY f.at`).all(opts.since ?? '') as
-    { id: number; at: string; incident_id: string; topic_id: string | null; verdict: string; actor: string | null; note: string | null; level: string | null; peak_risk: number | null; key_terms: string | null; reasons: string | null; posts: string | null }[];
+  const rows = storeOf(db).alerts.latestVerdicts(opts.since ?? '');
   const arr = (s: string | null): string[] => { try { const v = s ? JSON.parse(s) : []; return Array.isArray(v) ? v.map(String) : []; } catch { return []; } };
   return rows.map((r) => ({ id: r.id, at: r.at, incidentId: r.incident_id, topicId: r.topic_id, verdict: r.verdict, actor: r.actor, note: r.note, level: r.level, peakRisk: r.peak_risk, keyTerms: arr(r.key_terms), reasons: arr(r.reasons), posts: arr(r.posts) }));
 }

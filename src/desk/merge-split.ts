@@ -6,6 +6,7 @@
 import type { Db } from '../db/connection.js';
 import { UserError } from '../core/errors.js';
 import { storeOf } from '../db/store/index.js';
+import type { RegroupingRepo } from '../db/store/regrouping-repo.js';
 import { headlineOf } from '../pipeline/incident-clusterer.js';
 import { writeAudit } from './audit.js';
 import { ConflictError, NotFoundError } from './errors.js';
@@ -17,10 +18,10 @@ export const MERGE_MAX = 50;
 export const SPLIT_MAX = 1000;
 export const TITLE_MAX = 200;
 
-interface Row { id: string; topic_id: string; title: string; kind: string; state: string; status: string; merged_into: string | null }
+type Row = NonNullable<ReturnType<RegroupingRepo['incident']>>;
 
 function row(db: Db, id: string): Row {
-  const r = db.prepare('SELECT id, topic_id, title, kind, state, status, merged_into FROM incidents WHERE id = ?').get(id) as Row | undefined;
+  const r = storeOf(db).incidents.regrouping.incident(id);
   if (!r) throw new NotFoundError(`incident '${id}' not found`);
   return r;
 }
@@ -52,8 +53,9 @@ export interface MergeResult { incident: DeskIncident; merged: { id: string; pos
  */
 export function mergeIncidents(db: Db, targetId: string, from: unknown, actor: string, now: Date): MergeResult {
   const ids = idList(from);
-  const repo = storeOf(db).incidents.regrouping;
-  return db.transaction(() => {
+  const stores = storeOf(db);
+  const repo = stores.incidents.regrouping;
+  return stores.atomic(() => {
     const target = row(db, targetId);
     notMerged(target);
     aStory(target);
@@ -72,13 +74,12 @@ export function mergeIncidents(db: Db, targetId: string, from: unknown, actor: s
       if (r.status === 'false_alarm') throw new ConflictError(`incident '${id}' was called a false alarm`, 'reopen it (status responding) before merging it');
       return r;
     });
-    const t = now.toISOString();
     const merged: MergeResult['merged'] = [];
     for (const s of sources) {
       const added = repo.copyPosts(s.id, targetId);
       const posts = repo.postCount(s.id);
       repo.setMergedInto(s.id, targetId);
-      db.prepare(`UPDATE incidents SET status = 'resolved', closed_at = coalesce(closed_at, ?), last_activity_at = ? WHERE id = ? AND status != 'resolved'`).run(t, t, s.id);
+      repo.closeMerged(s.id, now);
       repo.log(now, actor, 'merge', s.id, targetId, posts);
       writeAudit(db, now, actor, 'incident.merge', `incident:${s.id}`, { into: targetId, posts, status: s.status });
       merged.push({ id: s.id, posts: added });
@@ -86,7 +87,7 @@ export function mergeIncidents(db: Db, targetId: string, from: unknown, actor: s
     repo.touch(targetId, now);
     writeAudit(db, now, actor, 'incident.merge', `incident:${targetId}`, { from: merged.map((m) => m.id), postsAdded: merged.reduce((a, m) => a + m.posts, 0) });
     return { incident: getDeskIncident(db, targetId), merged, posts: repo.postCount(targetId) };
-  })();
+  });
 }
 
 export interface SplitResult { incident: DeskIncident; from: DeskIncident; posts: string[] }
@@ -106,8 +107,9 @@ export function splitIncident(db: Db, id: string, body: unknown, actor: string, 
   const title = typeof b.title === 'string' ? b.title.trim() : '';
   if (title.length > TITLE_MAX) throw new UserError(`title too long`, `use at most ${TITLE_MAX} characters`);
   const keys = [...new Set(b.posts as string[])];
-  const repo = storeOf(db).incidents.regrouping;
-  return db.transaction(() => {
+  const stores = storeOf(db);
+  const repo = stores.incidents.regrouping;
+  return stores.atomic(() => {
     const src = row(db, id);
     notMerged(src);
     aStory(src);
@@ -115,10 +117,9 @@ export function splitIncident(db: Db, id: string, body: unknown, actor: string, 
     const missing = keys.filter((k) => !pks.has(k));
     if (missing.length) throw new UserError(`${missing.length} of the posts are not in incident '${id}': ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', …' : ''}`, 'use the source:id keys listed on the incident');
     if (pks.size >= repo.postCount(id)) throw new UserError(`those are all the posts of incident '${id}'`, 'leave at least one post in it');
-    const top = db.prepare(`SELECT title, text FROM posts WHERE pk IN (${[...pks.values()].map(() => '?').join(',')}) ORDER BY reposts DESC, author_followers DESC LIMIT 1`)
-      .get(...pks.values()) as { title: string | null; text: string | null } | undefined;
+    const top = stores.posts.mostShared([...pks.values()]);
     const name = title || headlineOf(top?.title || top?.text || '') || src.title;
-    const created = storeOf(db).incidents.create(src.topic_id, 'story', name, now.getTime());
+    const created = stores.incidents.create(src.topic_id, 'story', name, now.getTime());
     repo.setSplitFrom(created.id, id, null, title ? actor : null);
     repo.movePosts(id, created.id, [...pks.values()]);
     repo.touch(id, now);
@@ -127,5 +128,5 @@ export function splitIncident(db: Db, id: string, body: unknown, actor: string, 
     writeAudit(db, now, actor, 'incident.split', `incident:${id}`, { into: created.id, posts: [...pks.keys()] });
     writeAudit(db, now, actor, 'incident.split', `incident:${created.id}`, { from: id, posts: [...pks.keys()], title: name });
     return { incident: getDeskIncident(db, created.id), from: getDeskIncident(db, id), posts: [...pks.keys()] };
-  })();
+  });
 }

@@ -1,8 +1,11 @@
 // Saved posts searches (Brandwatch-style), one list per user: a name, a query in the query
 // language (checked by compiling it, so a saved search always runs) and the posts page's other
-// filters (source, sentiment, topic). Owns the saved_searches table (migration 008). Every
-// function takes the owner's user id: another user's search is "not found", never shown.
+// filters (source, sentiment, topic). The saved_searches table (migration 008) is kept by the users
+// store (src/db/store/users-store.ts). Every function takes the owner's user id: another user's
+// search is "not found", never shown.
 import type { Db } from '../db/connection.js';
+import { storeOf } from '../db/store/index.js';
+import type { SavedSearchRow } from '../db/store/users-store.js';
 import { UserError } from '../core/errors.js';
 import { compileQuery } from '../query/index.js';
 import { ConflictError, NotFoundError } from './errors.js';
@@ -18,7 +21,7 @@ const SENTIMENTS = ['negative', 'neutral', 'positive'];
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
-interface Row { id: number; name: string; query: string; filters: string; created_at: string; updated_at: string }
+type Row = SavedSearchRow;
 const view = (r: Row): SavedSearch => {
   let filters: SavedSearchFilters = {};
   try { filters = JSON.parse(r.filters) as SavedSearchFilters; } catch { /* stored by this module: always JSON */ }
@@ -60,17 +63,17 @@ function checkFilters(v: unknown): SavedSearchFilters {
 }
 
 function own(db: Db, userId: number, id: number): Row {
-  const r = Number.isInteger(id) ? db.prepare('SELECT * FROM saved_searches WHERE id = ? AND user_id = ?').get(id, userId) as Row | undefined : undefined;
+  const r = Number.isInteger(id) ? storeOf(db).users.savedSearch(userId, id) : undefined;
   if (!r) throw new NotFoundError(`saved search ${String(id)} not found`);
   return r;
 }
 
 function nameTaken(db: Db, userId: number, name: string, except = -1): boolean {
-  return db.prepare('SELECT 1 FROM saved_searches WHERE user_id = ? AND name = ? AND id != ?').get(userId, name, except) !== undefined;
+  return storeOf(db).users.savedSearchNameTaken(userId, name, except);
 }
 
 export function listSavedSearches(db: Db, userId: number): SavedSearch[] {
-  return (db.prepare('SELECT * FROM saved_searches WHERE user_id = ? ORDER BY name COLLATE NOCASE, id').all(userId) as Row[]).map(view);
+  return storeOf(db).users.savedSearches(userId).map(view);
 }
 
 export function getSavedSearch(db: Db, userId: number, id: number): SavedSearch { return view(own(db, userId, id)); }
@@ -80,32 +83,32 @@ export function createSavedSearch(db: Db, userId: number, body: Record<string, u
   const name = checkName(body.name);
   const query = checkQuery(body.query);
   const filters = checkFilters(body.filters);
-  return db.transaction(() => {
+  const stores = storeOf(db);
+  return stores.atomic(() => {
     if (nameTaken(db, userId, name)) throw new ConflictError(`you already have a saved search named '${name}'`, 'pick another name, or rename or delete that one');
-    const n = db.prepare('SELECT count(*) FROM saved_searches WHERE user_id = ?').pluck().get(userId) as number;
+    const n = stores.users.savedSearchCount(userId);
     if (n >= MAX_SAVED_SEARCHES) throw new UserError(`you have ${n} saved searches`, `delete some first (at most ${MAX_SAVED_SEARCHES})`);
-    const t = now.toISOString();
-    const id = Number(db.prepare('INSERT INTO saved_searches (user_id, name, query, filters, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(userId, name, query, JSON.stringify(filters), t, t).lastInsertRowid);
+    const id = stores.users.insertSavedSearch(userId, name, query, JSON.stringify(filters), now);
     return getSavedSearch(db, userId, id);
-  })();
+  });
 }
 
 /** Rename (and/or change the query or filters of) one of the user's searches. */
 export function updateSavedSearch(db: Db, userId: number, id: number, body: Record<string, unknown>, now: Date): SavedSearch {
   if (body.name === undefined && body.query === undefined && body.filters === undefined) throw new UserError('nothing to change', 'send {"name": "new name"} (query and filters may change too)');
-  return db.transaction(() => {
+  const stores = storeOf(db);
+  return stores.atomic(() => {
     const r = own(db, userId, id);
     const name = body.name === undefined ? r.name : checkName(body.name);
     const query = body.query === undefined ? r.query : checkQuery(body.query);
     const filters = body.filters === undefined ? r.filters : JSON.stringify(checkFilters(body.filters));
     if (name !== r.name && nameTaken(db, userId, name, id)) throw new ConflictError(`you already have a saved search named '${name}'`, 'pick another name');
-    db.prepare('UPDATE saved_searches SET name = ?, query = ?, filters = ?, updated_at = ? WHERE id = ?').run(name, query, filters, now.toISOString(), id);
+    stores.users.updateSavedSearch(id, name, query, filters, now);
     return getSavedSearch(db, userId, id);
-  })();
+  });
 }
 
 export function deleteSavedSearch(db: Db, userId: number, id: number): void {
   own(db, userId, id);
-  db.prepare('DELETE FROM saved_searches WHERE id = ? AND user_id = ?').run(id, userId);
+  storeOf(db).users.deleteSavedSearch(userId, id);
 }

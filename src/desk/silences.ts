@@ -1,11 +1,14 @@
 // Silences: matchers plus a time window; a matching alert is recorded but not sent. Created from
-// the API or the dashboard, expired early by DELETE (ends_at set to now, kept for the record).
+// the API or the dashboard, expired early by an HTTP delete (ends_at set to now, kept for the record).
 // Matchers are checked against what the database knows before a silence is stored: an unknown
 // label, topic, level, incident, source, kind or state is refused naming it and the valid values,
 // and a topic may be given by the name the dashboard shows (stored as its id), so a silence never
 // silently matches nothing. previewSilence lists the open incidents a silence would catch.
 import { z } from 'zod';
 import type { Db } from '../db/connection.js';
+import { storeOf } from '../db/store/index.js';
+import type { SilenceRow } from '../db/store/alerts-store.js';
+import type { OpenIncidentRow } from '../db/store/incidents-store.js';
 import type { Matcher } from '../config/alerting-config.js';
 import { UserError } from '../core/errors.js';
 import { LEVELS } from '../core/alert.js';
@@ -35,7 +38,7 @@ export const silenceInputSchema = z.object({
 }).strict();
 export type SilenceInput = z.input<typeof silenceInputSchema>;
 
-function rowTo(r: { id: number; matchers: string; starts_at: string; ends_at: string; created_by: string | null; comment: string | null; created_at: string }): Silence {
+function rowTo(r: SilenceRow): Silence {
   return { id: r.id, matchers: JSON.parse(r.matchers), startsAt: r.starts_at, endsAt: r.ends_at, createdBy: r.created_by, comment: r.comment, createdAt: r.created_at };
 }
 
@@ -43,12 +46,8 @@ function rowTo(r: { id: number; matchers: string; starts_at: string; ends_at: st
 interface Catalog { topics: { id: string; name: string }[]; sources: string[] }
 
 function catalog(db: Db): Catalog {
-  const topics = db.prepare(`SELECT id, name FROM topics
-    UNION SELECT DISTINCT topic_id, topic_id FROM incidents WHERE topic_id NOT IN (SELECT id FROM topics) ORDER BY 1`).all() as { id: string; name: string }[];
-  // distinct sources by skipping through the posts_by_source index (one seek per source, not a scan)
-  const sources = db.prepare(`WITH RECURSIVE s(x) AS (SELECT min(source) FROM posts
-    UNION ALL SELECT (SELECT min(source) FROM posts WHERE source > x) FROM s WHERE x IS NOT NULL) SELECT x FROM s WHERE x IS NOT NULL`).pluck().all() as string[];
-  return { topics, sources };
+  const stores = storeOf(db);
+  return { topics: stores.rules.knownTopics(), sources: stores.posts.sourcesWithPosts() };
 }
 
 const fold = (s: string) => s.normalize('NFKC').trim().toLowerCase();
@@ -100,8 +99,9 @@ export function resolveMatchers(db: Db, matchers: z.infer<typeof matcherSchema>[
         if (!ALERT_STATES.includes(v)) throw new UserError(`${where}: unknown alert state '${v}'`, `valid states: ${ALERT_STATES.join(', ')}`);
         return exact(v);
       case 'incident': {
-        if (db.prepare('SELECT 1 FROM incidents WHERE id = ?').get(v)) return exact(v);
-        const recent = db.prepare("SELECT id FROM incidents WHERE status NOT IN ('resolved', 'false_alarm') ORDER BY seq DESC LIMIT 20").pluck().all() as string[];
+        const incidents = storeOf(db).incidents;
+        if (incidents.exists(v)) return exact(v);
+        const recent = incidents.recentOpenIds(20);
         throw new UserError(`${where}: unknown incident '${v}'`, recent.length ? `open incidents: ${recent.join(', ')}` : 'there are no open incidents');
       }
       case 'source': {
@@ -138,9 +138,7 @@ export function createSilence(db: Db, input: unknown, actor: string | null, now:
     ends = new Date(starts.getTime() + ms);
   } else throw new UserError('silence: give endsAt or duration', 'e.g. "duration": "2h"');
   if (ends.getTime() <= starts.getTime()) throw new UserError('silence: endsAt must be after startsAt');
-  const info = db.prepare('INSERT INTO silences (matchers, starts_at, ends_at, created_by, comment, created_at) VALUES (?, ?, ?, ?, ?, ?)')
-    .run(JSON.stringify(matchers), starts.toISOString(), ends.toISOString(), actor, d.comment ?? null, now.toISOString());
-  const id = Number(info.lastInsertRowid);
+  const id = storeOf(db).alerts.insertSilence(JSON.stringify(matchers), starts, ends, actor, d.comment ?? null, now);
   writeAudit(db, now, actor, 'silence.create', `silence:${id}`, { matchers, startsAt: starts.toISOString(), endsAt: ends.toISOString(), comment: d.comment });
   return getSilence(db, id)!;
 }
@@ -156,8 +154,6 @@ export interface SilencePreview {
   checked: number;
 }
 
-interface OpenIncidentRow { id: string; title: string; topic_id: string; topic_name: string | null; level: string | null; pending_level: string | null; state: string; status: string; risk: number; sources: string | null; categories: string | null; kind: string | null }
-
 const jsonList = (v: string | null): string[] => {
   try { const x = v ? JSON.parse(v) : []; return Array.isArray(x) ? x.map(String) : []; } catch { return []; }
 };
@@ -170,10 +166,7 @@ const jsonList = (v: string | null): string[] => {
 export function previewSilence(db: Db, input: unknown): SilencePreview {
   const raw = input && typeof input === 'object' ? { duration: '1h', ...(input as Record<string, unknown>) } : input;
   const matchers = resolveMatchers(db, parseInput(raw).matchers);
-  const rows = db.prepare(`SELECT i.id, i.title, i.topic_id, t.name AS topic_name, i.level, i.pending_level, i.state, i.status, i.risk, i.sources, i.categories, i.kind
-    FROM incidents i LEFT JOIN topics t ON t.id = i.topic_id
-    WHERE i.status NOT IN ('resolved', 'false_alarm') AND (i.level IS NOT NULL OR i.state IN ('pending', 'firing'))
-    ORDER BY i.risk DESC, i.seq DESC LIMIT 1000`).all() as OpenIncidentRow[];
+  const rows: OpenIncidentRow[] = storeOf(db).incidents.alertingOpen();
   const caught = rows.filter((r) => {
     const labels: Labels = {
       topic: [r.topic_id], level: [r.level ?? r.pending_level ?? ''].filter(Boolean), source: jsonList(r.sources), category: jsonList(r.categories),
@@ -188,22 +181,20 @@ export function previewSilence(db: Db, input: unknown): SilencePreview {
 }
 
 export function getSilence(db: Db, id: number): Silence | null {
-  const r = db.prepare('SELECT * FROM silences WHERE id = ?').get(id) as Parameters<typeof rowTo>[0] | undefined;
+  const r = storeOf(db).alerts.silence(id);
   return r ? rowTo(r) : null;
 }
 
 /** Silences, newest first; `active` limits to those in force at `now`. */
 export function listSilences(db: Db, now: Date, opts: { active?: boolean } = {}): Silence[] {
-  const rows = opts.active
-    ? db.prepare('SELECT * FROM silences WHERE starts_at <= ? AND ends_at > ? ORDER BY id DESC').all(now.toISOString(), now.toISOString())
-    : db.prepare('SELECT * FROM silences ORDER BY id DESC LIMIT 1000').all();
-  return (rows as Parameters<typeof rowTo>[0][]).map(rowTo);
+  const alerts = storeOf(db).alerts;
+  return (opts.active ? alerts.activeSilences(now) : alerts.recentSilences()).map(rowTo);
 }
 
 export function expireSilence(db: Db, id: number, actor: string | null, now: Date): Silence {
   const s = getSilence(db, id);
   if (!s) throw new NotFoundError(`silence ${id} not found`);
-  if (s.endsAt > now.toISOString()) db.prepare('UPDATE silences SET ends_at = ? WHERE id = ?').run(now.toISOString(), id);
+  if (s.endsAt > now.toISOString()) storeOf(db).alerts.endSilence(id, now);
   writeAudit(db, now, actor, 'silence.expire', `silence:${id}`);
   return getSilence(db, id)!;
 }

@@ -33,6 +33,21 @@ export interface IncidentRowUpdate {
   keepState: boolean;
 }
 
+/** An incident's row as the desk reads it. */
+export interface IncidentDeskRow {
+  id: string; topic_id: string; title: string; level: string | null; status: string; owner: string | null; opened_at: string; first_alerted_at: string | null;
+  acknowledged_at: string | null; acknowledged_by: string | null; closed_at: string | null; last_activity_at: string | null; tta_seconds: number | null;
+  ttr_seconds: number | null; key_terms: string | null; reasons: string | null; peak_risk: number; merged_into: string | null; split_from: string | null;
+}
+
+/** An open incident as a silence preview sees it (its next alert's labels come from these). */
+export interface OpenIncidentRow { id: string; title: string; topic_id: string; topic_name: string | null; level: string | null; pending_level: string | null; state: string; status: string; risk: number; sources: string | null; categories: string | null; kind: string | null }
+
+/** A post of an incident as the brief reads it. */
+export interface BriefPostRow { key: string; title: string | null; text: string | null; published_at: string | null; reposts: number; comments: number; likes: number; severity_terms: string | null }
+
+const BRIEF_COLS = `p.source || ':' || p.ext_id AS key, p.title, p.text, coalesce(p.published_at, p.first_seen_at) AS published_at, p.reposts, p.comments, p.likes, p.severity_terms`;
+
 /** desk statuses of an incident still being worked on */
 const OPEN = "('new', 'acknowledged', 'responding')";
 
@@ -124,6 +139,89 @@ export class IncidentsStore {
 
   setReminded(id: string, at: Date): void {
     this.q.get('UPDATE incidents SET last_reminder_at = ? WHERE id = ?').run(at.toISOString(), id);
+  }
+
+  // --- the response desk ---
+
+  deskRow(id: string): IncidentDeskRow | undefined {
+    return this.q.get('SELECT * FROM incidents WHERE id = ?').get(id) as IncidentDeskRow | undefined;
+  }
+
+  exists(id: string): boolean {
+    return this.q.get('SELECT 1 FROM incidents WHERE id = ?').get(id) !== undefined;
+  }
+
+  /** The ids of the latest incidents the desk has not closed, newest first. */
+  recentOpenIds(limit: number): string[] {
+    return this.q.pluck("SELECT id FROM incidents WHERE status NOT IN ('resolved', 'false_alarm') ORDER BY seq DESC LIMIT ?").all(limit) as string[];
+  }
+
+  /** Acknowledge: new becomes acknowledged; who, when and the time to acknowledge are kept once set. */
+  acknowledge(id: string, actor: string, at: Date, ttaSeconds: number | null): void {
+    this.q.get(`UPDATE incidents SET status = CASE WHEN status = 'new' THEN 'acknowledged' ELSE status END,
+        acknowledged_at = COALESCE(acknowledged_at, ?), acknowledged_by = COALESCE(acknowledged_by, ?), tta_seconds = COALESCE(tta_seconds, ?),
+        last_activity_at = ? WHERE id = ?`)
+      .run(at.toISOString(), actor, ttaSeconds, at.toISOString(), id);
+  }
+
+  setOwner(id: string, owner: string | null, at: Date): void {
+    this.q.get('UPDATE incidents SET owner = ?, last_activity_at = ? WHERE id = ?').run(owner, at.toISOString(), id);
+  }
+
+  /** A new desk status (acknowledgement kept once set; closing time and time to resolve as given). */
+  setStatus(id: string, status: string, actor: string, at: Date, ttaSeconds: number | null, closedAt: string | null, ttrSeconds: number | null): void {
+    const t = at.toISOString();
+    this.q.get(`UPDATE incidents SET status = ?, last_activity_at = ?,
+        acknowledged_at = COALESCE(acknowledged_at, ?), acknowledged_by = COALESCE(acknowledged_by, ?), tta_seconds = COALESCE(tta_seconds, ?),
+        closed_at = ?, ttr_seconds = ? WHERE id = ?`)
+      .run(status, t, t, actor, ttaSeconds, closedAt, ttrSeconds, id);
+  }
+
+  touchActivity(id: string, at: Date): void {
+    this.q.get('UPDATE incidents SET last_activity_at = ? WHERE id = ?').run(at.toISOString(), id);
+  }
+
+  addNote(id: string, at: Date, author: string, text: string): number {
+    return Number(this.q.get('INSERT INTO incident_notes (incident_id, at, author, text) VALUES (?, ?, ?, ?)').run(id, at.toISOString(), author, text).lastInsertRowid);
+  }
+
+  notes(id: string): { id: number; at: string; author: string | null; text: string }[] {
+    return this.q.get('SELECT id, at, author, text FROM incident_notes WHERE incident_id = ? ORDER BY at, id').all(id) as never;
+  }
+
+  /** The source:id keys of an incident's posts (at most `limit`). */
+  postKeys(id: string, limit: number): string[] {
+    return this.q.pluck(`SELECT p.source || ':' || p.ext_id AS k FROM incident_posts ip JOIN posts p ON p.pk = ip.post_pk WHERE ip.incident_id = ? LIMIT ?`).all(id, limit) as string[];
+  }
+
+  /**
+   * Incidents the desk has not closed that alert or are about to (a level, or pending or firing),
+   * with their topic's name, highest risk first, at most 1000.
+   */
+  alertingOpen(): OpenIncidentRow[] {
+    return this.q.get(`SELECT i.id, i.title, i.topic_id, t.name AS topic_name, i.level, i.pending_level, i.state, i.status, i.risk, i.sources, i.categories, i.kind
+    FROM incidents i LEFT JOIN topics t ON t.id = i.topic_id
+    WHERE i.status NOT IN ('resolved', 'false_alarm') AND (i.level IS NOT NULL OR i.state IN ('pending', 'firing'))
+    ORDER BY i.risk DESC, i.seq DESC LIMIT 1000`).all() as OpenIncidentRow[];
+  }
+
+  // --- the brief's reads ---
+
+  /** What the brief's cache key needs of an incident. */
+  briefHead(id: string): { id: string; title: string; updated_at: string | null; post_count: number | null } | undefined {
+    return this.q.get('SELECT id, title, updated_at, post_count FROM incidents WHERE id = ?').get(id) as never;
+  }
+
+  /** An incident's most-shared posts (reposts + comments). */
+  mostSharedPosts(id: string, limit: number): BriefPostRow[] {
+    return this.q.get(`SELECT ${BRIEF_COLS} FROM incident_posts ip JOIN posts p ON p.pk = ip.post_pk WHERE ip.incident_id = ?
+    ORDER BY p.reposts + p.comments DESC, p.pk LIMIT ?`).all(id, limit) as BriefPostRow[];
+  }
+
+  /** An incident's earliest posts (published, else first seen). */
+  earliestPosts(id: string, limit: number): BriefPostRow[] {
+    return this.q.get(`SELECT ${BRIEF_COLS} FROM incident_posts ip JOIN posts p ON p.pk = ip.post_pk WHERE ip.incident_id = ?
+    ORDER BY coalesce(p.published_at, p.first_seen_at), p.pk LIMIT ?`).all(id, limit) as BriefPostRow[];
   }
 
   // --- the audit log (every desk and alerting action) ---

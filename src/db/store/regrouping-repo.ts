@@ -108,6 +108,17 @@ export class RegroupingRepo {
     for (const pk of pks) { ins.run(intoId, fromId, pk); del.run(fromId, pk); }
   }
 
+  /** What merging and splitting check of an incident. */
+  incident(id: string): { id: string; topic_id: string; title: string; kind: string; state: string; status: string; merged_into: string | null } | undefined {
+    return this.q.get('SELECT id, topic_id, title, kind, state, status, merged_into FROM incidents WHERE id = ?').get(id) as never;
+  }
+
+  /** A merged incident's desk status becomes resolved (closing time kept once set). */
+  closeMerged(id: string, at: Date): void {
+    const t = at.toISOString();
+    this.q.get(`UPDATE incidents SET status = 'resolved', closed_at = coalesce(closed_at, ?), last_activity_at = ? WHERE id = ? AND status != 'resolved'`).run(t, t, id);
+  }
+
   setMergedInto(id: string, intoId: string): void {
     this.q.get('UPDATE incidents SET merged_into = ? WHERE id = ?').run(intoId, id);
   }

@@ -21,4 +21,10 @@ export class RulesStore {
   topicName(id: string): string | null {
     return (this.q.pluck('SELECT name FROM topics WHERE id = ?').get(id) as string | undefined) ?? null;
   }
+
+  /** Topics configured, and topics seen on incidents but no longer configured (named by their id), by id. */
+  knownTopics(): { id: string; name: string }[] {
+    return this.q.get(`SELECT id, name FROM topics
+    UNION SELECT DISTINCT topic_id, topic_id FROM incidents WHERE topic_id NOT IN (SELECT id FROM topics) ORDER BY 1`).all() as { id: string; name: string }[];
+  }
 }
