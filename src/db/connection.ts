@@ -22,6 +22,34 @@ export function dialectOf(db: Db): Dialect {
 
 export { isPostgresUrl };
 
+/** Where FLAREWATCH_DB / --db point: a PostgreSQL URL as given, a file path made absolute. */
+export function dbLocation(s: string): string {
+  return isPostgresUrl(s) ? s : resolve(s);
+}
+
+/** The `schema=` parameter of a PostgreSQL URL (ours: the connection works in that schema). */
+export function pgSchemaOf(url: string): string | null {
+  const m = /[?&]schema=([^&]*)/.exec(url);
+  return m ? decodeURIComponent(m[1]) : null;
+}
+
+/** The URL with its `schema=` set to `schema`. */
+export function withPgSchema(url: string, schema: string): string {
+  const base = url.replace(/([?&])schema=[^&]*&?/, '$1').replace(/[?&]$/, '');
+  return `${base}${base.includes('?') ? '&' : '?'}schema=${encodeURIComponent(schema)}`;
+}
+
+/** Drop the schema a PostgreSQL connection works in (a throwaway replay's). */
+export function dropPgSchema(db: Db): void {
+  if (dialectOf(db) !== 'postgres') return;
+  db.exec('DO $$ BEGIN EXECUTE format(\'DROP SCHEMA %I CASCADE\', current_schema()); END $$');
+}
+
+/** No posts and no incidents yet. */
+export function isEmptyStore(db: Db): boolean {
+  return !db.prepare('SELECT 1 FROM posts LIMIT 1').get() && !db.prepare('SELECT 1 FROM incidents LIMIT 1').get();
+}
+
 /**
  * FLAREWATCH_TEST_PG_MIRROR=postgres://... (tests only): every SQLite path this process opens is
  * opened instead as a PostgreSQL schema named after the path (a fresh one for ':memory:'), so the

@@ -8,7 +8,8 @@ import { join, resolve } from 'node:path';
 import type { Command } from '../command.js';
 import { requireOpt } from '../command.js';
 import { UserError } from '../../core/errors.js';
-import { openDb } from '../../db/connection.js';
+import { openDb, isPostgresUrl, pgSchemaOf, withPgSchema, dropPgSchema, isEmptyStore } from '../../db/connection.js';
+import { redactUrl } from '../../db/pg/sync-pg.js';
 import { readLines, jsonlWriter } from '../../core/jsonl.js';
 import { parseObservationLine, ObservationError, type Observation } from '../../core/observation.js';
 import { toContractAlert, type AlertRecord } from '../../core/alert.js';
@@ -38,7 +39,18 @@ const command: Command = {
     const out = requireOpt(opts, 'out', 'replay');
     let dbPath: string;
     let tmp: string | null = null;
-    if (typeof opts.db === 'string') {
+    // PostgreSQL (--db postgres://..., or FLAREWATCH_DB when it names PostgreSQL): a fresh schema,
+    // kept when --db named the database, dropped after otherwise
+    const pgBase = typeof opts.db === 'string' && isPostgresUrl(opts.db) ? opts.db
+      : opts.db === undefined && isPostgresUrl(io.env.vars.FLAREWATCH_DB) ? io.env.vars.FLAREWATCH_DB! : null;
+    let dropSchema = false;
+    if (pgBase) {
+      const named = pgSchemaOf(pgBase);
+      const schema = named ?? `replay_${io.now().toISOString().replace(/\D/g, '').slice(0, 14)}_${process.pid}`;
+      dbPath = withPgSchema(pgBase, schema);
+      dropSchema = opts.db === undefined;
+      io.stderr.write(`replay: building in PostgreSQL schema ${schema}${dropSchema ? ' (dropped at the end)' : ''}\n`);
+    } else if (typeof opts.db === 'string') {
       dbPath = resolve(opts.db);
       if (existsSync(dbPath)) {
         const aside = `${dbPath}.bak-${io.now().toISOString().replace(/[:.]/g, '-')}`;
@@ -51,6 +63,10 @@ const command: Command = {
       dbPath = join(tmp, 'replay.db');
     }
     const db = openDb(dbPath, { scratch: true });
+    if (pgBase && !isEmptyStore(db)) {
+      db.close();
+      throw new UserError(`replay: the PostgreSQL schema in ${redactUrl(dbPath)} already holds posts or incidents`, 'name a new schema with ?schema=NAME in the URL, or leave it out for a fresh one');
+    }
     const alerts: AlertRecord[] = [];
     let notifier: ReplayNotifier | null = null;
     if (opts.notify) {
@@ -109,6 +125,7 @@ const command: Command = {
       progress.done();
       if (bad > 20) io.stderr.write(`replay: ${bad - 20} more malformed lines not shown\n`);
       await notifier?.stop();
+      if (dropSchema) dropPgSchema(db);
       db.close();
       if (tmp) rmSync(tmp, { recursive: true, force: true });
       throw new UserError(bad ? `replay: no observation could be read from ${input}: all ${bad} non-empty lines are malformed (see above); nothing was replayed`
@@ -129,6 +146,7 @@ const command: Command = {
       io.stderr.write(`replay: deliveries sent=${r.sent} failed=${r.failed} pending=${r.pending}\n`);
       await notifier.stop();
     }
+    if (dropSchema) dropPgSchema(db);
     db.close();
     if (tmp) rmSync(tmp, { recursive: true, force: true });
     return 0;

@@ -71,7 +71,8 @@ port.on('message', async (msg) => {
   } catch (e) {
     reply = errorReply(e);
   }
+  reply.id = msg.id;
   port.postMessage(reply);
-  Atomics.store(signal, 0, 1);
+  Atomics.add(signal, 0, 1);
   Atomics.notify(signal, 0);
 });

@@ -109,6 +109,7 @@ export class SyncPg {
   private readonly signal = new Int32Array(new SharedArrayBuffer(4));
   private readonly callTimeoutMs: number;
   private depth = 0;
+  private seq = 0;
   private closed = false;
   private identity: IdentityMap | null = null;
   private readonly cache = new Map<string, PgStatementText>();
@@ -135,11 +136,28 @@ export class SyncPg {
   /** One request to the worker, waited for synchronously. */
   private call(msg: Record<string, unknown>, sql?: string): Reply {
     if (this.closed) throw new PgError('The database connection is not open', undefined, sql);
-    Atomics.store(this.signal, 0, 0);
-    this.port.postMessage(msg);
-    const waited = Atomics.wait(this.signal, 0, 0, this.callTimeoutMs);
-    const got = receiveMessageOnPort(this.port);
-    if (!got) throw new PgError(waited === 'timed-out' ? `PostgreSQL did not answer within ${this.callTimeoutMs} ms (${this.name})` : `PostgreSQL worker gave no answer (${this.name})`, 'ETIMEDOUT', sql);
+    const id = ++this.seq;
+    const seen = Atomics.load(this.signal, 0);
+    this.port.postMessage({ ...msg, id });
+    const deadline = performance.now() + this.callTimeoutMs;
+    let got: { message: unknown } | undefined;
+    // The worker posts its answer, then bumps the signal word and wakes us. Read answers until ours
+    // arrives (an answer is only visible once posted, so wake-ups without one wait again briefly).
+    for (;;) {
+      got = receiveMessageOnPort(this.port);
+      if (got && (got.message as { id?: number }).id === id) break;
+      if (got) continue; // a stale answer to a call that gave up: never mistaken for this one
+      const left = deadline - performance.now();
+      if (left <= 0) break;
+      Atomics.wait(this.signal, 0, seen, left); // at once when the word has moved already
+    }
+    if (!got) {
+      // the connection's state is unknown now (a statement may still run): refuse further use
+      this.closed = true;
+      this.open = false;
+      void this.worker.terminate();
+      throw new PgError(`PostgreSQL did not answer within ${this.callTimeoutMs} ms (${this.name}); the connection is closed`, 'ETIMEDOUT', sql);
+    }
     const r = got.message as Reply;
     if (!r.ok) {
       const conn = /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|password authentication|does not exist|no pg_hba/.test(r.message ?? '') && !sql;

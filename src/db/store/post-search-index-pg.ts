@@ -1,0 +1,133 @@
+// The post search index on PostgreSQL (migrations-pg/006): the same 1- and 2-character gram
+// tokens as the SQLite FTS5 index (src/query/search-grams.ts), stored per post as a text[] with a
+// GIN index, so `grams @> ARRAY[...]` finds every post holding the characters typed. The gram
+// expressions the search builds ("tok" AND ("a" OR "b")) become array containment tests; the
+// queue (post_grams_pending, filled by triggers) is worked through as on SQLite.
+// Part of the store layer, owned by PostsStore on a PostgreSQL connection.
+import type { Db } from '../connection.js';
+import { docTokens } from '../../query/search-grams.js';
+import { matchDocOfRow, type SearchableRow, type SearchIndex } from './post-search-index.js';
+import { normalizeForMatch } from '../../text/normalize.js';
+
+/** Candidate rows fetched per round trip while a search walks newest first. */
+const PAGE = 400;
+const BACKFILL_PAUSE_MS = 5;
+const DRAIN_BATCH = 512;
+
+function tokensOfRow(row: SearchableRow): string[] {
+  const d = matchDocOfRow(row);
+  const s = docTokens({ text: d.text, title: d.title, source: d.source, authorId: d.authorId, authorName: normalizeForMatch(d.authorName) });
+  return [...new Set(s.split(/\s+/).filter(Boolean))];
+}
+
+/** A gram expression ("t1" AND ("t2" OR "t3")) as SQL over g.grams, with its tokens as parameters. */
+export function gramExprToSql(expr: string): { sql: string; params: string[] } {
+  const params: string[] = [];
+  const marked = expr.replace(/"((?:[^"]|"")*)"/g, (_, t: string) => { params.push(t.replace(/""/g, '"')); return ' § '; });
+  if (!/^(\s|\(|\)|AND|OR|§)*$/.test(marked)) throw new Error(`unexpected gram expression: ${expr.slice(0, 80)}`);
+  return { sql: marked.replace(/§/g, 'g.grams @> ARRAY[?]::text[]'), params };
+}
+
+export class PgSearchIndex implements Pick<SearchIndex, 'candidates' | 'queuedRows' | 'dataVersion' | 'indexIfPending' | 'hasPending' | 'drain' | 'mergeStep' | 'scheduleBackfill'> {
+  private readonly takePending;
+  private readonly rowByPk;
+  private readonly newestPending;
+  private readonly anyPending;
+  private readonly insert;
+  private readonly remove;
+  private readonly walPosition;
+  private backfillTimer: NodeJS.Timeout | null = null;
+
+  constructor(private readonly db: Db) {
+    this.takePending = db.prepare('DELETE FROM post_grams_pending WHERE pk = ? RETURNING is_new').pluck();
+    this.rowByPk = db.prepare('SELECT pk, title, text, source, author_id, author_name FROM posts WHERE pk = ?');
+    this.newestPending = db.prepare(`SELECT q.pk, q.is_new, p.pk AS exists_pk, p.title, p.text, p.source, p.author_id, p.author_name
+      FROM post_grams_pending q LEFT JOIN posts p ON p.pk = q.pk ORDER BY q.pk DESC LIMIT ?`);
+    this.anyPending = db.prepare('SELECT EXISTS (SELECT 1 FROM post_grams_pending)').pluck();
+    this.insert = db.prepare('INSERT INTO post_grams (pk, grams) VALUES (?, ?) ON CONFLICT (pk) DO UPDATE SET grams = excluded.grams');
+    this.remove = db.prepare('DELETE FROM post_grams WHERE pk = ?');
+    this.walPosition = db.prepare('SELECT pg_current_wal_lsn()::text').pluck();
+  }
+
+  /** Index rows matching a gram expression with pk <= hi, newest first, fetched a page at a time. */
+  *candidates(expr: string, hi: number): Iterable<Record<string, unknown>> {
+    const { sql, params } = gramExprToSql(expr);
+    const page = this.db.prepare(`SELECT p.* FROM post_grams g JOIN posts p ON p.pk = g.pk
+      WHERE (${sql}) AND g.pk <= ? ORDER BY g.pk DESC LIMIT ${PAGE}`);
+    let top = hi;
+    for (;;) {
+      const rows = page.all(...params, top) as Record<string, unknown>[];
+      yield* rows;
+      if (rows.length < PAGE) return;
+      top = Number(rows[rows.length - 1].pk) - 1;
+    }
+  }
+
+  *queuedRows(hi: number): Iterable<Record<string, unknown>> {
+    const page = this.db.prepare(`SELECT p.* FROM post_grams_pending g JOIN posts p ON p.pk = g.pk
+      WHERE g.pk <= ? ORDER BY g.pk DESC LIMIT ${PAGE}`);
+    let top = hi;
+    for (;;) {
+      const rows = page.all(top) as Record<string, unknown>[];
+      yield* rows;
+      if (rows.length < PAGE) return;
+      top = Number(rows[rows.length - 1].pk) - 1;
+    }
+  }
+
+  /** The server's WAL position: it moves with every committed write, from any connection. */
+  dataVersion(): string {
+    return String(this.walPosition.get());
+  }
+
+  indexIfPending(pk: number): void {
+    const isNew = this.takePending.get(pk) as number | undefined;
+    if (isNew === undefined) return;
+    const row = this.rowByPk.get(pk) as SearchableRow | undefined;
+    if (!isNew) this.remove.run(pk);
+    if (row) this.insert.run(pk, tokensOfRow(row));
+  }
+
+  hasPending(): boolean {
+    return this.anyPending.get() === 1;
+  }
+
+  drain(maxMs: number): number {
+    if (!(this.db as { open?: boolean }).open) return 0;
+    const deadline = performance.now() + maxMs;
+    const work = (): number => {
+      let done = 0;
+      for (;;) {
+        const rows = this.newestPending.all(DRAIN_BATCH) as (SearchableRow & { pk: number; is_new: number; exists_pk: number | null })[];
+        for (const r of rows) {
+          this.takePending.get(r.pk);
+          if (!r.is_new) this.remove.run(r.pk);
+          if (r.exists_pk !== null) this.insert.run(r.pk, tokensOfRow(r));
+        }
+        done += rows.length;
+        if (rows.length < DRAIN_BATCH || performance.now() >= deadline) return done;
+      }
+    };
+    return this.db.inTransaction ? work() : this.db.transaction(work)();
+  }
+
+  /** GIN needs no merging by hand (autovacuum cleans its pending list). */
+  mergeStep(): boolean {
+    return false;
+  }
+
+  scheduleBackfill(): void {
+    if (this.backfillTimer || !(this.db as { open?: boolean }).open || !this.hasPending()) return;
+    const step = () => {
+      this.backfillTimer = null;
+      if (!(this.db as { open?: boolean }).open) return;
+      this.drain(20);
+      if (this.hasPending()) {
+        this.backfillTimer = setTimeout(step, BACKFILL_PAUSE_MS);
+        this.backfillTimer.unref();
+      }
+    };
+    this.backfillTimer = setTimeout(step, 0);
+    this.backfillTimer.unref();
+  }
+}
