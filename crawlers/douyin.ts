@@ -15,6 +15,7 @@ import { BlockedError, ParseError } from '../src/crawl/errors.js';
 import { get, asArray, str, parseCount } from '../src/crawl/text.js';
 import type { Observation } from '../src/core/observation.js';
 import { capturedResponses, type BrowserSessionSpec } from '../src/crawl/browser-session.js';
+import type { LoginSpec } from '../src/crawl/login-spec.js';
 import { intParam, isoFromUnix } from './lib/social.js';
 
 const params = z.object({
@@ -36,6 +37,25 @@ export const DOUYIN_SESSION: Omit<BrowserSessionSpec, 'account'> = {
   captcha: { urls: ['verify.snssdk.com', 'verifycenter', '/captcha'], texts: ['验证码中间页', '请完成下列验证后继续', '拖动滑块'] },
   login: { urls: ['/passport/', 'login_type'], texts: ['登录后即可观看', '扫码登录'] },
   settleMs: 2000,
+};
+
+/**
+ * QR login on the dashboard (src/crawl/qr-login.ts). The login panel's id, the QR container and
+ * the "登录" button that opens the panel are what public clients (MediaCrawler's douyin login)
+ * use; the login cookies (sessionid_ss, sessionid: what cookie-based clients need) and the expiry
+ * texts are GUESSED. None of it was checked against the live site.
+ */
+export const DOUYIN_LOGIN: LoginSpec = {
+  site: 'douyin',
+  url: `${WEB}/`,
+  domain: 'douyin.com',
+  qrSelector: '#animate_qrcode_container img',
+  panelSelector: '#login-panel-new',
+  openSelector: '::-p-xpath(//p[text()="登录"])',
+  loginCookies: ['sessionid_ss', 'sessionid'], // GUESSED
+  expiredTexts: ['二维码已失效', '二维码已过期'], // GUESSED
+  qrLifetimeMs: 120_000,
+  guessed: ['qrSelector', 'panelSelector', 'openSelector', 'loginCookies', 'expiredTexts'],
 };
 
 const videoUrl = (id: string) => `${WEB}/video/${encodeURIComponent(id)}`;
@@ -124,7 +144,8 @@ export default defineAdapter({
   description: 'Douyin (抖音): video search, video and comments, read from the site\'s own API answers in a logged-in browser session (search/item, aweme/detail, comment/list)',
   example: 'https://www.douyin.com/search/%E6%98%9F%E6%B2%B3%E4%B9%B3%E4%B8%9A?type=video',
   params,
-  features: { requireConfig: ['a logged-in browser session (data/sessions/douyin/<account>.json; start it from a cookie in cookiesEnv)', 'Chromium'], browserSession: true },
+  features: { requireConfig: ['a logged-in account (QR code on the dashboard\'s source page, a saved session in data/sessions/douyin/, or a cookie in cookiesEnv)', 'Chromium'], browserSession: true },
+  login: DOUYIN_LOGIN,
   headers: () => ({ accept: 'application/json, text/plain, */*', referer: `${WEB}/` }),
   start(url, p) {
     const path = new URL(url).pathname;

@@ -16,6 +16,7 @@ import { BlockedError, ParseError } from '../src/crawl/errors.js';
 import { get, asArray, str, parseCount } from '../src/crawl/text.js';
 import type { Observation } from '../src/core/observation.js';
 import { capturedResponses, type BrowserSessionSpec } from '../src/crawl/browser-session.js';
+import type { LoginSpec } from '../src/crawl/login-spec.js';
 import { intParam, isoFromUnix } from './lib/social.js';
 
 const params = z.object({
@@ -34,6 +35,25 @@ export const KUAISHOU_SESSION: Omit<BrowserSessionSpec, 'account'> = {
   captcha: { urls: ['/captcha', 'captcha.zt.kuaishou.com'], texts: ['请完成验证', '滑块验证'] },
   login: { urls: ['passport.kuaishou.com'], texts: ['扫码登录', '请登录后'] },
   settleMs: 2000,
+};
+
+/**
+ * QR login on the dashboard (src/crawl/qr-login.ts). The "登录" button, the QR image inside
+ * .qrcode-img and the passToken cookie are what public clients (MediaCrawler's kuaishou login)
+ * use; the panel's class and the expiry texts are GUESSED. None of it was checked against the live
+ * site.
+ */
+export const KUAISHOU_LOGIN: LoginSpec = {
+  site: 'kuaishou',
+  url: `${WEB}/`,
+  domain: 'kuaishou.com',
+  qrSelector: '.qrcode-img img',
+  panelSelector: '.login-container', // GUESSED
+  openSelector: '::-p-xpath(//p[text()="登录"])',
+  loginCookies: ['passToken'],
+  expiredTexts: ['二维码已失效', '二维码已过期'], // GUESSED
+  qrLifetimeMs: 120_000,
+  guessed: ['qrSelector', 'panelSelector', 'openSelector', 'loginCookies', 'expiredTexts'],
 };
 
 const videoUrl = (id: string) => `${WEB}/short-video/${encodeURIComponent(id)}`;
@@ -111,7 +131,8 @@ export default defineAdapter({
   description: 'Kuaishou (快手): video search, video and comments, read from the site\'s own GraphQL answers in a logged-in browser session (visionSearchPhoto, visionVideoDetail, visionCommentList)',
   example: 'https://www.kuaishou.com/search/video?searchKey=%E6%98%9F%E6%B2%B3%E4%B9%B3%E4%B8%9A',
   params,
-  features: { requireConfig: ['a logged-in browser session (data/sessions/kuaishou/<account>.json; start it from a cookie in cookiesEnv)', 'Chromium'], browserSession: true },
+  features: { requireConfig: ['a logged-in account (QR code on the dashboard\'s source page, a saved session in data/sessions/kuaishou/, or a cookie in cookiesEnv)', 'Chromium'], browserSession: true },
+  login: KUAISHOU_LOGIN,
   headers: () => ({ accept: 'application/json, text/plain, */*', referer: `${WEB}/` }),
   start(url, p) {
     const path = new URL(url).pathname;

@@ -18,6 +18,7 @@ import { BlockedError, ParseError } from '../src/crawl/errors.js';
 import { get, asArray, str, parseCount } from '../src/crawl/text.js';
 import type { Observation } from '../src/core/observation.js';
 import { capturedResponses, type BrowserSessionSpec } from '../src/crawl/browser-session.js';
+import type { LoginSpec } from '../src/crawl/login-spec.js';
 import { intParam, isoFromUnix } from './lib/social.js';
 
 const params = z.object({
@@ -43,6 +44,26 @@ export const XHS_SESSION: Omit<BrowserSessionSpec, 'account'> = {
   login: { urls: ['/website-login/error', '/login?redirectPath'], texts: ['登录后查看更多', '扫码登录', '手机号登录'] },
   challengeStatuses: [461, 471],
   settleMs: 1500,
+};
+
+/**
+ * QR login on the dashboard (src/crawl/qr-login.ts). The explore page opens a login panel for a
+ * visitor; the QR image's class and the web_session cookie (a visitor has one too: a login
+ * replaces it) are what public clients (MediaCrawler's xhs login) use. The button that opens the
+ * panel (by its place in the page), the panel's class and the expiry texts are GUESSED. None of it
+ * was checked against the live site.
+ */
+export const XHS_LOGIN: LoginSpec = {
+  site: 'xhs',
+  url: `${WEB}/explore`,
+  domain: 'xiaohongshu.com',
+  qrSelector: 'img.qrcode-img',
+  panelSelector: '.login-container', // GUESSED
+  openSelector: '#app > div:first-child > div:nth-child(2) > div:first-child > ul > div:first-child > button', // GUESSED
+  loginCookies: ['web_session'],
+  expiredTexts: ['二维码已过期', '二维码已失效'], // GUESSED
+  qrLifetimeMs: 120_000,
+  guessed: ['qrSelector', 'panelSelector', 'openSelector', 'loginCookies', 'expiredTexts'],
 };
 
 const noteUrl = (id: string, token?: string | null) => `${WEB}/explore/${encodeURIComponent(id)}${token ? `?xsec_token=${encodeURIComponent(token)}&xsec_source=pc_search` : ''}`;
@@ -151,7 +172,8 @@ export default defineAdapter({
   description: 'Xiaohongshu (小红书): note search, note and comments, read from the site\'s own API answers in a logged-in browser session (search/notes, feed, comment/page)',
   example: 'https://www.xiaohongshu.com/search_result?keyword=%E6%98%9F%E6%B2%B3%E4%B9%B3%E4%B8%9A&source=web_search_result_notes',
   params,
-  features: { requireConfig: ['a logged-in browser session (data/sessions/xhs/<account>.json: log in once, see README)', 'Chromium'], blockedStatuses: [401, 403, 461, 471], browserSession: true },
+  features: { requireConfig: ['a logged-in account (QR code on the dashboard\'s source page, or a saved session in data/sessions/xhs/: see README)', 'Chromium'], blockedStatuses: [401, 403, 461, 471], browserSession: true },
+  login: XHS_LOGIN,
   headers: () => ({ accept: 'application/json, text/plain, */*', referer: `${WEB}/`, origin: WEB }),
   start(url, p) {
     const path = new URL(url).pathname;

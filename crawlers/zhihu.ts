@@ -21,6 +21,7 @@ import { BlockedError, ParseError } from '../src/crawl/errors.js';
 import { get, asArray, str, parseCount, htmlToText } from '../src/crawl/text.js';
 import type { Observation } from '../src/core/observation.js';
 import { intParam, isoFromUnix } from './lib/social.js';
+import type { LoginSpec } from '../src/crawl/login-spec.js';
 
 const params = z.object({
   /** fetch the comments of this many top answers of a listing (0 = none) */
@@ -33,6 +34,24 @@ const params = z.object({
 type Params = z.infer<typeof params>;
 
 const WEB = 'https://www.zhihu.com';
+
+/**
+ * QR login on the dashboard (src/crawl/qr-login.ts): the sign-in page draws its QR code on a
+ * canvas.Qrcode-qrcode, and a login sets z_c0 (what public clients, MediaCrawler's zhihu login,
+ * use). The saved cookies then go with this adapter's plain API requests. The panel's class and
+ * the expiry texts are GUESSED. None of it was checked against the live site.
+ */
+export const ZHIHU_LOGIN: LoginSpec = {
+  site: 'zhihu',
+  url: `${WEB}/signin?next=%2F`,
+  domain: 'zhihu.com',
+  qrSelector: 'canvas.Qrcode-qrcode',
+  panelSelector: '.SignContainer-content', // GUESSED
+  loginCookies: ['z_c0'],
+  expiredTexts: ['二维码已失效', '二维码已过期'], // GUESSED
+  qrLifetimeMs: 120_000,
+  guessed: ['qrSelector', 'panelSelector', 'loginCookies', 'expiredTexts'],
+};
 
 /** A logged-in wall or refusal: `{"error": {...}}` (or need_login). */
 function check(data: unknown, page: Page): void {
@@ -163,7 +182,8 @@ export default defineAdapter({
   description: 'Zhihu (www.zhihu.com/api/v4): search (search_v3), answers of a question (/questions/{id}/answers, /feeds), comments (comment_v5 root_comment, root_comments, child_comment)',
   example: 'https://www.zhihu.com/api/v4/questions/562083816/feeds?limit=5&order=default',
   params,
-  features: { requireConfig: ['a logged-in cookie (z_c0, d_c0) set with cookiesEnv; search also needs the x-zse-96 signature: run it through a browser session'], blockedStatuses: [401, 403] },
+  features: { requireConfig: ['a logged-in cookie (z_c0, d_c0): QR code on the dashboard\'s source page, or cookiesEnv; search also needs the x-zse-96 signature: run it through a browser session'], blockedStatuses: [401, 403] },
+  login: ZHIHU_LOGIN,
   headers: () => ({ accept: 'application/json, text/plain, */*', referer: `${WEB}/`, 'x-requested-with': 'fetch' }),
   // the metrics of an answer or article seen before: its own API object
   reobserveUrl: (obs, _p, sourceUrl) => {

@@ -10,6 +10,7 @@ import { incidentPage, incidentsPage } from './pages/incident.js';
 import { postsPage } from './pages/posts.js';
 import { alertsPage } from './pages/alerts.js';
 import { sourcesPage } from './pages/sources.js';
+import { sourcePage } from './pages/source.js';
 import { rulesPage } from './pages/rules.js';
 import { reportsPage } from './pages/reports.js';
 import { settingsPage } from './pages/settings.js';
@@ -23,6 +24,7 @@ const ROUTES: Route[] = [
   { key: 'posts', page: postsPage, role: 'viewer', nav: true },
   { key: 'alerts', page: alertsPage, role: 'viewer', nav: true },
   { key: 'sources', page: sourcesPage, role: 'viewer', nav: true },
+  { key: 'source', page: sourcePage, role: 'viewer', nav: false },
   { key: 'rules', page: rulesPage, role: 'viewer', nav: true },
   { key: 'reports', page: reportsPage, role: 'viewer', nav: true },
   { key: 'settings', page: settingsPage, role: 'admin', nav: true },
@@ -81,7 +83,7 @@ function shell(): void {
   };
   const { key } = parseHash();
   const nav = h('nav', { 'aria-label': t('appName'), id: 'main-nav' }, h('ul', null, ROUTES.filter((r) => r.nav && hasRole(u, r.role)).map((r) =>
-    h('li', null, h('a', { href: `#/${r.key}`, 'aria-current': r.key === key || (key === 'incident' && r.key === 'incidents') ? 'page' : null, 'data-nav': r.key }, t(r.key))))));
+    h('li', null, h('a', { href: `#/${r.key}`, 'aria-current': r.key === key || (key === 'incident' && r.key === 'incidents') || (key === 'source' && r.key === 'sources') ? 'page' : null, 'data-nav': r.key }, t(r.key))))));
   // on a phone (under 600 px, app.css) the navigation and tools fold behind this button
   const menu = h('button', { type: 'button', className: 'menu-toggle', id: 'menu-toggle', 'aria-expanded': 'false', 'aria-controls': 'main-nav' }, `☰ ${t('menu')}`);
   menu.addEventListener('click', () => {
@@ -112,7 +114,7 @@ async function route(): Promise<void> {
   if (!main) return;
   for (const a of document.querySelectorAll('nav a')) {
     const k = a.getAttribute('data-nav');
-    if (k === key || (key === 'incident' && k === 'incidents')) a.setAttribute('aria-current', 'page'); else a.removeAttribute('aria-current');
+    if (k === key || (key === 'incident' && k === 'incidents') || (key === 'source' && k === 'sources')) a.setAttribute('aria-current', 'page'); else a.removeAttribute('aria-current');
   }
   document.querySelector('header.top')?.classList.remove('menu-open'); // a chosen page closes the phone menu
   document.getElementById('menu-toggle')?.setAttribute('aria-expanded', 'false');

@@ -8,8 +8,9 @@ import type { AlertingConfig } from '../config/alerting-config.js';
 import type { Level } from '../core/alert.js';
 import { writeAudit } from '../desk/audit.js';
 import type { NoticeQueue } from './follow-up.js';
+import { handleAccountEvent } from './account-notice.js';
 
-export interface SourceHealthEvent { sourceId: string; at: string; kind: string; message?: string; streak?: number }
+export interface SourceHealthEvent { sourceId: string; at: string; kind: string; message?: string; streak?: number; account?: { name: string; state: 'paused' | 'retired' } }
 export type HealthState = 'ok' | 'failing' | 'blocked' | 'empty';
 
 function consecutive(db: Db, sourceId: string, kind: string): number {
@@ -45,6 +46,11 @@ const TEXT: Record<HealthState, { level: Level; zh: string; en: string }> = {
 };
 
 export function handleSourceHealth(db: Db, config: AlertingConfig, ev: SourceHealthEvent, now: Date, q: NoticeQueue): HealthState | null {
+  // one account of the source's pool retired or paused: told once, the source's own state unchanged
+  if (ev.kind === 'account') {
+    handleAccountEvent(db, config, ev, now, q);
+    return null;
+  }
   const store = storeOf(db);
   const prev = (store.sources.healthState(ev.sourceId) as HealthState | undefined) ?? 'ok';
   const next = nextHealthState(db, config, ev, prev);

@@ -15,6 +15,7 @@ const COMMANDS: Entry[] = [
   { name: 'crawl', summary: 'run one adapter once against one URL and write what it saw', load: () => import('./commands/crawl.js') },
   { name: 'report', summary: 'write the analysts\' report (html, pdf, csv, xlsx, json)', load: () => import('./commands/report.js') },
   { name: 'user', summary: 'manage dashboard users: user add --name N --password P --role R', load: () => import('./commands/user.js') },
+  { name: 'source', summary: 'a crawl source\'s accounts: source accounts ID, source resume ID after a captcha', load: () => import('./commands/source.js') },
   { name: 'token', summary: 'manage API tokens for ingest: token add --name N [--role R]', load: () => import('./commands/token.js') },
   { name: 'worker', summary: 'a crawl worker: take source crawls from the FLAREWATCH_QUEUE job queue (distributed setup)', load: () => import('./commands/worker.js') },
   { name: 'train-sentiment', summary: 'train the sentiment model on labelled JSON Lines', load: () => import('./commands/train-sentiment.js') },

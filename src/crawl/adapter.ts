@@ -4,6 +4,7 @@
 import type { z } from 'zod';
 import type { Observation } from '../core/observation.js';
 import { CrawlError, ParseError } from './errors.js';
+import type { LoginSpec } from './login-spec.js';
 
 export interface CrawlRequest {
   url: string;
@@ -72,6 +73,8 @@ export interface AdapterDefinition<P = Record<string, unknown>> {
    * `sourceUrl`; null when not possible (then the item's own url is re-fetched).
    */
   reobserveUrl?(obs: { id: string; url?: string | null }, params: P, sourceUrl: string): string | null;
+  /** how an admin logs an account in by QR code on the dashboard (src/crawl/qr-login.ts); absent: no QR login */
+  login?: LoginSpec;
 }
 
 export type AnyAdapter = AdapterDefinition<any>;

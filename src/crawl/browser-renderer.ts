@@ -34,6 +34,8 @@ export interface RenderNetOptions {
   log?: ProxyLog;
   /** override the proxy's vetting (tests: a fake resolver); default derives from the guard */
   vet?: TargetVetter;
+  /** the account pool's pick for a browser-session request: its saved session's name, instead of the adapter's `account` param */
+  sessionAccount?: string | null;
 }
 
 /** The guard of a render: the crawler's HostGuard, or (older callers) a URL check function. */
@@ -74,8 +76,9 @@ export class BrowserRenderer {
    * PrivateHostError. Without a guard the page may reach any host (fixed adapters).
    */
   async render(req: CrawlRequest, userAgent: string, jar?: CookieJar, guard?: RenderGuard | null, net: RenderNetOptions = {}): Promise<Page> {
-    const spec = req.meta?.session;
-    if (isSessionSpec(spec)) {
+    const asked = req.meta?.session;
+    if (isSessionSpec(asked)) {
+      const spec = net.sessionAccount ? { ...asked, account: net.sessionAccount } : asked;
       // throws SessionChallengeError before any browser starts when the account waits for a person
       const run = new SessionRun(spec, this.o.sessions ?? new SessionStore(DEFAULT_SESSION_DIR));
       // the source's cookies become browser cookies of the session (kept in its file), not a header
@@ -95,16 +98,47 @@ export class BrowserRenderer {
     return { page: r.page, png: r.extra };
   }
 
-  private async withPage<T>(req: CrawlRequest, userAgent: string | null, jar: CookieJar | undefined, guard: RenderGuard | null | undefined, net: RenderNetOptions,
-    extra: (page: PuppeteerPage) => Promise<T>, viewport?: { width: number; height: number }, before?: (page: PuppeteerPage) => Promise<void>): Promise<{ page: Page; extra: T }> {
-    this.browser ??= this.launch();
-    let browser: Browser;
+  /**
+   * A page that stays open until `close` (the QR login, qr-login.ts), in a browser context of its
+   * own whose traffic goes through its own proxy (forwarding to `net.upstreamProxy`, the account's
+   * proxy). Not guarded: it opens an adapter's fixed login page, or the configured source's origin.
+   */
+  async openPage(userAgent: string | null, net: RenderNetOptions = {}): Promise<{ page: PuppeteerPage; close(): Promise<void> }> {
+    const browser = await this.ensureBrowser();
+    const proxy = await GuardedProxy.start({ vet: net.vet ?? vetNothing(), upstream: net.upstreamProxy ?? null, log: net.log ?? this.o.log ?? defaultLog });
     try {
-      browser = (await this.browser).browser;
+      const context = await browser.createBrowserContext({ proxyServer: proxy.url, proxyBypassList: ['<-loopback>'] });
+      const page = await context.newPage();
+      if (userAgent) await page.setUserAgent(userAgent);
+      let closed = false;
+      return {
+        page,
+        async close() {
+          if (closed) return;
+          closed = true;
+          await context.close().catch(() => undefined);
+          await proxy.close();
+        },
+      };
+    } catch (e) {
+      await proxy.close();
+      throw e;
+    }
+  }
+
+  private async ensureBrowser(): Promise<Browser> {
+    this.browser ??= this.launch();
+    try {
+      return (await this.browser).browser;
     } catch (e) {
       this.browser = null;
       throw e;
     }
+  }
+
+  private async withPage<T>(req: CrawlRequest, userAgent: string | null, jar: CookieJar | undefined, guard: RenderGuard | null | undefined, net: RenderNetOptions,
+    extra: (page: PuppeteerPage) => Promise<T>, viewport?: { width: number; height: number }, before?: (page: PuppeteerPage) => Promise<void>): Promise<{ page: Page; extra: T }> {
+    const browser = await this.ensureBrowser();
     const check = typeof guard === 'function' ? guard : guard ? (u: string) => assertPublicUrl(u, guard) : null;
     const vet = net.vet ?? (typeof guard === 'function' ? vetWithUrlCheck(guard) : guard ? vetWithGuard(guard) : vetNothing());
     const proxy = await GuardedProxy.start({ vet, upstream: net.upstreamProxy ?? null, log: net.log ?? this.o.log ?? defaultLog });

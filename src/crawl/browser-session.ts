@@ -11,9 +11,10 @@
 //   (a BlockedError: the runner retires the session, the source shows as blocked with the reason,
 //   and the blocked health event tells the desk). While the flag is set the account is not opened
 //   again, so the cool-down retries of the scheduler do not hammer the site; a person clears it
-//   (`clearChallenge`, or deleting the flag from the file) after solving the captcha or logging in;
+//   after solving the captcha or logging in (the source page's resume button or `flarewatch source
+//   resume`, account-pool.ts, which call `clearChallenge`);
 // - the page the adapter parses: a JSON envelope of the captured answers (capturedResponses()).
-import { mkdirSync, readFileSync, writeFileSync, renameSync, existsSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync, renameSync, existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { HTTPResponse, Page as PuppeteerPage } from 'puppeteer';
 import type { Page } from './adapter.js';
@@ -60,7 +61,7 @@ const ENVELOPE = 'flarewatch-browser-session';
 export class SessionChallengeError extends BlockedError {
   override name = 'SessionChallengeError';
   constructor(readonly kind: 'captcha' | 'login', readonly site: string, readonly account: string, url?: string) {
-    super(`${site}: ${kind === 'captcha' ? 'a captcha' : 'a login page'} appeared for account '${account}'${url ? ` at ${url}` : ''}; the source is paused until a person ${kind === 'captcha' ? 'solves it' : 'logs in again'} (then clear the flag in data/sessions/${site}/${account}.json)`, url);
+    super(`${site}: ${kind === 'captcha' ? 'a captcha' : 'a login page'} appeared for account '${account}'${url ? ` at ${url}` : ''}; the source is paused until a person ${kind === 'captcha' ? 'solves it' : 'logs in again'} (then resume it: the source page's button, or flarewatch source resume)`, url);
   }
 }
 
@@ -101,7 +102,17 @@ export class SessionStore {
 
   /** A person solved the captcha or logged in: the account may be used again. */
   clearChallenge(site: string, account: string): void {
+    if (!existsSync(this.file(site, account))) return;
     this.save(site, account, { ...this.load(site, account), challenge: null });
+  }
+
+  exists(site: string, account: string): boolean {
+    return existsSync(this.file(site, account));
+  }
+
+  /** Forget a saved session (its account was removed). */
+  remove(site: string, account: string): void {
+    rmSync(this.file(site, account), { force: true });
   }
 }
 

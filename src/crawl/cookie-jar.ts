@@ -20,6 +20,17 @@ export class CookieJar {
     return jar;
   }
 
+  /** Seed from cookies saved by a browser (a QR login's session): domain, path and expiry kept; `expires` in seconds, -1 or none = a session cookie. */
+  static fromSaved(cookies: readonly { name: string; value: string; domain: string; path?: string; expires?: number }[]): CookieJar {
+    const jar = new CookieJar();
+    for (const c of cookies) {
+      if (!c.name || !c.domain) continue;
+      jar.cookies.push({ name: c.name, value: c.value, domain: c.domain.replace(/^\./, '').toLowerCase(), path: c.path || '/',
+        expires: c.expires && c.expires > 0 ? Math.round(c.expires * 1000) : null, hostOnly: !c.domain.startsWith('.') });
+    }
+    return jar;
+  }
+
   store(url: URL, setCookie: string[] | string | undefined, now = Date.now()): void {
     for (const line of ([] as string[]).concat(setCookie ?? [])) {
       const [pair, ...attrs] = line.split(';');

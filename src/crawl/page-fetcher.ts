@@ -40,6 +40,8 @@ export interface PageFetcherOptions {
   log?: (level: 'debug' | 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>) => void;
   /** SSRF guard for user-editable sources (web, browser); null: no guard (fixed adapters, CLI) */
   hostGuard?: HostGuard | null;
+  /** the pool account's saved browser session (account-pool.ts), for requests run in a browser session */
+  sessionAccount?: string | null;
 }
 
 export class HttpPageFetcher implements PageFetcher {
@@ -97,7 +99,7 @@ export class HttpPageFetcher implements PageFetcher {
           if (req.render || adapter.features.browser) {
             if (!this.o.renderer) throw new CrawlError(`${adapter.id} needs a browser to render ${req.url}, and none is configured`, req.url);
             if (this.o.hostGuard) await assertPublicUrl(req.url, this.o.hostGuard);
-            return this.o.renderer.render(req, this.o.userAgent, this.jar, this.o.hostGuard ?? null, { upstreamProxy: this.o.proxy ?? null, log: this.o.log });
+            return this.o.renderer.render(req, this.o.userAgent, this.jar, this.o.hostGuard ?? null, { upstreamProxy: this.o.proxy ?? null, log: this.o.log, sessionAccount: this.o.sessionAccount ?? null });
           }
           const r = await fetchUrl(req.url, this.baseOpts(headers));
           const ct = String(r.headers['content-type'] ?? '');

@@ -2,7 +2,10 @@
 // timezone; a run never overlaps the previous run of the same source; one host limiter is shared
 // by every source (politeness per host); each source keeps its cookie jar across runs, retired
 // when blocked and retried after a cool-down; young posts are re-observed on a decaying schedule;
-// every run's outcome becomes source status plus health events sent to the sink. In queue mode
+// every run's outcome becomes source status plus health events sent to the sink. A source that
+// needs a login crawls through its account pool (account-pool.ts: the least recently used active
+// account, its own jar, proxy and politeness; a blocked account is retired or paused, the desk is
+// told with an `account` health event, and the run goes on with the next one). In queue mode
 // (`dispatch`, FLAREWATCH_QUEUE) a run is handed to crawl workers (src/queue/) instead, and the
 // result a worker sends back goes through applyResult, the same path as an in-process run's.
 import cron, { type ScheduledTask } from 'node-cron';
@@ -10,7 +13,7 @@ import type { Env } from '../config/env.js';
 import type { Observation } from '../core/observation.js';
 import type { AnyAdapter, CrawlRequest } from './adapter.js';
 import { getAdapter } from './registry.js';
-import { crawlOnce } from './crawl-once.js';
+import { crawlOnce, type CrawlOnceResult } from './crawl-once.js';
 import { HttpPageFetcher, type PageFetcherOptions } from './page-fetcher.js';
 import { HostLimiter, type HostLimiterLike } from './host-limiter.js';
 import { initialJar } from './session-setup.js';
@@ -20,6 +23,8 @@ import type { SourceConfig } from './sources-config.js';
 import { applyOutcome, initialStatus, retryAfter, sourceState, type RunSummary, type SourceHealthEvent, type SourceStatus, type HealthThresholds } from './source-health.js';
 import type { BrowserRenderer } from './browser-renderer.js';
 import { createHostGuard, GUARDED_ADAPTERS } from '../security/ssrf-guard.js';
+import { BlockedError } from './errors.js';
+import { accountLimiter, type AccountPool } from './account-pool.js';
 
 export type { RunSummary, SourceHealthEvent, SourceStatus } from './source-health.js';
 
@@ -77,6 +82,8 @@ export interface SchedulerOptions {
   limiter?: HostLimiterLike;
   /** queue mode: runs are enqueued for crawl workers instead of crawled here; their results come back through applyResult */
   dispatch?: CrawlDispatch;
+  /** the account pools of sources that need a login (account-pool.ts); without it every source crawls with its own cookie jar */
+  accounts?: AccountPool | null;
 }
 
 export interface CrawlScheduler {
@@ -96,6 +103,8 @@ interface SourceState {
   jar: CookieJar | null;
   running: Promise<RunSummary> | null;
   task: ScheduledTask | null;
+  /** its config accounts were written to the pool in this process */
+  accountsRegistered: boolean;
 }
 
 export function startCrawlScheduler(opts: SchedulerOptions): CrawlScheduler {
@@ -113,7 +122,17 @@ export function startCrawlScheduler(opts: SchedulerOptions): CrawlScheduler {
   for (const cfg of opts.sources) {
     const stored = opts.sink.loadStatus?.(cfg.id) ?? {};
     const base = initialStatus({ id: cfg.id, adapter: cfg.adapter, url: cfg.url, enabled: cfg.enabled, schedule: cfg.schedule });
-    states.set(cfg.id, { cfg, status: { ...base, ...stored, id: cfg.id, adapter: cfg.adapter, url: cfg.url, enabled: cfg.enabled, schedule: cfg.schedule, running: false }, jar: null, running: null, task: null });
+    states.set(cfg.id, { cfg, status: { ...base, ...stored, id: cfg.id, adapter: cfg.adapter, url: cfg.url, enabled: cfg.enabled, schedule: cfg.schedule, running: false }, jar: null, running: null, task: null, accountsRegistered: false });
+  }
+
+  // the accounts sources.yaml gives a pooled source are in the table before its first run (the source page lists them)
+  if (opts.accounts) {
+    const pool = opts.accounts;
+    for (const st of states.values()) {
+      adapterFor(st.cfg.adapter).then((a) => {
+        if (!st.accountsRegistered && pool.uses(st.cfg, a)) { pool.register(st.cfg, a, now()); st.accountsRegistered = true; }
+      }).catch((e: Error) => log('warn', `source ${st.cfg.id}: accounts not registered: ${e.message}`));
+    }
   }
 
   function emit(events: SourceHealthEvent[]) {
@@ -154,16 +173,52 @@ export function startCrawlScheduler(opts: SchedulerOptions): CrawlScheduler {
       if (!cookie && !opts.env.weiboCookies && adapter.id.startsWith('weibo')) cookie = await visitorCookieFor(st.cfg.url, !!st.jar?.retired);
       st.jar = initialJar(adapter.id, opts.env, cookie ?? null, st.cfg.url);
     }
+    return makeFetcher(st, adapter, st.jar, st.cfg.proxy ?? opts.env.httpProxy, limiter, null);
+  }
+
+  /** A run's fetcher with this jar, proxy and politeness (the source's own, or one pool account's). */
+  async function makeFetcher(st: SourceState, adapter: AnyAdapter, jar: CookieJar, proxy: string | null, lim: HostLimiterLike, sessionAccount: string | null): Promise<HttpPageFetcher> {
     if ((adapter.features.browser || adapter.features.browserSession) && !renderer) {
       const { BrowserRenderer } = await import('./browser-renderer.js');
       renderer = new BrowserRenderer({ executablePath: opts.env.puppeteerExecutablePath });
     }
-    limiter.setMinInterval(new URL(st.cfg.url).host, st.cfg.minIntervalMs);
+    lim.setMinInterval(new URL(st.cfg.url).host, st.cfg.minIntervalMs);
     return new HttpPageFetcher({
-      jar: st.jar, limiter, respectRobots: st.cfg.robots !== 'ignore', proxy: st.cfg.proxy ?? opts.env.httpProxy,
+      jar, limiter: lim, respectRobots: st.cfg.robots !== 'ignore', proxy, sessionAccount,
       rawArchiveDir: opts.env.rawArchive ? 'data/raw' : null, renderer, log, now,
       hostGuard: GUARDED_ADAPTERS.has(adapter.id) ? createHostGuard(opts.env.allowPrivateHosts ?? []) : null, ...opts.fetcher,
     });
+  }
+
+  /**
+   * A run through the source's account pool: the least recently used active account crawls; when
+   * it is blocked it is retired (paused, for a captcha), the desk hears of it through an `account`
+   * health event, and the run starts again with the next active account. With none left the run is
+   * blocked (the last account's block, or why no account could be used).
+   */
+  async function crawlWithAccounts(st: SourceState, adapter: AnyAdapter, pool: AccountPool, crawl: (f: HttpPageFetcher) => Promise<CrawlOnceResult>): Promise<CrawlOnceResult> {
+    if (!st.accountsRegistered) { pool.register(st.cfg, adapter, now()); st.accountsRegistered = true; }
+    const tried = new Set<number>();
+    const seen = new Map<string, Observation>();
+    let pages = 0;
+    let last: CrawlOnceResult | null = null;
+    for (;;) {
+      const acct = pool.pick(st.cfg.id, tried);
+      if (!acct) {
+        const why = last?.blocked ?? new BlockedError(pool.noAccountMessage(st.cfg.id), st.cfg.url);
+        return { observations: [...seen.values()], pages, errors: last?.errors.length ? last.errors : [{ url: st.cfg.url, error: why }], blocked: why };
+      }
+      tried.add(acct.id);
+      const jar = pool.jarFor(acct, adapter, st.cfg.url);
+      pool.markUsed(acct, now());
+      const fetcher = await makeFetcher(st, adapter, jar, acct.proxy ?? st.cfg.proxy ?? opts.env.httpProxy, accountLimiter(limiter, acct.id), pool.sessionAccountOf(acct));
+      last = await crawl(fetcher);
+      pages += last.pages;
+      for (const o of last.observations) seen.set(`${o.source}|${o.kind}|${o.id}`, o);
+      const ev = pool.settle(acct, jar, last.blocked, now());
+      if (ev) { log('warn', `source ${st.cfg.id}: ${ev.message}`); emit([ev]); }
+      if (!last.blocked) return { ...last, observations: [...seen.values()], pages };
+    }
   }
 
   async function doRun(st: SourceState, extra: CrawlRequest[] | null): Promise<RunSummary> {
@@ -173,14 +228,15 @@ export function startCrawlScheduler(opts: SchedulerOptions): CrawlScheduler {
     let observations: Observation[] = [];
     try {
       const adapter = await adapterFor(st.cfg.adapter);
-      const fetcher = await fetcherFor(st, adapter);
       const isReobserve = extra !== null;
-      const res = await crawlOnce({
+      const crawl = (fetcher: HttpPageFetcher) => crawlOnce({
         adapter, url: isReobserve ? extra[0].url : st.cfg.url, params: st.cfg.params,
         maxPages: isReobserve ? extra.length : st.cfg.maxPages, now: started, fetcher,
         knownIds: (ids) => opts.sink.knownIds(adapter.id, ids),
         extraRequests: isReobserve ? extra.slice(1) : undefined, log,
       });
+      const pool = opts.accounts?.uses(st.cfg, adapter) ? opts.accounts : null;
+      const res = pool ? await crawlWithAccounts(st, adapter, pool, crawl) : await crawl(await fetcherFor(st, adapter));
       observations = res.observations;
       pages = res.pages;
       blocked = !!res.blocked;

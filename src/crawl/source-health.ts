@@ -20,7 +20,8 @@
 // "Blocked" comes only from block signals (BlockedError), never from server errors or timeouts.
 import type { Observation } from '../core/observation.js';
 
-export type SourceHealthKind = 'error' | 'blocked' | 'empty' | 'recovered' | 'ok';
+/** 'account': one account of the source's pool was retired or paused (account-pool.ts); the source's own state does not change */
+export type SourceHealthKind = 'error' | 'blocked' | 'empty' | 'recovered' | 'ok' | 'account';
 
 export interface SourceHealthEvent {
   sourceId: string;
@@ -29,6 +30,8 @@ export interface SourceHealthEvent {
   kind: SourceHealthKind;
   message?: string;
   items?: number;
+  /** kind 'account': which account, and what became of it */
+  account?: { name: string; state: 'paused' | 'retired' };
 }
 
 export interface SourceStatus {

@@ -1,5 +1,5 @@
 // rules/sources.yaml: the list of crawl sources (id, adapter, url, params, cron schedule, enabled,
-// robots override, proxy, cookies env name, max pages, re-observation), validated with zod via
+// robots override, proxy, cookies env name, max pages, re-observation, accounts), validated with zod via
 // src/config/yaml-file.ts so a mistake is reported with file, line and a hint.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,6 +13,17 @@ const reobserveSchema = z.object({
   firstMinutes: z.number().positive().default(5),
   maxAgeHours: z.number().positive().default(24),
   limit: z.number().int().positive().default(30),
+}).strict();
+
+/** One account of a source that needs a login (src/crawl/account-pool.ts); secrets stay in the environment or the session file. */
+const accountSchema = z.object({
+  name: z.string().regex(/^[\w.-]{1,40}$/, 'letters, digits, . _ - (at most 40)'),
+  /** name of the environment variable holding this account's cookie header */
+  cookiesEnv: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'an environment variable name, e.g. XHS_COOKIES_2').nullish(),
+  /** this account's own proxy (default: the source's) */
+  proxy: z.url({ protocol: /^http$/, message: 'must be an http:// proxy URL' }).nullish(),
+  /** a saved browser session by name (data/sessions/<site>/<session>.json; default <source id>.<name>) */
+  session: z.string().regex(/^[\w.-]{1,60}$/, 'letters, digits, . _ -').nullish(),
 }).strict();
 
 const sourceSchema = z.object({
@@ -30,6 +41,8 @@ const sourceSchema = z.object({
   maxPages: z.number().int().positive().max(200).default(3),
   minIntervalMs: z.number().int().nonnegative().default(2000),
   reobserve: reobserveSchema.default({ enabled: true, firstMinutes: 5, maxAgeHours: 24, limit: 30 }),
+  /** accounts crawls rotate among (logged-in ones added on the dashboard join them) */
+  accounts: z.array(accountSchema).max(50).optional(),
 }).strict();
 
 const fileSchema = z.object({
@@ -49,6 +62,7 @@ function knownKeys(path: (string | number)[]): readonly string[] | undefined {
   if (path.length === 0) return objectKeys(fileSchema);
   if (path[0] === 'sources' && path.length === 2) return objectKeys(sourceSchema);
   if (path[0] === 'sources' && path[2] === 'reobserve') return objectKeys(reobserveSchema);
+  if (path[0] === 'sources' && path[2] === 'accounts' && path.length === 4) return objectKeys(accountSchema);
   return undefined;
 }
 
@@ -66,6 +80,9 @@ export function loadSourcesConfig(rulesDir: string, adapterIds?: readonly string
     if (seen.has(s.id)) throw new ConfigError(file, at('id'), `duplicate source id '${s.id}'`, 'give every source its own id');
     seen.add(s.id);
     if (!cron.validate(s.schedule)) throw new ConfigError(file, at('schedule'), `schedule '${s.schedule}' is not a cron expression`, "e.g. '*/10 * * * *' = every 10 minutes (minute hour day month weekday)");
+    const names = (s.accounts ?? []).map((a) => a.name);
+    const twice = names.find((n, k) => names.indexOf(n) !== k);
+    if (twice) throw new ConfigError(file, at('accounts'), `account '${twice}' is listed twice`, 'give every account of a source its own name');
     if (adapterIds && !adapterIds.includes(s.adapter)) throw new ConfigError(file, at('adapter'), `unknown adapter '${s.adapter}'`, `one of: ${[...adapterIds].sort().join(', ')}`);
   });
   return data.sources;

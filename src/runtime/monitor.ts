@@ -18,6 +18,7 @@ import type { Router } from 'express';
 import type { Notifier } from '../alerting/notifier.js';
 import { redactFields, redactText } from '../security/redact.js';
 import { archiveIncidentEvidence, describeArchive, type ArchiveOptions } from '../evidence/archive.js';
+import type { SourceAccountsDeps } from '../server/routes/account-routes.js';
 
 export type Log = (level: 'debug' | 'info' | 'warn' | 'error', msg: string, fields?: object) => void;
 
@@ -172,6 +173,7 @@ async function bootMonitor(o: MonitorOptions, db: Db, stoppers: Stopper[]): Prom
 
   // crawlers: in this process, or (FLAREWATCH_QUEUE) as jobs for `flarewatch worker` processes
   let crawler: CrawlerLike | undefined;
+  let accounts: SourceAccountsDeps | null = null;
   let queue: import('../queue/crawl-queue.js').CrawlQueue | null = null;
   if (env.queueUrl) (await import('../queue/redis-url.js')).redisOptionsFromUrl(env.queueUrl); // a malformed URL stops start
   try {
@@ -191,7 +193,21 @@ async function bootMonitor(o: MonitorOptions, db: Db, stoppers: Stopper[]): Prom
       queue = q;
       stoppers.push(() => q.close());
     }
-    const c = startCrawlScheduler({ sources, sink, env, log, timezone: env.timezone, lookupSecret: (name: string) => env.vars[name], dispatch: queue ?? undefined });
+    // sources that need a login crawl through their account pools; admins add accounts by QR code on the source page
+    const { AccountPool } = await import('../crawl/account-pool.js');
+    const { SessionStore } = await import('../crawl/browser-session.js');
+    const { DEFAULT_SESSION_DIR } = await import('../crawl/browser-renderer.js');
+    const { QrLoginManager } = await import('../crawl/qr-login.js');
+    const { getAdapter } = await import('../crawl/registry.js');
+    const { storeOf } = await import('../db/store/index.js');
+    const { writeAudit } = await import('../desk/audit.js');
+    const sessions = new SessionStore(DEFAULT_SESSION_DIR);
+    const pool = new AccountPool({ store: storeOf(db).accounts, sessions, env, lookupSecret: (name) => env.vars[name] });
+    const logins = new QrLoginManager({ pool, sessions, executablePath: env.puppeteerExecutablePath, defaultProxy: env.httpProxy, now,
+      log: (level, msg) => log(level, msg), audit: (actor, action, target, detail) => writeAudit(db, now(), actor, action, target, detail) });
+    stoppers.push(() => logins.close());
+    accounts = { pool, logins, source: (id) => sources.find((s) => s.id === id) ?? null, adapter: (id) => getAdapter(id) };
+    const c = startCrawlScheduler({ sources, sink, env, log, timezone: env.timezone, lookupSecret: (name: string) => env.vars[name], dispatch: queue ?? undefined, accounts: pool });
     crawler = c;
     stoppers.push(() => c.stop());
     queue?.consumeResults((r) => c.applyResult(r.summary, r.kind === 'reobserve'));
@@ -219,7 +235,7 @@ async function bootMonitor(o: MonitorOptions, db: Db, stoppers: Stopper[]): Prom
     log('warn', `report downloads unavailable: ${(e as Error).message}`);
   }
 
-  const app = createApp({ db, env, secret, now, ingest, events, notifier: alertNotifier, apiRouters, crawler, rulesDir: env.rulesDir, queue });
+  const app = createApp({ db, env, secret, now, ingest, events, notifier: alertNotifier, apiRouters, crawler, rulesDir: env.rulesDir, queue, accounts });
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(env.port, env.host, () => resolve(s));
     s.on('error', reject);

@@ -6,6 +6,7 @@ import type { Env } from '../config/env.js';
 import type { Observation } from '../core/observation.js';
 import type { Notifier } from '../alerting/notifier.js';
 import type { QueueStatusSource } from '../queue/queue-status.js';
+import type { SourceAccountsDeps } from './routes/account-routes.js';
 
 export interface AppDeps {
   db: Db;
@@ -27,4 +28,6 @@ export interface AppDeps {
   rulesDir?: string;
   /** the crawl queue's last known state (FLAREWATCH_QUEUE), for /metrics and /healthz; absent when crawling in-process */
   queue?: QueueStatusSource | null;
+  /** sources' account pools and QR logins (src/server/routes/account-routes.ts); absent when the crawler does not run here */
+  accounts?: SourceAccountsDeps | null;
 }

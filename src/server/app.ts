@@ -16,6 +16,7 @@ import { rulesRoutes } from './routes/rules-routes.js';
 import { userRoutes } from './routes/user-routes.js';
 import { tokenRoutes } from './routes/token-routes.js';
 import { sourceRoutes } from './routes/source-routes.js';
+import { accountRoutes } from './routes/account-routes.js';
 import { settingsRoutes } from './routes/settings-routes.js';
 import { evidenceRoutes } from './routes/evidence-routes.js';
 import { reportRoutes } from './routes/report-routes.js';
@@ -57,6 +58,7 @@ export function createApp(deps: AppDeps): express.Express {
   api.use(userRoutes(deps));
   api.use(tokenRoutes(deps));
   api.use(sourceRoutes(deps));
+  api.use(accountRoutes(deps));
   api.use(settingsRoutes(deps));
   api.use(evidenceRoutes(deps));
   api.use(reportRoutes(deps));

@@ -1,5 +1,5 @@
 // Sources: health (state from the server, crawl/source-health.ts; last success, items per hour, error
-// streak, blocked) and "crawl now".
+// streak, blocked) and "crawl now"; a source's id leads to its page (accounts, QR login, resume: source.ts).
 import { h, mount, truncate } from '../dom.js';
 import { t } from '../i18n.js';
 import { api } from '../api.js';
@@ -18,7 +18,7 @@ export async function sourcesPage(ctx: PageCtx): Promise<void> {
       btn.addEventListener('click', () => busy(ctx, btn, async () => { await api.post(`/sources/${encodeURIComponent(s.id)}/crawl`, {}); await sourcesPage(ctx); }, `${t('crawlNow')}: ${s.id} ✓`));
       const state = s.state ?? (s.healthy === 1 && s.blocked !== 1 ? 'ok' : 'failing');
       const label = t(`src_${state.replace('-', '_')}`);
-      return [s.id, s.adapter, h('span', { className: state === 'ok' ? 'ok' : state === 'pending' ? 'muted' : 'bad', 'data-state': state }, label), fmtTime(s.last_success_at, 'short'),
+      return [h('a', { href: `#/source/${encodeURIComponent(s.id)}`, 'data-source-link': s.id }, s.id), s.adapter, h('span', { className: state === 'ok' ? 'ok' : state === 'pending' ? 'muted' : 'bad', 'data-state': state }, label), fmtTime(s.last_success_at, 'short'),
         fmtNum(s.items_per_hour ?? s.items_last_run), String(s.error_streak), s.blocked ? `✗ ${truncate(s.blocked_reason ?? '', 60)}` : '—', truncate(s.last_error ?? '', 80), btn];
     }), t('health'))));
 }
