@@ -2,6 +2,7 @@
 // HTTP answers (never by message text), and the audit entry every state change writes.
 import type { Response } from 'express';
 import type { Db } from '../db/connection.js';
+import { storeOf } from '../db/store/index.js';
 import { UserError, ConfigError } from '../core/errors.js';
 import { QuerySyntaxError } from '../query/index.js';
 import { SearchInputError } from './post-search.js';
@@ -32,6 +33,5 @@ export function sendError(res: Response, e: unknown): void {
 }
 
 export function audit(db: Db, at: Date, actor: string | null | undefined, action: string, target: string, detail?: unknown): void {
-  db.prepare('INSERT INTO audit_log (at, actor, action, target, detail) VALUES (?, ?, ?, ?, ?)')
-    .run(at.toISOString(), actor ?? null, action, target, detail === undefined ? null : JSON.stringify(detail));
+  storeOf(db).incidents.writeAudit(at, actor ?? null, action, target, detail);
 }

@@ -33,6 +33,12 @@ export class AlertRepo {
     const sql = `SELECT * FROM alerts ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`;
     return (this.q.get(sql).all(...args, Math.min(opts.limit ?? 100, 5000)) as Record<string, unknown>[]).map(rowToAlert);
   }
+
+  /** The alerts of [from, to) (ISO) for the reports page, oldest first; reasons and posts as stored (JSON text). */
+  inPeriod(from: string, to: string): Record<string, unknown>[] {
+    return this.q.get('SELECT id, at, topic_id AS topic, incident_id AS incident, level, state, risk, title, reasons, posts FROM alerts WHERE at >= ? AND at < ? ORDER BY at')
+      .all(from, to) as Record<string, unknown>[];
+  }
 }
 
 export function rowToAlert(r: Record<string, unknown>): AlertRecord {

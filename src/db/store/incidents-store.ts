@@ -205,6 +205,15 @@ export class IncidentsStore {
     ORDER BY i.risk DESC, i.seq DESC LIMIT 1000`).all() as OpenIncidentRow[];
   }
 
+  /**
+   * Incidents opened before `to` and updated since `from` (ISO) for the reports page, oldest first;
+   * reasons as stored (JSON text).
+   */
+  activeInPeriod(from: string, to: string): Record<string, unknown>[] {
+    return this.q.get(`SELECT id, topic_id AS topic, title, level, state, status, owner, risk, peak_risk AS peakRisk, opened_at AS openedAt, acknowledged_at AS acknowledgedAt,
+          closed_at AS closedAt, post_count AS posts, reasons FROM incidents WHERE opened_at < ? AND updated_at >= ? ORDER BY opened_at`).all(to, from) as Record<string, unknown>[];
+  }
+
   // --- the brief's reads ---
 
   /** What the brief's cache key needs of an incident. */

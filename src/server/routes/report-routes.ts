@@ -3,6 +3,7 @@
 // the dashboard links to it through GET /reports/full.
 import { Router } from 'express';
 import type { AppDeps } from '../app-deps.js';
+import { storeOf } from '../../db/store/index.js';
 import { requireRole } from '../security.js';
 import { csvLine } from '../csv.js';
 import { str, parseJson } from '../route-helpers.js';
@@ -22,10 +23,8 @@ export function reportRoutes(deps: AppDeps): Router {
     const what = String(req.params.what);
     const format = String(req.params.format);
     if (!['alerts', 'incidents'].includes(what) || !['csv', 'json'].includes(format)) return void res.status(404).json({ error: 'reports: use alerts.csv, alerts.json, incidents.csv or incidents.json' });
-    const rows = what === 'alerts'
-      ? deps.db.prepare('SELECT id, at, topic_id AS topic, incident_id AS incident, level, state, risk, title, reasons, posts FROM alerts WHERE at >= ? AND at < ? ORDER BY at').all(p.from, p.to) as Record<string, unknown>[]
-      : deps.db.prepare(`SELECT id, topic_id AS topic, title, level, state, status, owner, risk, peak_risk AS peakRisk, opened_at AS openedAt, acknowledged_at AS acknowledgedAt,
-          closed_at AS closedAt, post_count AS posts, reasons FROM incidents WHERE opened_at < ? AND updated_at >= ? ORDER BY opened_at`).all(p.to, p.from) as Record<string, unknown>[];
+    const stores = storeOf(deps.db);
+    const rows = what === 'alerts' ? stores.alerts.records.inPeriod(p.from, p.to) : stores.incidents.activeInPeriod(p.from, p.to);
     const name = `flarewatch-${what}-${p.from.slice(0, 10)}-${p.to.slice(0, 10)}.${format}`;
     res.setHeader('Content-Disposition', `attachment; filename="${name}"`);
     if (format === 'json') return void res.json({ ...p, [what]: rows.map((x) => ({ ...x, reasons: parseJson(x.reasons, []), ...(x.posts && what === 'alerts' ? { posts: parseJson(x.posts, []) } : {}) })) });

@@ -1,4 +1,4 @@
-// POST/GET/DELETE /api/v1/session: sign in with user name and password (failed attempts limited
+// /api/v1/session (POST, GET, DELETE): sign in with user name and password (failed attempts limited
 // per address, per user name and per pair: src/server/login-throttle.ts), read the current user
 // and CSRF token, sign out.
 import { Router } from 'express';
@@ -6,6 +6,7 @@ import type { AppDeps } from '../app-deps.js';
 import { UserAccounts } from '../user-accounts.js';
 import { sessionCookie, SESSION_COOKIE } from '../security.js';
 import { LoginThrottle } from '../login-throttle.js';
+import { audit } from '../route-helpers.js';
 
 const SESSION_TTL = 12 * 3_600_000;
 
@@ -30,7 +31,7 @@ export function sessionRoutes(deps: AppDeps): Router {
     throttle.succeeded(address, username);
     const s = users.createSession(u.id, deps.now(), SESSION_TTL);
     res.setHeader('Set-Cookie', sessionCookie(s.token, SESSION_TTL, req.secure));
-    deps.db.prepare('INSERT INTO audit_log (at, actor, action, target) VALUES (?, ?, ?, ?)').run(deps.now().toISOString(), u.username, 'login', `user:${u.id}`);
+    audit(deps.db, deps.now(), u.username, 'login', `user:${u.id}`);
     res.json({ user: { username: u.username, role: u.role }, csrfToken: s.csrf, expiresAt: s.expiresAt });
   });
   r.get('/session', (req, res) => {
