@@ -8,8 +8,10 @@
 // bucket. Whole hours come from hourly aggregates (post_hourly, migration 004; topic_hourly and
 // risk_hourly, 009); only sub-hour buckets and the partial hours at a range's ends read the rows
 // (posts through the covering posts_first_seen, risk_history_at, topic_matches by topic and time).
-// Pure helpers first; the clock and the zone are passed in.
+// Pure helpers first; the clock and the zone are passed in. The queries are the store's
+// (src/db/store/read-models.ts: SERIES_SQL and the incident series).
 import type { Db } from '../db/connection.js';
+import { storeOf } from '../db/store/index.js';
 import { UserError } from '../core/errors.js';
 import { zoneOffsetMinutes } from '../report/date-range.js';
 
@@ -251,49 +253,19 @@ export function splitByHour(intervals: [number, number][], fiveMinutes = false):
   return { hourly, five, raw };
 }
 
-type Row = { i: number; [k: string]: unknown };
-/** Runs each query on its pieces of the intervals (splitByHour); rows carry the interval index `i`. */
-function piecewise<T extends Row>(db: Db, intervals: [number, number][], sql: { hourly: string; five?: string; raw: string }): T[] {
-  const pieces = splitByHour(intervals, !!sql.five);
-  const rows: T[] = [];
-  for (const k of ['hourly', 'five', 'raw'] as const) {
-    if (pieces[k].length && sql[k]) rows.push(...(db.prepare(sql[k]!).all(JSON.stringify(pieces[k])) as T[]));
-  }
-  return rows;
-}
-
-/** The queries behind the series, one per source of rows; each takes a JSON array of [interval index, from, to]. */
-export const SERIES_SQL = {
-  postsHourly: `SELECT b.value ->> 0 AS i, ph.source, ph.label, sum(ph.n) AS n FROM json_each(?) b
-      JOIN post_hourly ph ON ph.bucket >= b.value ->> 1 AND ph.bucket < b.value ->> 2 GROUP BY 1, 2, 3 HAVING sum(ph.n) > 0`,
-  posts5min: `SELECT b.value ->> 0 AS i, pf.source, pf.label, sum(pf.n) AS n FROM json_each(?) b
-      JOIN post_5min pf ON pf.bucket >= b.value ->> 1 AND pf.bucket < b.value ->> 2 GROUP BY 1, 2, 3 HAVING sum(pf.n) > 0`,
-  postsRaw: `SELECT b.value ->> 0 AS i, p.source, coalesce(p.sentiment_corrected, p.sentiment_label, 'unknown') AS label, count(*) AS n FROM json_each(?) b
-      JOIN posts p ON p.first_seen_at >= b.value ->> 1 AND p.first_seen_at < b.value ->> 2 WHERE p.kind != 'trend' GROUP BY 1, 2, 3`,
-  riskHourly: `SELECT b.value ->> 0 AS i, rh.topic_id AS topic, max(rh.risk) AS risk FROM json_each(?) b
-      JOIN risk_hourly rh ON rh.bucket >= b.value ->> 1 AND rh.bucket < b.value ->> 2 GROUP BY 1, 2`,
-  riskRaw: `SELECT b.value ->> 0 AS i, rh.topic_id AS topic, max(rh.risk) AS risk FROM json_each(?) b
-      JOIN risk_history rh ON rh.at >= b.value ->> 1 AND rh.at < b.value ->> 2 GROUP BY 1, 2`,
-  mentionsHourly: `SELECT b.value ->> 0 AS i, th.topic_id AS topic, sum(th.n) AS n FROM json_each(?) b
-      JOIN topic_hourly th ON th.bucket >= b.value ->> 1 AND th.bucket < b.value ->> 2 GROUP BY 1, 2 HAVING sum(th.n) > 0`,
-  // topics first: topic_matches is indexed by (topic_id, matched_at)
-  mentionsRaw: `SELECT b.value ->> 0 AS i, t.id AS topic, count(*) AS n FROM json_each(?) b CROSS JOIN topics t CROSS JOIN topic_matches tm
-      WHERE tm.topic_id = t.id AND tm.matched_at >= b.value ->> 1 AND tm.matched_at < b.value ->> 2 GROUP BY 1, 2`,
-};
-
 /** Posts per interval, by source and label (post_hourly for whole hours, post_5min for whole 5 minutes, posts by first_seen_at for the rest; trends are not posts). */
 export function postCounts(db: Db, intervals: [number, number][]): { i: number; source: string; label: string; n: number }[] {
-  return piecewise(db, intervals, { hourly: SERIES_SQL.postsHourly, five: SERIES_SQL.posts5min, raw: SERIES_SQL.postsRaw });
+  return storeOf(db).reads.postCounts(splitByHour(intervals, true));
 }
 
 /** Highest risk per interval and topic (risk_hourly for whole hours, risk_history for the rest). */
 export function riskMax(db: Db, intervals: [number, number][]): { i: number; topic: string; risk: number }[] {
-  return piecewise(db, intervals, { hourly: SERIES_SQL.riskHourly, raw: SERIES_SQL.riskRaw });
+  return storeOf(db).reads.riskMax(splitByHour(intervals));
 }
 
 /** Topic matches (mentions: posts and hot-list entries) per interval and topic (topic_hourly, then topic_matches). */
 export function topicMentions(db: Db, intervals: [number, number][]): { i: number; topic: string; n: number }[] {
-  return piecewise(db, intervals, { hourly: SERIES_SQL.mentionsHourly, raw: SERIES_SQL.mentionsRaw });
+  return storeOf(db).reads.topicMentions(splitByHour(intervals));
 }
 
 const SENTIMENTS = ['negative', 'neutral', 'positive', 'unknown'] as const;
@@ -314,13 +286,11 @@ export interface OverviewSeries {
 }
 
 function incidentsOpened(db: Db, from: number, to: number): number {
-  return db.prepare(`SELECT count(*) FROM incidents WHERE opened_at >= ? AND opened_at < ? AND merged_into IS NULL
-    AND (level IS NOT NULL OR peak_risk >= 22)`).pluck().get(iso(from), iso(to)) as number;
+  return storeOf(db).reads.incidentsOpened(iso(from), iso(to));
 }
 
 function highAlerts(db: Db, from: number, to: number): number {
-  return db.prepare(`SELECT count(*) FROM alerts WHERE at >= ? AND at < ? AND level IN ('P1', 'P2') AND state = 'firing' AND kind = 'incident'`)
-    .pluck().get(iso(from), iso(to)) as number;
+  return storeOf(db).reads.highAlerts(iso(from), iso(to));
 }
 
 /** Everything the overview draws for one range and bucket. */
@@ -341,7 +311,7 @@ export function overviewSeries(db: Db, r: TimeRange, bucket: BucketId, zone: str
   }
 
   const spans: [number, number][] = iv.map(([, s, e]) => [s, e]);
-  const topics = db.prepare('SELECT id, name FROM topics ORDER BY id').all() as { id: string; name: string }[];
+  const topics = storeOf(db).reads.topics();
   const risk: Record<string, (number | null)[]> = {};
   for (const row of riskMax(db, spans)) {
     const xs = (risk[row.topic] ??= new Array<number | null>(n).fill(null));
@@ -384,17 +354,9 @@ export function overviewSeries(db: Db, r: TimeRange, bucket: BucketId, zone: str
  * before its first snapshot count at that snapshot; a post without snapshots counts at first sight.
  */
 export function incidentSeries(db: Db, incidentId: string, zone: string): { bucket: BucketId; volume: { bucket: string; posts: number; reposts: number }[] } {
-  const posts = db.prepare(`SELECT p.first_seen_at AS at FROM incident_posts ip JOIN posts p ON p.pk = ip.post_pk WHERE ip.incident_id = ?`).pluck().all(incidentId) as string[];
+  const posts = storeOf(db).reads.incidentFirstSeen(incidentId);
   // repost gains: each snapshot's increase over the one before; the post's current count closes the series
-  const gains = db.prepare(`SELECT at, sum(d) AS d FROM (
-      SELECT ps.at AS at, ps.reposts - coalesce(lag(ps.reposts) OVER (PARTITION BY ps.post_pk ORDER BY ps.at), 0) AS d
-        FROM incident_posts ip JOIN posts p ON p.pk = ip.post_pk AND p.reposts > 0 JOIN post_snapshots ps ON ps.post_pk = p.pk
-        WHERE ip.incident_id = ? AND ps.reposts IS NOT NULL
-      UNION ALL
-      SELECT coalesce((SELECT max(at) FROM post_snapshots WHERE post_pk = p.pk), p.first_seen_at),
-             p.reposts - coalesce((SELECT reposts FROM post_snapshots WHERE post_pk = p.pk AND reposts IS NOT NULL ORDER BY at DESC LIMIT 1), 0)
-        FROM incident_posts ip JOIN posts p ON p.pk = ip.post_pk AND p.reposts > 0 WHERE ip.incident_id = ?
-    ) WHERE d != 0 GROUP BY at`).all(incidentId, incidentId) as { at: string; d: number }[];
+  const gains = storeOf(db).reads.incidentRepostGains(incidentId);
   const times = [...posts, ...gains.map((g) => g.at)].map((s) => Date.parse(s)).filter(Number.isFinite);
   if (!times.length) return { bucket: '1m', volume: [] };
   const start = Math.min(...times), end = Math.max(...times) + 1;

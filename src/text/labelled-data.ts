@@ -59,10 +59,10 @@ export function readLabelledJsonl(file: string): ReadResult {
 export async function readCorrectedPosts(dbFile: string): Promise<TrainRow[]> {
   if (!existsSync(dbFile)) throw new LabelledDataError(`database ${dbFile} does not exist`, 'pass the file given to `replay --db` or FLAREWATCH_DB');
   const { openDb } = await import('../db/connection.js');
+  const { storeOf } = await import('../db/store/index.js');
   const db = openDb(dbFile, { migrate: false });
   try {
-    const got = db.prepare(`SELECT title, text, sentiment_corrected AS label FROM posts
-      WHERE sentiment_corrected IS NOT NULL AND (text IS NOT NULL OR title IS NOT NULL)`).all() as { title: string | null; text: string | null; label: string }[];
+    const got = storeOf(db).posts.corrected();
     const rows: TrainRow[] = [];
     for (const g of got) {
       const label = parseLabel(g.label);

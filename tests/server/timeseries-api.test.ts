@@ -7,8 +7,9 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { openDb, type Db } from '../../src/db/connection.js';
 import {
   bucketCount, bucketFloor, bucketIntervals, chooseBucket, incidentSeries, kpi, negativeShare, overviewSeries, parseRange, parseTimeParam,
-  previousPeriod, resolveBucket, shareOfVoice, splitByHour, SERIES_SQL, TimeseriesInputError, MAX_BUCKETS,
+  previousPeriod, resolveBucket, shareOfVoice, splitByHour, TimeseriesInputError, MAX_BUCKETS,
 } from '../../src/server/timeseries.js';
+import { SERIES_SQL } from '../../src/db/store/read-models.js';
 import { startTestApp, seed, NOW, type TestApp } from './fixtures.js';
 
 const SH = 'Asia/Shanghai';

@@ -227,6 +227,22 @@ export class PostsStore {
     FROM posts WHERE first_seen_at >= ? AND kind IN ('post', 'repost') AND url IS NOT NULL ORDER BY first_seen_at DESC LIMIT 5000`).all(since) as never;
   }
 
+  /** A post's model label and analyst correction (for the correction route), by pk. */
+  sentimentOf(pk: number): { pk: number; source: string; ext_id: string; sentiment_label: string | null; sentiment_corrected: string | null } | undefined {
+    return this.q.get('SELECT pk, source, ext_id, sentiment_label, sentiment_corrected FROM posts WHERE pk = ?').get(pk) as never;
+  }
+
+  /** Set (or, with null, clear) an analyst's sentiment correction. */
+  correctSentiment(pk: number, label: string | null): void {
+    this.q.get('UPDATE posts SET sentiment_corrected = ? WHERE pk = ?').run(label, pk);
+  }
+
+  /** Posts an analyst labelled (title, text, corrected label), for retraining the sentiment model. */
+  corrected(): { title: string | null; text: string | null; label: string }[] {
+    return this.q.get(`SELECT title, text, sentiment_corrected AS label FROM posts
+      WHERE sentiment_corrected IS NOT NULL AND (text IS NOT NULL OR title IS NOT NULL)`).all() as { title: string | null; text: string | null; label: string }[];
+  }
+
   // ---- posts search (src/server/post-search.ts; the index's own reads are in post-search-index.ts) ----
 
   /** The highest post pk (0 without posts). */

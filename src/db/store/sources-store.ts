@@ -3,13 +3,13 @@
 import type { Db } from '../connection.js';
 import { Statements } from './statements.js';
 
-/** A `sources` row as stored. */
-export interface SourceRow {
+/** A `sources` row as stored (a type, not an interface, so it reads as a Record<string, unknown>). */
+export type SourceRow = {
   id: string; adapter: string; url: string; schedule: string | null; enabled: number;
   last_run_at: string | null; last_success_at: string | null; last_error: string | null; last_error_at: string | null;
   error_streak: number; zero_streak: number; blocked: number; blocked_reason: string | null;
   items_last_run: number; items_total: number; healthy: number;
-}
+};
 
 /** What a run leaves in its source's row (the columns the scheduler's health events change). */
 export type SourceRunState = Pick<SourceRow, 'id' | 'last_run_at' | 'last_success_at' | 'last_error' | 'last_error_at' | 'error_streak'

@@ -4,16 +4,18 @@ import type { AppDeps } from '../app-deps.js';
 import { UNHEALTHY_STATES, sourceStateOfRow, type SourceState } from '../../crawl/source-health.js';
 import { setupChecklist } from '../setup-checklist.js';
 import { queueHealth, queueMetrics } from '../../queue/queue-status.js';
+import { storeOf } from '../../db/store/index.js';
 
 export function opsRoutes(deps: AppDeps): Router {
   const r = Router();
   const started = Date.now();
   r.get('/healthz', (_req, res) => {
     try {
-      deps.db.prepare('SELECT 1').get();
+      const store = storeOf(deps.db);
+      store.reads.ping();
       // source states as the dashboard shows them (crawl/source-health.ts): failing now, blocked, empty or never working
       const states: Record<string, number> = {};
-      for (const row of deps.db.prepare('SELECT last_run_at, last_success_at, error_streak, zero_streak, blocked FROM sources WHERE enabled = 1').all() as Record<string, unknown>[]) {
+      for (const row of store.sources.enabledRunStates()) {
         const st = sourceStateOfRow(row);
         states[st] = (states[st] ?? 0) + 1;
       }
@@ -28,7 +30,7 @@ export function opsRoutes(deps: AppDeps): Router {
     }
   });
   r.get('/metrics', (_req, res) => {
-    const db = deps.db;
+    const store = storeOf(deps.db);
     const lines: string[] = [];
     const metric = (name: string, help: string, type: string, rows: [Record<string, string>, number][]) => {
       lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
@@ -37,13 +39,13 @@ export function opsRoutes(deps: AppDeps): Router {
         lines.push(`${name}${l ? `{${l}}` : ''} ${v}`);
       }
     };
-    const rows = (sql: string) => db.prepare(sql).all() as Record<string, unknown>[];
-    metric('flarewatch_posts', 'Posts stored, by source', 'gauge', rows('SELECT source, count(*) n FROM posts GROUP BY source').map((r) => [{ source: String(r.source) }, Number(r.n)]));
-    metric('flarewatch_alerts_total', 'Alerts written, by level and state', 'counter', rows('SELECT level, state, count(*) n FROM alerts GROUP BY level, state').map((r) => [{ level: String(r.level), state: String(r.state) }, Number(r.n)]));
-    metric('flarewatch_incidents_firing', 'Incidents firing, by level', 'gauge', rows("SELECT level, count(*) n FROM incidents WHERE state = 'firing' GROUP BY level").map((r) => [{ level: String(r.level) }, Number(r.n)]));
-    metric('flarewatch_deliveries', 'Outbox deliveries, by channel and status', 'gauge', rows('SELECT channel, status, count(*) n FROM deliveries GROUP BY channel, status').map((r) => [{ channel: String(r.channel), status: String(r.status) }, Number(r.n)]));
-    metric('flarewatch_source_healthy', 'Source health (1 ok or not run yet, 0 failing, blocked, empty or never working)', 'gauge', rows('SELECT * FROM sources').map((r) => [{ source: String(r.id) }, UNHEALTHY_STATES.has(sourceStateOfRow(r)) ? 0 : 1]));
-    metric('flarewatch_source_error_streak', 'Consecutive failed runs per source', 'gauge', rows('SELECT id, error_streak FROM sources').map((r) => [{ source: String(r.id) }, Number(r.error_streak)]));
+    const sources = store.sources.list();
+    metric('flarewatch_posts', 'Posts stored, by source', 'gauge', store.reads.postsBySource().map((r) => [{ source: String(r.source) }, Number(r.n)]));
+    metric('flarewatch_alerts_total', 'Alerts written, by level and state', 'counter', store.reads.alertsByLevelAndState().map((r) => [{ level: String(r.level), state: String(r.state) }, Number(r.n)]));
+    metric('flarewatch_incidents_firing', 'Incidents firing, by level', 'gauge', store.reads.firingIncidentsByLevel().map((r) => [{ level: String(r.level) }, Number(r.n)]));
+    metric('flarewatch_deliveries', 'Outbox deliveries, by channel and status', 'gauge', store.reads.deliveriesByChannelAndStatus().map((r) => [{ channel: String(r.channel), status: String(r.status) }, Number(r.n)]));
+    metric('flarewatch_source_healthy', 'Source health (1 ok or not run yet, 0 failing, blocked, empty or never working)', 'gauge', sources.map((r) => [{ source: String(r.id) }, UNHEALTHY_STATES.has(sourceStateOfRow(r)) ? 0 : 1]));
+    metric('flarewatch_source_error_streak', 'Consecutive failed runs per source', 'gauge', sources.map((r) => [{ source: String(r.id) }, Number(r.error_streak)]));
     if (deps.queue) for (const q of queueMetrics(deps.queue.status())) metric(q.name, q.help, q.type, q.rows);
     metric('process_resident_memory_bytes', 'Resident memory', 'gauge', [[{}, process.memoryUsage().rss]]);
     res.type('text/plain; version=0.0.4').send(lines.join('\n') + '\n');

@@ -9,6 +9,7 @@ import { csvLine } from '../csv.js';
 import { audit, int, sendError, str } from '../route-helpers.js';
 import { UserError } from '../../core/errors.js';
 import { invalidateDetails } from '../detail-cache.js';
+import { storeOf } from '../../db/store/index.js';
 
 const LABELS = ['negative', 'neutral', 'positive'];
 /** An export stops collecting after this long (each page of it is a time-bounded search). */
@@ -17,15 +18,16 @@ const EXPORT_MAX_MS = 15_000;
 export function postRoutes(deps: AppDeps): Router {
   const r = Router();
   const db = deps.db;
+  const posts = storeOf(db).posts;
 
   r.post('/posts/:pk/sentiment', requireRole('analyst'), (req, res) => {
     try {
       const pk = Number(req.params.pk);
       const label = (req.body as { label?: unknown })?.label;
       if (label !== null && (typeof label !== 'string' || !LABELS.includes(label))) throw new UserError(`unknown sentiment label '${String(label)}'`, `use one of: ${LABELS.join(', ')} (or null to clear the correction)`);
-      const row = Number.isInteger(pk) ? db.prepare('SELECT pk, source, ext_id, sentiment_label, sentiment_corrected FROM posts WHERE pk = ?').get(pk) as Record<string, unknown> | undefined : undefined;
+      const row = Number.isInteger(pk) ? posts.sentimentOf(pk) : undefined;
       if (!row) return void res.status(404).json({ error: `no such post ${String(req.params.pk)}` });
-      db.prepare('UPDATE posts SET sentiment_corrected = ? WHERE pk = ?').run(label, pk);
+      posts.correctSentiment(pk, label);
       invalidateDetails(db);
       audit(db, deps.now(), req.user!.username, 'post.sentiment', `post:${String(row.source)}:${String(row.ext_id)}`, { model: row.sentiment_label, from: row.sentiment_corrected, to: label });
       res.json({ ok: true, pk, label: label ?? row.sentiment_label, corrected: label !== null });

@@ -2,7 +2,7 @@
 // posts search with the query language, overview figures, topics and source health.
 import { Router } from 'express';
 import type { AppDeps } from '../app-deps.js';
-import { AlertRepo } from '../../db/store/alert-repo.js';
+import { storeOf } from '../../db/store/index.js';
 import { toContractAlert } from '../../core/alert.js';
 import { requireRole } from '../security.js';
 import { searchPosts } from '../post-search.js';
@@ -33,7 +33,8 @@ export function incidentRow(r: Record<string, unknown>) {
 export function readRoutes(deps: AppDeps): Router {
   const r = Router();
   const db = deps.db;
-  const alerts = new AlertRepo(db);
+  const store = storeOf(db);
+  const alerts = store.alerts.records;
   r.use(requireRole('viewer'));
 
   r.get('/alerts', (req, res) => {
@@ -42,19 +43,10 @@ export function readRoutes(deps: AppDeps): Router {
   });
 
   r.get('/incidents', (req, res) => {
-    const where: string[] = [];
-    const args: unknown[] = [];
-    const status = str(req.query.status);
-    if (status === 'open') where.push("status NOT IN ('resolved', 'false_alarm')");
-    else if (status) { where.push('status = ?'); args.push(status); }
-    if (str(req.query.topic)) { where.push('topic_id = ?'); args.push(req.query.topic); }
-    if (str(req.query.level)) { where.push('level = ?'); args.push(req.query.level); }
-    if (req.query.firing === '1') where.push("state IN ('firing', 'pending')");
-    if (req.query.merged !== '1') where.push('merged_into IS NULL'); // merged incidents live on in the one they joined
-    if (req.query.all !== '1' && !status) where.push('(level IS NOT NULL OR peak_risk >= 22)');
-    const sort = req.query.sort === 'recent' ? 'updated_at DESC' : 'risk DESC, updated_at DESC';
-    const rows = db.prepare(`SELECT * FROM incidents ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${sort} LIMIT ?`)
-      .all(...args, int(req.query.limit, 50, 1000)) as Record<string, unknown>[];
+    const rows = store.reads.incidents({
+      status: str(req.query.status), topic: str(req.query.topic), level: str(req.query.level), firing: req.query.firing === '1',
+      merged: req.query.merged === '1', all: req.query.all === '1', sort: req.query.sort === 'recent' ? 'recent' : 'risk', limit: int(req.query.limit, 50, 1000),
+    });
     res.json({ incidents: rows.map(incidentRow) });
   });
 
@@ -62,26 +54,22 @@ export function readRoutes(deps: AppDeps): Router {
   // version (updated_at, post_count): a 20k-post incident costs ~25 ms to aggregate, and the
   // desk re-reads it far more often than the pipeline changes it.
   r.get('/incidents/:id', (req, res) => {
-    const row = db.prepare('SELECT * FROM incidents WHERE id = ?').get(req.params.id) as Record<string, unknown> | undefined;
+    const row = store.reads.incident(String(req.params.id));
     if (!row) return void res.status(404).json({ error: 'no such incident' });
     const limit = int(req.query.limit, 200, 2000);
     const id = String(req.params.id);
     const version = `${String(row.updated_at)}|${String(row.post_count)}|${limit}`;
     let heavy = detailCache(db).get(id);
     if (!heavy || heavy.version !== version) {
-      const posts = db.prepare(`SELECT p.pk, p.source, p.ext_id, p.kind, p.url, p.author_name, p.author_followers, p.author_verified, p.title, p.text,
-          p.published_at, p.first_seen_at, p.reposts, p.comments, p.likes, p.sentiment_label, p.sentiment_corrected, p.sentiment_score, p.severity_score, p.severity_terms
-        FROM posts p WHERE p.pk IN (SELECT p2.pk FROM incident_posts ip JOIN posts p2 ON p2.pk = ip.post_pk WHERE ip.incident_id = ?
-          ORDER BY p2.reposts DESC, p2.author_followers DESC LIMIT ?) ORDER BY p.reposts DESC, p.author_followers DESC`)
-        .all(id, limit) as Record<string, unknown>[];
+      const posts = store.reads.incidentTopPosts(id, limit);
       // posts first seen and reposts gained per bucket (1 min … 1 day, from the incident's span; timeseries.ts)
       const { volume, bucket: volumeBucket } = incidentSeries(db, id, deps.env.timezone);
       heavy = { version, posts: posts.map(postRow), volume, volumeBucket };
       rememberDetail(db, id, heavy);
     }
-    const risk = db.prepare('SELECT at, risk, level FROM risk_history WHERE incident_id = ? ORDER BY at').all(id);
-    const alertRows = db.prepare('SELECT id, at, level, state, risk FROM alerts WHERE incident_id = ? ORDER BY id').all(id);
-    const mergedFrom = db.prepare('SELECT id FROM incidents WHERE merged_into = ? ORDER BY seq').pluck().all(id);
+    const risk = store.reads.incidentRiskHistory(id);
+    const alertRows = store.reads.incidentAlertList(id);
+    const mergedFrom = store.reads.mergedFrom(id);
     res.json({ incident: { ...incidentRow(row), mergedFrom }, posts: heavy.posts, risk, volume: heavy.volume, volumeBucket: heavy.volumeBucket, timeZone: deps.env.timezone, alerts: alertRows });
   });
 
@@ -101,11 +89,7 @@ export function readRoutes(deps: AppDeps): Router {
   });
 
   r.get('/topics', (_req, res) => {
-    const rows = db.prepare(`SELECT t.id, t.name, t.query, t.enabled,
-        (SELECT max(risk) FROM incidents i WHERE i.topic_id = t.id AND i.state IN ('firing', 'pending')) AS risk,
-        (SELECT count(*) FROM incidents i WHERE i.topic_id = t.id AND i.status NOT IN ('resolved', 'false_alarm') AND i.level IS NOT NULL) AS open_incidents
-      FROM topics t ORDER BY t.id`).all();
-    res.json({ topics: rows });
+    res.json({ topics: store.reads.topicsWithRisk() });
   });
 
   // GET /overview?range=15m|1h|6h|24h|7d|30d | from=&to= [&bucket=1m|5m|15m|1h|1d|auto] (old: hours=N; default: the
@@ -119,8 +103,7 @@ export function readRoutes(deps: AppDeps): Router {
       bucket = resolveBucket(req.query.bucket, range, zone);
     } catch (e) { return void sendError(res, e); }
     const s = overviewSeries(db, range, bucket, zone);
-    const topIncidents = db.prepare(`SELECT * FROM incidents WHERE status NOT IN ('resolved', 'false_alarm') AND level IS NOT NULL
-      ORDER BY risk DESC LIMIT 10`).all() as Record<string, unknown>[];
+    const topIncidents = store.reads.topOpenIncidents(10);
     const rows = <T>(series: Record<string, T[]>, key: string, valueKey: string) => Object.entries(series).flatMap(([k, xs]) =>
       xs.flatMap((v, i) => (v == null || v === 0 ? [] : [{ bucket: s.buckets[i], [key]: k, [valueKey]: v }])));
     const { volume, sentiment, risk, mentions, ...rest } = s;
@@ -137,8 +120,7 @@ export function readRoutes(deps: AppDeps): Router {
 
   r.get('/sources', (_req, res) => {
     const since = new Date(deps.now().getTime() - 3_600_000).toISOString();
-    const rows = db.prepare(`SELECT s.*, (SELECT coalesce(sum(e.items), 0) FROM source_events e WHERE e.source_id = s.id AND e.kind = 'run' AND e.at >= ?) AS items_per_hour
-      FROM sources s ORDER BY s.id`).all(since) as Record<string, unknown>[];
+    const rows = store.sources.listWithItemsSince(since);
     const live = deps.crawler?.status() ?? null;
     res.json({ sources: rows.map((r) => ({ ...r, state: sourceStateOfRow(r) })), live }); // state: crawl/source-health.ts
   });
