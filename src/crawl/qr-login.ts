@@ -93,6 +93,9 @@ interface Attempt {
 const ACTIVE: ReadonlySet<LoginState> = new Set(['starting', 'waiting']);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** What the API needs of logins (QrLoginManager; tests may pass another). */
+export type LoginService = Pick<QrLoginManager, 'start' | 'status' | 'qr' | 'cancel'>;
+
 export class QrLoginManager {
   private readonly attempts = new Map<string, Attempt>();
   private browser: LoginBrowser | null;

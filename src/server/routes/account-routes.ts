@@ -8,7 +8,7 @@ import type { AppDeps } from '../app-deps.js';
 import { requireRole } from '../security.js';
 import { audit } from '../route-helpers.js';
 import { AccountNotFoundError, sessionSiteOf, type AccountPool } from '../../crawl/account-pool.js';
-import { LoginRequestError, type QrLoginManager } from '../../crawl/qr-login.js';
+import { LoginRequestError, type LoginService } from '../../crawl/qr-login.js';
 import type { SourceConfig } from '../../crawl/sources-config.js';
 import type { AnyAdapter } from '../../crawl/adapter.js';
 
@@ -16,7 +16,7 @@ import type { AnyAdapter } from '../../crawl/adapter.js';
 export interface SourceAccountsDeps {
   pool: AccountPool;
   /** QR logins (null: no browser for logins in this process) */
-  logins: QrLoginManager | null;
+  logins: LoginService | null;
   /** the source as configured in sources.yaml, or null */
   source(id: string): SourceConfig | null;
   adapter(id: string): Promise<AnyAdapter>;
