@@ -25,6 +25,7 @@ import type { BrowserRenderer } from './browser-renderer.js';
 import { createHostGuard, GUARDED_ADAPTERS } from '../security/ssrf-guard.js';
 import { BlockedError } from './errors.js';
 import { accountLimiter, type AccountPool } from './account-pool.js';
+import type { SessionStore } from './browser-session.js';
 
 export type { RunSummary, SourceHealthEvent, SourceStatus } from './source-health.js';
 
@@ -84,6 +85,8 @@ export interface SchedulerOptions {
   dispatch?: CrawlDispatch;
   /** the account pools of sources that need a login (account-pool.ts); without it every source crawls with its own cookie jar */
   accounts?: AccountPool | null;
+  /** saved browser sessions (default: data/sessions; the pool and QR logins must use the same) */
+  sessions?: SessionStore;
 }
 
 export interface CrawlScheduler {
@@ -180,7 +183,7 @@ export function startCrawlScheduler(opts: SchedulerOptions): CrawlScheduler {
   async function makeFetcher(st: SourceState, adapter: AnyAdapter, jar: CookieJar, proxy: string | null, lim: HostLimiterLike, sessionAccount: string | null): Promise<HttpPageFetcher> {
     if ((adapter.features.browser || adapter.features.browserSession) && !renderer) {
       const { BrowserRenderer } = await import('./browser-renderer.js');
-      renderer = new BrowserRenderer({ executablePath: opts.env.puppeteerExecutablePath });
+      renderer = new BrowserRenderer({ executablePath: opts.env.puppeteerExecutablePath, ...(opts.sessions ? { sessions: opts.sessions } : {}) });
     }
     lim.setMinInterval(new URL(st.cfg.url).host, st.cfg.minIntervalMs);
     return new HttpPageFetcher({

@@ -207,7 +207,7 @@ async function bootMonitor(o: MonitorOptions, db: Db, stoppers: Stopper[]): Prom
       log: (level, msg) => log(level, msg), audit: (actor, action, target, detail) => writeAudit(db, now(), actor, action, target, detail) });
     stoppers.push(() => logins.close());
     accounts = { pool, logins, source: (id) => sources.find((s) => s.id === id) ?? null, adapter: (id) => getAdapter(id) };
-    const c = startCrawlScheduler({ sources, sink, env, log, timezone: env.timezone, lookupSecret: (name: string) => env.vars[name], dispatch: queue ?? undefined, accounts: pool });
+    const c = startCrawlScheduler({ sources, sink, env, log, timezone: env.timezone, lookupSecret: (name: string) => env.vars[name], dispatch: queue ?? undefined, accounts: pool, sessions });
     crawler = c;
     stoppers.push(() => c.stop());
     queue?.consumeResults((r) => c.applyResult(r.summary, r.kind === 'reobserve'));
