@@ -1,17 +1,15 @@
 // buildReport: everything a report shows, computed from the database for one period and the one
 // before it. Pure over the db (reads only; the clock comes in as `now`).
 import type { Db } from '../db/connection.js';
-import { LEVELS, type Level } from '../core/alert.js';
+import { LEVELS, LEVEL_RANK, type Level } from '../core/alert.js';
 import { UserError } from '../core/errors.js';
 import { periodKind, periodLabel, periodTitleRange, previousPeriod, resolvePeriod, type Period } from './date-range.js';
 import { reportTitle, type ReportLang } from './i18n.js';
 import type {
   AuthorRow, IncidentRow, PeriodBasis, PeriodKpis, PostRow, ReportData, SentimentKey, TimelineEvent,
 } from './report-data.js';
-import {
-  countPosts, dataSpan, incidentAlerts, incidentPostTimes, incidentRisk, iteratePosts, listAlerts, listIncidents, listTopics,
-  parseJson, peakLevel, platforms, riskHistory, sourceHealth, topicCount, type IncidentDbRow, type Scope,
-} from './report-queries.js';
+import { storeOf } from '../db/store/index.js';
+import { parseJson, type IncidentDbRow, type ReportReads, type Scope } from '../db/store/report-reads.js';
 import { risingKeywords } from './rising-keywords.js';
 
 export interface BuildReportOptions {
@@ -32,6 +30,16 @@ export interface BuildReportOptions {
 
 export const REPORT_STEPS = ['kpis', 'charts', 'incidents', 'posts', 'authors', 'keywords', 'sources'] as const;
 
+/** The report's reads over a connection (src/db/store/report-reads.ts). */
+const reads = (db: Db): ReportReads => storeOf(db).reads.report;
+
+/** Highest level an incident's firing alerts reached before `end`, preferring alerts inside the period. */
+export function peakLevel(alerts: { at: string; level: Level; state: string }[], start: string): Level | null {
+  const pick = (xs: typeof alerts) => xs.filter((a) => a.state === 'firing' && LEVELS.includes(a.level))
+    .reduce<Level | null>((best, a) => (best === null || LEVEL_RANK[a.level] < LEVEL_RANK[best] ? a.level : best), null);
+  return pick(alerts.filter((a) => a.at >= start)) ?? pick(alerts);
+}
+
 const HOUR = 3_600_000;
 const WEEK = 7 * 24 * HOUR;
 
@@ -42,7 +50,7 @@ const WEEK = 7 * 24 * HOUR;
  * replayed or idle database). Returns how it was chosen, which the report states.
  */
 export function defaultReportPeriod(db: Db, now: Date): { period: Period; basis: PeriodBasis } {
-  const span = dataSpan(db);
+  const span = reads(db).dataSpan();
   if (!span) return { period: { start: new Date(now.getTime() - WEEK), end: now }, basis: 'no-data' };
   const newest = Date.parse(span.newest);
   const stale = newest < now.getTime() - WEEK;
@@ -86,15 +94,15 @@ const secondsBetween = (a: string | null, b: string | null): number | null => {
   return Number.isFinite(d) && d >= 0 ? d : null;
 };
 
-function kpis(db: Db, s: Scope, allPosts: boolean): { k: PeriodKpis; counts: ReturnType<typeof countPosts>; incidents: IncidentDbRow[] } {
-  const counts = countPosts(db, s, allPosts);
-  const collected = allPosts ? counts.total : countPosts(db, { ...s, topic: null }, true).total;
+function kpis(db: Db, s: Scope, allPosts: boolean): { k: PeriodKpis; counts: ReturnType<ReportReads['countPosts']>; incidents: IncidentDbRow[] } {
+  const counts = reads(db).countPosts(s, allPosts);
+  const collected = allPosts ? counts.total : reads(db).countPosts({ ...s, topic: null }, true).total;
   let negative = 0, analysed = 0;
   for (const rec of counts.bySource.values()) { negative += rec.negative; analysed += rec.negative + rec.neutral + rec.positive; }
-  const incidents = listIncidents(db, s);
+  const incidents = reads(db).incidents(s);
   const byLevel = Object.fromEntries(LEVELS.map((l) => [l, 0])) as Record<Level, number>;
   for (const i of incidents) {
-    const lv = peakLevel(incidentAlerts(db, i.id, s.end), s.start);
+    const lv = peakLevel(reads(db).incidentAlerts(i.id, s.end), s.start);
     if (lv) byLevel[lv]++;
   }
   const tta = incidents.map((i) => secondsBetween(i.opened_at, i.acknowledged_at)).filter((x): x is number => x !== null);
@@ -103,15 +111,15 @@ function kpis(db: Db, s: Scope, allPosts: boolean): { k: PeriodKpis; counts: Ret
     counts, incidents,
     k: {
       volume: counts.total, collected, negative, negativeShare: analysed ? negative / analysed : null,
-      incidents: incidents.length, incidentsByLevel: byLevel, alerts: listAlerts(db, s).length,
+      incidents: incidents.length, incidentsByLevel: byLevel, alerts: reads(db).alerts(s).length,
       medianTtaSeconds: median(tta), medianTtrSeconds: median(ttr),
     },
   };
 }
 
 function incidentRow(db: Db, i: IncidentDbRow, s: Scope): IncidentRow {
-  const alerts = incidentAlerts(db, i.id, s.end);
-  const postTimes = incidentPostTimes(db, i.id);
+  const alerts = reads(db).incidentAlerts(i.id, s.end);
+  const postTimes = reads(db).incidentPostTimes(i.id);
   const timeline: TimelineEvent[] = [];
   if (postTimes.length) timeline.push({ at: postTimes[0], event: 'first-post' });
   let lastLevel: string | null = null;
@@ -128,7 +136,7 @@ function incidentRow(db: Db, i: IncidentDbRow, s: Scope): IncidentRow {
   const step = Math.max(1, Math.ceil(postTimes.length / 40));
   for (let k = step - 1; k < postTimes.length; k += step) spread.push({ at: postTimes[k], posts: k + 1 });
   if (postTimes.length && spread[spread.length - 1]?.posts !== postTimes.length) spread.push({ at: postTimes[postTimes.length - 1], posts: postTimes.length });
-  const risk = incidentRisk(db, i.id, i.opened_at, s.end);
+  const risk = reads(db).incidentRisk(i.id, i.opened_at, s.end);
   const rstep = Math.max(1, Math.ceil(risk.length / 60));
   return {
     id: i.id, topic: i.topic_id, title: i.title, kind: i.kind ?? 'story', openedAt: i.opened_at,
@@ -164,16 +172,16 @@ export function buildReport(db: Db, opts: BuildReportOptions): ReportData {
   const lang = opts.lang ?? 'zh-CN';
   const topic = opts.topic ?? null;
   const step = opts.onStep ?? (() => {});
-  if (topic && !listTopics(db, topic).length) {
-    const known = listTopics(db, null).map((t) => t.id);
+  if (topic && !reads(db).topics(topic).length) {
+    const known = reads(db).topics(null).map((t) => t.id);
     throw new UserError(`no topic '${topic}' in the database`, known.length ? `known topics: ${known.join(', ')}` : 'the database has no topics yet');
   }
   const period: Period = { start: opts.from, end: opts.to };
   const prev = previousPeriod(period);
   const cur: Scope = { start: period.start.toISOString(), end: period.end.toISOString(), topic };
   const before: Scope = { start: prev.start.toISOString(), end: prev.end.toISOString(), topic };
-  const allPosts = topicCount(db) === 0;
-  const topics = listTopics(db, topic);
+  const allPosts = reads(db).topicCount() === 0;
+  const topics = reads(db).topics(topic);
 
   const now = kpis(db, cur, allPosts);
   const was = kpis(db, before, allPosts);
@@ -184,9 +192,9 @@ export function buildReport(db: Db, opts: BuildReportOptions): ReportData {
   const idx = (t: string) => Math.min(buckets.length - 1, Math.max(0, Math.floor((Date.parse(t) - period.start.getTime()) / size)));
   const volumeTrend = { buckets, bucketMs: size, negative: buckets.map(() => 0), neutral: buckets.map(() => 0), positive: buckets.map(() => 0), unknown: buckets.map(() => 0) };
   for (const { t, sentiment } of now.counts.times) volumeTrend[sentiment][idx(t)]++;
-  const names = new Map(listTopics(db, null).map((t) => [t.id, t.name]));
+  const names = new Map(reads(db).topics(null).map((t) => [t.id, t.name]));
   const riskSeries = new Map<string, (number | null)[]>();
-  for (const r of riskHistory(db, cur)) {
+  for (const r of reads(db).riskHistory(cur)) {
     let vals = riskSeries.get(r.topic);
     if (!vals) riskSeries.set(r.topic, (vals = buckets.map(() => null)));
     const k = idx(r.at);
@@ -200,18 +208,18 @@ export function buildReport(db: Db, opts: BuildReportOptions): ReportData {
   step('charts');
 
   const incidents = now.incidents.map((i) => incidentRow(db, i, cur));
-  const alerts = listAlerts(db, cur);
+  const alerts = reads(db).alerts(cur);
   step('incidents');
 
   const maxPosts = opts.maxPosts ?? 50_000;
   const posts: PostRow[] = [];
   let truncated = false;
-  for (const p of iteratePosts(db, cur, allPosts)) {
+  for (const p of reads(db).posts(cur, allPosts)) {
     if (posts.length >= maxPosts) { truncated = true; break; }
     posts.push(p);
   }
   const topNegative: PostRow[] = [];
-  for (const p of iteratePosts(db, cur, allPosts, 'engagement-negative')) {
+  for (const p of reads(db).posts(cur, allPosts, 'engagement-negative')) {
     topNegative.push(p);
     if (topNegative.length >= 20) break;
   }
@@ -219,11 +227,11 @@ export function buildReport(db: Db, opts: BuildReportOptions): ReportData {
   const authorRows = authors(posts);
   step('authors');
 
-  const texts = function* (s: Scope) { for (const p of iteratePosts(db, s, allPosts)) yield `${p.title ?? ''} ${p.text}`; };
+  const texts = function* (s: Scope) { for (const p of reads(db).posts(s, allPosts)) yield `${p.title ?? ''} ${p.text}`; };
   const keywords = risingKeywords(texts(cur), texts(before), topics.map((t) => t.query), { userWords: topics.map((t) => t.name) });
   step('keywords');
 
-  const health = { configured: sourceHealth(db, cur), platforms: platforms(db, cur) };
+  const health = { configured: reads(db).sourceHealth(cur), platforms: reads(db).platforms(cur) };
   step('sources');
 
   const kind = periodKind(period, zone);

@@ -2,6 +2,7 @@
 // Part of the store layer (src/db/store): this module is the one owner of its tables' SQL.
 import type { Db } from '../connection.js';
 import { Statements } from './statements.js';
+import { ReportReads } from './report-reads.js';
 
 /** Pieces of a chart's buckets, each [bucket index, from, to]: whole hours, whole 5-minute blocks and the rest (src/server/timeseries.ts splitByHour). */
 export interface SeriesPieces { hourly: [number, string, string][]; five: [number, string, string][]; raw: [number, string, string][] }
@@ -9,23 +10,24 @@ export interface SeriesPieces { hourly: [number, string, string][]; five: [numbe
 /**
  * The queries behind the overview's series, one per source of rows; each takes a JSON array of
  * [interval index, from, to] (whole hours read hourly aggregates, whole 5 minutes the 5-minute
- * ones, the rest the rows). dialect: sqlite-only (json_each and ->> over the pieces).
+ * ones, the rest the rows). Portable: PostgreSQL reads json_each over an array as
+ * jsonb_array_elements (src/db/pg/pg-dialect.ts).
  */
 export const SERIES_SQL = {
-  postsHourly: `SELECT b.value ->> 0 AS i, ph.source, ph.label, sum(ph.n) AS n FROM json_each(?) b
+  postsHourly: `SELECT CAST(b.value ->> 0 AS INTEGER) AS i, ph.source, ph.label, sum(ph.n) AS n FROM json_each(?) b
       JOIN post_hourly ph ON ph.bucket >= b.value ->> 1 AND ph.bucket < b.value ->> 2 GROUP BY 1, 2, 3 HAVING sum(ph.n) > 0`,
-  posts5min: `SELECT b.value ->> 0 AS i, pf.source, pf.label, sum(pf.n) AS n FROM json_each(?) b
+  posts5min: `SELECT CAST(b.value ->> 0 AS INTEGER) AS i, pf.source, pf.label, sum(pf.n) AS n FROM json_each(?) b
       JOIN post_5min pf ON pf.bucket >= b.value ->> 1 AND pf.bucket < b.value ->> 2 GROUP BY 1, 2, 3 HAVING sum(pf.n) > 0`,
-  postsRaw: `SELECT b.value ->> 0 AS i, p.source, coalesce(p.sentiment_corrected, p.sentiment_label, 'unknown') AS label, count(*) AS n FROM json_each(?) b
+  postsRaw: `SELECT CAST(b.value ->> 0 AS INTEGER) AS i, p.source, coalesce(p.sentiment_corrected, p.sentiment_label, 'unknown') AS label, count(*) AS n FROM json_each(?) b
       JOIN posts p ON p.first_seen_at >= b.value ->> 1 AND p.first_seen_at < b.value ->> 2 WHERE p.kind != 'trend' GROUP BY 1, 2, 3`,
-  riskHourly: `SELECT b.value ->> 0 AS i, rh.topic_id AS topic, max(rh.risk) AS risk FROM json_each(?) b
+  riskHourly: `SELECT CAST(b.value ->> 0 AS INTEGER) AS i, rh.topic_id AS topic, max(rh.risk) AS risk FROM json_each(?) b
       JOIN risk_hourly rh ON rh.bucket >= b.value ->> 1 AND rh.bucket < b.value ->> 2 GROUP BY 1, 2`,
-  riskRaw: `SELECT b.value ->> 0 AS i, rh.topic_id AS topic, max(rh.risk) AS risk FROM json_each(?) b
+  riskRaw: `SELECT CAST(b.value ->> 0 AS INTEGER) AS i, rh.topic_id AS topic, max(rh.risk) AS risk FROM json_each(?) b
       JOIN risk_history rh ON rh.at >= b.value ->> 1 AND rh.at < b.value ->> 2 GROUP BY 1, 2`,
-  mentionsHourly: `SELECT b.value ->> 0 AS i, th.topic_id AS topic, sum(th.n) AS n FROM json_each(?) b
+  mentionsHourly: `SELECT CAST(b.value ->> 0 AS INTEGER) AS i, th.topic_id AS topic, sum(th.n) AS n FROM json_each(?) b
       JOIN topic_hourly th ON th.bucket >= b.value ->> 1 AND th.bucket < b.value ->> 2 GROUP BY 1, 2 HAVING sum(th.n) > 0`,
   // topics first: topic_matches is indexed by (topic_id, matched_at)
-  mentionsRaw: `SELECT b.value ->> 0 AS i, t.id AS topic, count(*) AS n FROM json_each(?) b CROSS JOIN topics t CROSS JOIN topic_matches tm
+  mentionsRaw: `SELECT CAST(b.value ->> 0 AS INTEGER) AS i, t.id AS topic, count(*) AS n FROM json_each(?) b CROSS JOIN topics t CROSS JOIN topic_matches tm
       WHERE tm.topic_id = t.id AND tm.matched_at >= b.value ->> 1 AND tm.matched_at < b.value ->> 2 GROUP BY 1, 2`,
 };
 
@@ -48,9 +50,15 @@ export interface IncidentListFilter {
 
 export class ReadModels {
   private readonly q: Statements;
+  private rep?: ReportReads;
 
   constructor(private readonly db: Db) {
     this.q = new Statements(db);
+  }
+
+  /** The analysts' report's reads (report-reads.ts). */
+  get report(): ReportReads {
+    return (this.rep ??= new ReportReads(this.db));
   }
 
   /** Ids of the incidents the desk called a false alarm (the pipeline damps their look-alikes). */
