@@ -10,6 +10,7 @@ import { requireOpt } from '../command.js';
 import { UserError } from '../../core/errors.js';
 import { openDb, isPostgresUrl, pgSchemaOf, withPgSchema, dropPgSchema, isEmptyStore } from '../../db/connection.js';
 import { redactUrl } from '../../db/pg/sync-pg.js';
+import { storeOf } from '../../db/store/index.js';
 import { readLines, jsonlWriter } from '../../core/jsonl.js';
 import { parseObservationLine, ObservationError, type Observation } from '../../core/observation.js';
 import { toContractAlert, type AlertRecord } from '../../core/alert.js';
@@ -88,14 +89,15 @@ const command: Command = {
     // many clock steps share one transaction (committed every ~20k observations): replay is a
     // throwaway build, and per-step commits dominated its run time
     let sinceCommit = 0;
-    db.exec('BEGIN IMMEDIATE');
+    const store = storeOf(db);
+    store.begin();
     const flush = () => {
       if (!batch.length) return;
       pipeline.ingest(batch, new Date(clock));
       progress.tick(batch.length);
       sinceCommit += batch.length;
       batch = [];
-      if (sinceCommit >= 20_000) { db.exec('COMMIT'); db.exec('BEGIN IMMEDIATE'); sinceCommit = 0; }
+      if (sinceCommit >= 20_000) { store.commit(); store.begin(); sinceCommit = 0; }
     };
     for await (const { line, text } of readLines(input)) {
       let o: Observation | null;
@@ -120,7 +122,7 @@ const command: Command = {
     }
     if (total === 0) {
       // nothing to replay: an empty file, or every line malformed; that is a failed run, not zero alerts
-      db.exec('COMMIT');
+      store.commit();
       await writer.close();
       progress.done();
       if (bad > 20) io.stderr.write(`replay: ${bad - 20} more malformed lines not shown\n`);
@@ -134,7 +136,7 @@ const command: Command = {
     }
     flush();
     if (clock > -Infinity) pipeline.evaluate(new Date(clock));
-    db.exec('COMMIT');
+    store.commit();
     pipeline.flush(new Date(Number.isFinite(clock) ? clock : Date.now()));
     for (const a of alerts) writer.write(toContractAlert(a));
     await writer.close();

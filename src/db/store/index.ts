@@ -38,6 +38,13 @@ export class Store {
    * leaves no half-written state behind in the pipeline's batch).
    */
   atomic<T>(fn: () => T): T { return this.db.transaction(fn)(); }
+  /**
+   * Open a write transaction that spans many calls, ended by commit(): replay batches many clock
+   * steps into one (committed every ~20k observations). tx() inside it joins it; atomic() is a savepoint in it.
+   */
+  begin(): void { this.db.exec('BEGIN IMMEDIATE'); }
+  /** Commit the transaction begin() opened. */
+  commit(): void { this.db.exec('COMMIT'); }
 }
 
 const stores = new WeakMap<Db, Store>();
