@@ -1,5 +1,6 @@
 // The one module that reads process.env. Everything else receives an Env.
 import { resolve } from 'node:path';
+import { dbLocation } from '../db/location.js';
 
 /** An OpenAI-compatible chat endpoint that writes incident briefs (src/desk/llm-brief.ts). */
 export interface LlmEnv {
@@ -48,7 +49,7 @@ export interface Env {
 export function readEnv(e: NodeJS.ProcessEnv = process.env): Env {
   const port = Number(e.PORT ?? 8080);
   return {
-    dbPath: resolve(e.FLAREWATCH_DB ?? 'data/flarewatch.db'),
+    dbPath: dbLocation(e.FLAREWATCH_DB ?? "data/flarewatch.db"),
     rulesDir: resolve(e.FLAREWATCH_RULES ?? 'rules'),
     port: Number.isFinite(port) ? port : 8080,
     host: e.HOST ?? '127.0.0.1',

@@ -7,7 +7,8 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { SyncPg, isPostgresUrl } from './pg/sync-pg.js';
+import { SyncPg } from './pg/sync-pg.js';
+import { isPostgresUrl, dbLocation } from './location.js';
 
 export type Db = Database.Database;
 export type Dialect = 'sqlite' | 'postgres';
@@ -20,12 +21,7 @@ export function dialectOf(db: Db): Dialect {
   return (db as unknown as { dialect?: string }).dialect === 'postgres' ? 'postgres' : 'sqlite';
 }
 
-export { isPostgresUrl };
-
-/** Where FLAREWATCH_DB / --db point: a PostgreSQL URL as given, a file path made absolute. */
-export function dbLocation(s: string): string {
-  return isPostgresUrl(s) ? s : resolve(s);
-}
+export { isPostgresUrl, dbLocation };
 
 /** The `schema=` parameter of a PostgreSQL URL (ours: the connection works in that schema). */
 export function pgSchemaOf(url: string): string | null {

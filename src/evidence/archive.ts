@@ -6,6 +6,7 @@
 // (BrowserRenderer.snapshot), which vets the address each connection really goes to; private,
 // loopback and link-local targets (IPv4-mapped and other embedded forms included) are refused
 // unless env.allowPrivateHosts allows them.
+import { isPostgresUrl } from '../db/location.js';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -47,7 +48,8 @@ export interface ArchiveResult { incidentId: string; skipped?: string; items: Ar
 const LEVEL_RANK: Record<string, number> = { P1: 1, P2: 2, P3: 3, P4: 4 };
 
 export function evidenceRoot(env: Pick<Env, 'dbPath'>, root?: string): string {
-  return root ?? join(env.dbPath === ':memory:' ? 'data' : join(env.dbPath, '..'), 'evidence');
+  // beside the SQLite file; under data/ for an in-memory or PostgreSQL database
+  return root ?? join(env.dbPath === ':memory:' || isPostgresUrl(env.dbPath) ? 'data' : join(env.dbPath, '..'), 'evidence');
 }
 
 const sha256 = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');

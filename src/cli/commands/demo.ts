@@ -11,7 +11,7 @@ import { startMonitor, consoleLog } from '../../runtime/monitor.js';
 import { knownSecrets } from '../../security/redact.js';
 import { startSimSite } from '../../demo/sim-site.js';
 import { DEMO_BRAND } from '../../demo/demo-story.js';
-import { openDb } from '../../db/connection.js';
+import { openDb, dbLocation } from '../../db/connection.js';
 import { UserAccounts } from '../../server/user-accounts.js';
 
 export function demoRules(site: string): Record<string, string> {
@@ -48,7 +48,7 @@ export function demoRules(site: string): Record<string, string> {
  * deleted: the demo adds its rules' data and the demo user to it.
  */
 export function demoSettings(opts: Record<string, unknown>, env: Env, dir: string): { dbPath: string; dbNamed: boolean; port: number; portNamed: boolean } {
-  const dbFlag = typeof opts.db === 'string' && opts.db ? resolve(opts.db) : null;
+  const dbFlag = typeof opts.db === 'string' && opts.db ? dbLocation(opts.db) : null;
   const dbNamed = dbFlag !== null || !!env.vars.FLAREWATCH_DB;
   const portRaw = typeof opts.port === 'string' ? opts.port : env.vars.PORT;
   let port = 8080;

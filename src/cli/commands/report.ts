@@ -7,7 +7,7 @@ import { dirname, resolve } from 'node:path';
 import type { Command } from '../command.js';
 import { requireOpt } from '../command.js';
 import { UserError } from '../../core/errors.js';
-import { openDb, type Db } from '../../db/connection.js';
+import { openDb, type Db, dbLocation } from '../../db/connection.js';
 import { createProgress } from '../progress.js';
 import { resolvePeriod, formatInZone } from '../../report/date-range.js';
 import { parseLang, words } from '../../report/i18n.js';
@@ -87,7 +87,7 @@ const command: Command = {
     const zone = typeof opts.tz === 'string' ? opts.tz : io.env.timezone;
     const dates = { from: opts.from as string | undefined, to: opts.to as string | undefined };
     resolvePeriod(dates, io.now(), zone); // bad dates or zone fail before anything is opened
-    const dbPath = resolve(typeof opts.db === 'string' ? opts.db : io.env.dbPath);
+    const dbPath = dbLocation(typeof opts.db === "string" ? opts.db : io.env.dbPath);
     const db = openReportDb(dbPath);
     const target = out === '-' ? null : resolve(out);
     const progress = createProgress(io.stderr, `report ${format}`, REPORT_STEPS.length);

@@ -2,6 +2,7 @@
 // dashboard in one process, until SIGINT/SIGTERM. A start that cannot serve (a mistake in a rules
 // file, a busy port) stops what it had started and exits non-zero with the reason.
 import { resolve } from 'node:path';
+import { dbLocation } from '../../db/location.js';
 import type { Command } from '../command.js';
 import { UserError } from '../../core/errors.js';
 import { startMonitor, consoleLog } from '../../runtime/monitor.js';
@@ -20,7 +21,7 @@ const command: Command = {
   },
   async run(opts, _pos, io) {
     const env = { ...io.env };
-    if (typeof opts.db === 'string') env.dbPath = resolve(opts.db);
+    if (typeof opts.db === 'string') env.dbPath = dbLocation(opts.db);
     if (typeof opts.rules === 'string') env.rulesDir = resolve(opts.rules);
     if (typeof opts.host === 'string') env.host = opts.host;
     if (typeof opts.port === 'string') {

@@ -6,7 +6,7 @@ import { resolve } from 'node:path';
 import type { Command } from '../command.js';
 import { requireOpt } from '../command.js';
 import { UserError } from '../../core/errors.js';
-import { openDb } from '../../db/connection.js';
+import { openDb, dbLocation } from '../../db/connection.js';
 import { UserAccounts } from '../../server/user-accounts.js';
 import { writeAudit } from '../../desk/audit.js';
 
@@ -26,7 +26,7 @@ const command: Command = {
     const sub = pos[0];
     if (sub !== 'add' && sub !== 'list' && sub !== 'revoke') throw new UserError(sub ? `unknown subcommand 'token ${sub}'` : 'missing subcommand', USAGE);
     if (sub === 'revoke' && !pos[1] && typeof opts.name !== 'string') throw new UserError('token revoke: which token?', "give its name or id, e.g. 'token revoke crawler-1' ('token list' shows them)");
-    const db = openDb(typeof opts.db === 'string' ? resolve(opts.db) : io.env.dbPath);
+    const db = openDb(typeof opts.db === 'string' ? dbLocation(opts.db) : io.env.dbPath);
     try {
       const repo = new UserAccounts(db);
       if (sub === 'list') {

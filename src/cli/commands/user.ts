@@ -6,7 +6,7 @@ import { resolve } from 'node:path';
 import type { Command } from '../command.js';
 import { requireOpt } from '../command.js';
 import { UserError } from '../../core/errors.js';
-import { openDb } from '../../db/connection.js';
+import { openDb, dbLocation } from '../../db/connection.js';
 import { UserAccounts, ROLES, type Role } from '../../server/user-accounts.js';
 import { checkPasswordStrength, MIN_LENGTH } from '../../server/password-policy.js';
 import { promptNewPassword, readFirstLine, type SecretInput } from '../read-password.js';
@@ -32,7 +32,7 @@ const command: Command = {
       if (!ROLES.includes(role)) throw new UserError(`unknown role '${role}'`, `use one of: ${ROLES.join(', ')}`);
       const password = await passwordFrom(opts, io.stdin ?? (process.stdin as SecretInput), io.stderr);
       checkPasswordStrength(password, { role, username: name });
-      const db = openDb(typeof opts.db === 'string' ? resolve(opts.db) : io.env.dbPath);
+      const db = openDb(typeof opts.db === 'string' ? dbLocation(opts.db) : io.env.dbPath);
       try {
         const u = await new UserAccounts(db).add(name, password, role, io.now());
         io.stdout.write(`user '${u.username}' (${u.role}) saved\n`);
@@ -40,7 +40,7 @@ const command: Command = {
       } finally { db.close(); }
     }
     if (sub === 'list') {
-      const db = openDb(typeof opts.db === 'string' ? resolve(opts.db) : io.env.dbPath);
+      const db = openDb(typeof opts.db === 'string' ? dbLocation(opts.db) : io.env.dbPath);
       try {
         for (const u of new UserAccounts(db).list()) io.stdout.write(`${u.username}\t${u.role}\t${u.createdAt}${u.disabled ? '\tdisabled' : ''}\n`);
         return 0;

@@ -8,7 +8,7 @@ import type { Command } from '../command.js';
 import { UserError } from '../../core/errors.js';
 import { consoleLog } from '../../runtime/monitor.js';
 import { knownSecrets } from '../../security/redact.js';
-import { openDb, type Db } from '../../db/connection.js';
+import { openDb, type Db, dbLocation } from '../../db/connection.js';
 import { startCrawlWorker } from '../../queue/crawl-worker.js';
 import { apiDelivery, dbDelivery, ingestEndpoint } from '../../queue/observation-delivery.js';
 import { redactRedisUrl, redisOptionsFromUrl } from '../../queue/redis-url.js';
@@ -57,7 +57,7 @@ const command: Command = {
     const url = typeof opts.queue === 'string' ? opts.queue : env.queueUrl;
     if (!url) throw new UserError('no queue: FLAREWATCH_QUEUE is not set', 'set FLAREWATCH_QUEUE=redis://host:6379/0 (the same as the monitor\'s) or pass --queue URL');
     redisOptionsFromUrl(url);
-    if (typeof opts.db === 'string') env.dbPath = resolve(opts.db);
+    if (typeof opts.db === 'string') env.dbPath = dbLocation(opts.db);
     const ingestUrl = typeof opts['ingest-url'] === 'string' ? opts['ingest-url'] : env.ingestUrl ?? null;
     if (ingestUrl) {
       try { ingestEndpoint(ingestUrl); } catch { throw new UserError(`--ingest-url '${ingestUrl}' is not a URL`, 'e.g. http://monitor:8080'); }

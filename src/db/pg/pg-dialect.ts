@@ -1,7 +1,8 @@
 // SQLite SQL to PostgreSQL, for the store's statements: placeholders (`?`, `?NNN`, `@name`,
 // `:name`, `$name`) become `$n`, and the differences that would change results are rewritten:
 // INSERT OR IGNORE, scalar min/max, ifnull, group_concat, LIKE's case rule, NULL ordering
-// (SQLite sorts NULL first ascending), IS / IS NOT between values, round(x, n), CAST AS REAL, and
+// (SQLite sorts NULL first ascending), IS / IS NOT between values, round(x, n), CAST AS REAL,
+// json_each over an array, and
 // camelCase aliases (PostgreSQL folds unquoted names to lower case). What cannot be rewritten this
 // way stays per dialect in the store module that owns it.
 
@@ -162,6 +163,12 @@ export function toPostgres(sql: string): PgStatementText {
       ts[i + 1] = { kind: 'punct', text: '((' };
       if (cs.length === 0) ts[end] = { kind: 'punct', text: ")::text, ',')" };
       else ts[cs[0]] = { kind: 'punct', text: ')::text,' };
+    } else if (w === 'JSON_EACH' && ts[i + 1]?.text === '(') {
+      // the store only walks JSON arrays (value = each element)
+      const end = closing(ts, i + 1);
+      t.text = 'jsonb_array_elements';
+      ts[i + 1] = { kind: 'punct', text: '((' };
+      ts[end] = { kind: 'punct', text: ')::jsonb)' };
     } else if (w === 'LIKE') {
       t.text = 'ILIKE';
     } else if (w === 'IS') {

@@ -308,6 +308,4 @@ export function redactUrl(url: string): string {
   return url.replace(/(\/\/[^:/@]+:)[^@]*@/, '$1***@');
 }
 
-export function isPostgresUrl(s: string | undefined): boolean {
-  return !!s && /^postgres(ql)?:\/\//i.test(s);
-}
+export { isPostgresUrl } from '../location.js';
