@@ -45,7 +45,7 @@ export async function sourcePage(ctx: PageCtx): Promise<void> {
 
   mount(ctx.root,
     h('p', null, h('a', { href: '#/sources' }, `← ${t('sources')}`)),
-    h('h1', null, `${t('source')}: ${id}`),
+    h('h1', null, `${t('sourceDetails')}: ${id}`),
     section(t('health'), h('dl', { className: 'facts' },
       h('dt', null, 'adapter'), h('dd', null, src?.adapter ?? '—'),
       h('dt', null, t('health')), h('dd', null, h('span', { className: state === 'ok' ? 'ok' : state === 'pending' ? 'muted' : 'bad', 'data-state': state }, t(`src_${state.replace('-', '_')}`))),
@@ -92,7 +92,7 @@ function renderAccounts(ctx: PageCtx, id: string, acc: Accounts, box: HTMLElemen
     }
     const session = a.session?.saved ? `${t('sessionSaved')} ${fmtTime(a.session.savedAt, 'short')}` : a.cookiesEnv ? `${a.cookiesEnv.name} (${a.cookiesEnv.set ? t('cookieEnvSet') : t('cookieEnvUnset')})` : t('noSession');
     return [a.name, t(`origin_${a.origin}`),
-      h('span', { className: a.state === 'active' ? 'ok' : 'bad', 'data-account-state': a.state, title: a.reason ?? '' }, t(`acct_${a.state}`), a.reason ? h('small', { className: 'muted' }, ` ${truncate(a.reason, 90)}`) : null),
+      [h('span', { className: a.state === 'active' ? 'ok' : 'bad', 'data-account-state': a.state, title: a.reason ?? '' }, t(`acct_${a.state}`)), a.reason ? h('small', { className: 'muted' }, ` ${truncate(a.reason, 90)}`) : null],
       fmtTime(a.lastUsedAt, 'short'), fmtTime(a.lastOkAt, 'short'), String(a.errorScore), session, a.proxy ?? '—', h('span', { className: 'row' }, actions)];
   }), t('accounts')));
 }
