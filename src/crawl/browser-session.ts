@@ -197,6 +197,9 @@ export class SessionRun {
   }
 
   private async saveState(page: PuppeteerPage, challenge: SessionState['challenge']): Promise<void> {
+    // saved by someone else since this run loaded it (a QR login of the same account, qr-login.ts):
+    // that session is newer than what this page holds, so it is kept as it is
+    if (this.store.load(this.spec.site, this.spec.account).savedAt !== this.state.savedAt) return;
     let cookies = this.state.cookies;
     let local = this.state.localStorage;
     try {

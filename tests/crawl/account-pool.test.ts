@@ -20,7 +20,7 @@ import { defineAdapter, parseJson, type AnyAdapter } from '../../src/crawl/adapt
 import { BlockedError } from '../../src/crawl/errors.js';
 import { HostLimiter } from '../../src/crawl/host-limiter.js';
 import { AccountPool, accountLimiter, accountVerdict, pickAccount, type AccountRow } from '../../src/crawl/account-pool.js';
-import { SessionStore, SessionChallengeError } from '../../src/crawl/browser-session.js';
+import { SessionStore, SessionChallengeError, SessionRun } from '../../src/crawl/browser-session.js';
 import { CookieJar } from '../../src/crawl/cookie-jar.js';
 import { getAdapter } from '../../src/crawl/registry.js';
 import { handleSourceHealth } from '../../src/alerting/source-health.js';
@@ -247,6 +247,23 @@ describe('account pool: parts', () => {
     const jar = pool.jarFor(a, adapter, `${base}/`);
     expect(jar.header(new URL(`${base}/api`))).toBe('acct=qr');
     expect(jar.header(new URL('https://www.example.com/'))).toBe('z_c0=v');
+  });
+
+  it('a crawl that loaded an account\'s session before a QR login of it does not overwrite the new session when it ends', async () => {
+    const { sessions } = setup([]);
+    const spec = { site: 'acct-test', account: 'plat.qr-1', capture: ['/api/'], settleMs: 0 };
+    const page = (value: string) => ({
+      url: () => 'http://127.0.0.1/search', evaluate: async () => '',
+      createCDPSession: async () => ({ send: async () => ({ cookies: [{ name: 'web_session', value, domain: '127.0.0.1', path: '/' }] }), detach: async () => undefined }),
+    }) as unknown as import('puppeteer').Page;
+    sessions.save('acct-test', 'plat.qr-1', { cookies: [{ name: 'web_session', value: 'old', domain: '127.0.0.1', path: '/' }], localStorage: {}, savedAt: '2026-03-01T00:00:00.000Z', challenge: null });
+    const run = new SessionRun(spec, sessions, () => new Date('2026-03-01T00:05:00Z'));
+    sessions.save('acct-test', 'plat.qr-1', { cookies: [{ name: 'web_session', value: 'fresh-login', domain: '127.0.0.1', path: '/' }], localStorage: {}, savedAt: '2026-03-01T00:04:00.000Z', challenge: null });
+    await run.after(page('old-page'));
+    expect(sessions.load('acct-test', 'plat.qr-1').cookies.map((c) => c.value)).toEqual(['fresh-login']);
+    // without a login meanwhile, the run saves what its page holds
+    await new SessionRun(spec, sessions, () => new Date('2026-03-01T00:06:00Z')).after(page('rotated'));
+    expect(sessions.load('acct-test', 'plat.qr-1')).toMatchObject({ cookies: [{ value: 'rotated' }], savedAt: '2026-03-01T00:06:00.000Z' });
   });
 
   it('an account event goes to the admin receiver once and leaves the source\'s health state alone', () => {
