@@ -35,8 +35,8 @@ async function main() {
   if (fresh) await fill(db, N, NOW, dist);
   // posts inserted here (or before migration 006) wait in the search index's queue: index them
   // now, as a running monitor's background backfill would, so the figures are of a settled index
-  const { SearchIndex } = await import(dist('db/repos/search-index.js'));
-  const index = SearchIndex.for(db);
+  const { storeOf } = await import(dist('db/store/index.js'));
+  const index = storeOf(db).posts.search;
   if (index.hasPending()) {
     const t0 = Date.now();
     while (index.hasPending()) index.drain(1000);
