@@ -46,6 +46,8 @@ const HASHES_PER_MERGED = 40;
 /** posts of a merged incident whose replies are pointed at its target after a restart */
 const MEMBERS_PER_MERGED = 2000;
 const MAX_HOPS = 32;
+/** how often the desk's log is read when this process logged nothing new (another monitor's desk) */
+const PENDING_POLL_MS = 1000;
 
 export class DeskRegroup {
   private readonly repo: RegroupingRepo;
@@ -55,6 +57,8 @@ export class DeskRegroup {
   private readonly movedHashes = new Map<string, string>();
   /** incidents whose title the desk chose */
   private titled = new Set<string>();
+  private seenLogged = -1;
+  private lastAsked = -Infinity;
 
   constructor(db: Db, private readonly host: RegroupHost) {
     this.repo = new RegroupingRepo(db);
@@ -94,8 +98,17 @@ export class DeskRegroup {
     return this.lead(moved ?? item);
   }
 
-  /** Apply the desk's merges and splits the working state has not followed yet. */
+  /**
+   * Apply the desk's merges and splits the working state has not followed yet. The log is read at
+   * once after this process's desk logged one, else at most every PENDING_POLL_MS of wall time
+   * (another monitor's desk): a batch costs no query then, which matters on PostgreSQL.
+   */
   apply(now: number): void {
+    const logged = this.repo.loggedHere();
+    const wall = performance.now();
+    if (logged === this.seenLogged && wall - this.lastAsked < PENDING_POLL_MS) return;
+    this.seenLogged = logged;
+    this.lastAsked = wall;
     const ops = this.repo.pending();
     for (const op of ops) {
       if (op.action === 'merge') this.merge(op, now);

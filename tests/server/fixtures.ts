@@ -10,8 +10,6 @@ import { join } from 'node:path';
 import { openDb, type Db } from '../../src/db/connection.js';
 import { createApp, type AppDeps } from '../../src/server/app.js';
 import { UserAccounts } from '../../src/server/user-accounts.js';
-import { Segmenter } from '../../src/text/segment.js';
-import { normalizeForMatch } from '../../src/text/normalize.js';
 import { readEnv } from '../../src/config/env.js';
 import type { Observation } from '../../src/core/observation.js';
 
@@ -28,15 +26,12 @@ const NEG = ['星河乳业 牛奶 喝出 异物 太恶心了', '星河牛奶 召
 const POS = ['星河乳业 新品 酸奶 很好喝', '星河牛奶 早餐 推荐', 'Xinghe Dairy yogurt is great'];
 
 export function seed(db: Db, now = NOW): { incidents: string[]; xssPk: number } {
-  const seg = new Segmenter();
-  seg.addUserWords(['星河乳业', '星河牛奶']);
   const iso = (msAgo: number) => new Date(now.getTime() - msAgo).toISOString();
-  db.prepare("INSERT OR REPLACE INTO topics (id, name, query, enabled, updated_at) VALUES ('brand-x', '星河乳业', '星河乳业 OR 星河牛奶 OR \"Xinghe Dairy\"', 1, ?), ('brand-y', '云顶手机', '云顶手机 OR \"Yunding phone\"', 1, ?)").run(iso(0), iso(0));
-  db.prepare("INSERT OR REPLACE INTO sources (id, adapter, url, enabled, last_success_at, error_streak, blocked, healthy, items_last_run, items_total) VALUES ('weibo-search', 'weibo', 'https://m.weibo.cn/search?q=x', 1, ?, 0, 0, 1, 12, 400), ('tieba-forum', 'tieba', 'https://tieba.baidu.com/f?kw=x', 1, ?, 3, 1, 0, 0, 120)").run(iso(600_000), iso(7_200_000));
+  db.prepare("INSERT INTO topics (id, name, query, enabled, updated_at) VALUES ('brand-x', '星河乳业', '星河乳业 OR 星河牛奶 OR \"Xinghe Dairy\"', 1, ?), ('brand-y', '云顶手机', '云顶手机 OR \"Yunding phone\"', 1, ?) ON CONFLICT (id) DO UPDATE SET name = excluded.name, query = excluded.query, enabled = excluded.enabled, updated_at = excluded.updated_at").run(iso(0), iso(0));
+  db.prepare("INSERT INTO sources (id, adapter, url, enabled, last_success_at, error_streak, blocked, healthy, items_last_run, items_total) VALUES ('weibo-search', 'weibo', 'https://m.weibo.cn/search?q=x', 1, ?, 0, 0, 1, 12, 400), ('tieba-forum', 'tieba', 'https://tieba.baidu.com/f?kw=x', 1, ?, 3, 1, 0, 0, 120) ON CONFLICT (id) DO UPDATE SET adapter = excluded.adapter, url = excluded.url, enabled = excluded.enabled, last_success_at = excluded.last_success_at, error_streak = excluded.error_streak, blocked = excluded.blocked, healthy = excluded.healthy, items_last_run = excluded.items_last_run, items_total = excluded.items_total").run(iso(600_000), iso(7_200_000));
   db.prepare("INSERT INTO source_events (source_id, at, kind, items) VALUES ('weibo-search', ?, 'run', 12)").run(iso(1_200_000));
   const ins = db.prepare(`INSERT INTO posts (source, ext_id, kind, url, author_id, author_name, author_followers, author_verified, title, text, lang, published_at, first_seen_at, last_seen_at,
     reposts, comments, likes, sentiment_label, sentiment_score, severity_score) VALUES (?, ?, 'post', ?, ?, ?, ?, ?, ?, ?, 'zh', ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-  const fts = db.prepare('INSERT INTO posts_fts (rowid, tokens) VALUES (?, ?)');
   const match = db.prepare("INSERT OR IGNORE INTO topic_matches (topic_id, post_pk, matched_at) VALUES ('brand-x', ?, ?)");
   const pks: number[] = [];
   let xssPk = 0;
@@ -50,14 +45,12 @@ export function seed(db: Db, now = NOW): { incidents: string[]; xssPk: number } 
         (i * 37) % 900, i % 40, i % 90, neg ? 'negative' : 'positive', neg ? -0.6 : 0.5, neg ? 0.4 : 0);
       const pk = Number(r.lastInsertRowid);
       pks.push(pk);
-      fts.run(pk, seg.cut(normalizeForMatch(`${text} #${i}`)).join(' '));
       match.run(pk, at);
     }
     const at = iso(30 * 60_000);
     const r = ins.run('weibo', 'xss1', XSS.url, 'evil', XSS.author, 99999, 1, XSS.title, XSS.text, at, at, at, 5000, 10, 10, 'negative', -0.9, 0.9);
     xssPk = Number(r.lastInsertRowid);
     pks.push(xssPk);
-    fts.run(xssPk, seg.cut(normalizeForMatch(`${XSS.title} ${XSS.text}`)).join(' '));
     match.run(xssPk, at);
   })();
   const incidents: string[] = [];

@@ -38,7 +38,7 @@ CREATE TABLE authors (
   source TEXT COLLATE "C" NOT NULL,
   id TEXT COLLATE "C" NOT NULL,
   name TEXT COLLATE "C",
-  followers BIGINT,
+  followers DOUBLE PRECISION,
   verified BIGINT,
   updated_at TEXT COLLATE "C",
   PRIMARY KEY (source, id)
@@ -54,7 +54,7 @@ CREATE TABLE posts (
   parent_id TEXT COLLATE "C",
   author_id TEXT COLLATE "C",
   author_name TEXT COLLATE "C",
-  author_followers BIGINT,
+  author_followers DOUBLE PRECISION,
   author_verified BIGINT,
   title TEXT COLLATE "C",
   text TEXT COLLATE "C",
@@ -62,12 +62,13 @@ CREATE TABLE posts (
   published_at TEXT COLLATE "C",
   first_seen_at TEXT COLLATE "C" NOT NULL,
   last_seen_at TEXT COLLATE "C" NOT NULL,
-  reposts BIGINT NOT NULL DEFAULT 0,
-  comments BIGINT NOT NULL DEFAULT 0,
-  likes BIGINT NOT NULL DEFAULT 0,
-  views BIGINT NOT NULL DEFAULT 0,
-  heat BIGINT NOT NULL DEFAULT 0,
-  rank BIGINT,
+  -- metrics as crawled: SQLite keeps a fraction (a heat of 76.75) in an INTEGER column, so these are doubles here
+  reposts DOUBLE PRECISION NOT NULL DEFAULT 0,
+  comments DOUBLE PRECISION NOT NULL DEFAULT 0,
+  likes DOUBLE PRECISION NOT NULL DEFAULT 0,
+  views DOUBLE PRECISION NOT NULL DEFAULT 0,
+  heat DOUBLE PRECISION NOT NULL DEFAULT 0,
+  rank DOUBLE PRECISION,
   rating DOUBLE PRECISION,
   sentiment_label TEXT COLLATE "C",
   sentiment_score DOUBLE PRECISION,
@@ -91,7 +92,7 @@ CREATE INDEX posts_sentiment ON posts (sentiment_label, first_seen_at);
 CREATE TABLE post_snapshots (
   post_pk BIGINT NOT NULL REFERENCES posts (pk) ON DELETE CASCADE,
   at TEXT COLLATE "C" NOT NULL,
-  reposts BIGINT, comments BIGINT, likes BIGINT, views BIGINT, heat BIGINT, rank BIGINT,
+  reposts DOUBLE PRECISION, comments DOUBLE PRECISION, likes DOUBLE PRECISION, views DOUBLE PRECISION, heat DOUBLE PRECISION, rank DOUBLE PRECISION,
   PRIMARY KEY (post_pk, at)
 );
 

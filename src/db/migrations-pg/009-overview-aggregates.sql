@@ -9,6 +9,11 @@
 -- posts_first_seen, which now covers what they read (kind, source, labels), topic_matches by
 -- (topic_id, matched_at) and risk_history_at.
 
+-- SQLite's CAST(text AS INTEGER): the leading digits, 0 when there are none
+CREATE FUNCTION fw_int(t text) RETURNS integer LANGUAGE sql IMMUTABLE AS $$
+  SELECT coalesce(nullif(substring(t from '^\s*([0-9]+)'), ''), '0')::integer
+$$;
+
 CREATE TABLE post_5min (
   bucket TEXT COLLATE "C" NOT NULL,                -- '2026-08-22T05:35' (UTC): first_seen_at down to 5 minutes
   source TEXT COLLATE "C" NOT NULL,
@@ -18,7 +23,7 @@ CREATE TABLE post_5min (
 );
 
 INSERT INTO post_5min (bucket, source, label, n)
-  SELECT substr(first_seen_at, 1, 14) || lpad((CAST(substr(first_seen_at, 15, 2) AS INTEGER) / 5 * 5)::text, 2, '0'), source,
+  SELECT substr(first_seen_at, 1, 14) || lpad((fw_int(substr(first_seen_at, 15, 2)) / 5 * 5)::text, 2, '0'), source,
          coalesce(sentiment_corrected, sentiment_label, 'unknown'), count(*)
   FROM posts WHERE kind != 'trend' GROUP BY 1, 2, 3;
 
@@ -27,7 +32,7 @@ BEGIN
   IF TG_OP IN ('UPDATE', 'DELETE') AND old.kind <> 'trend' THEN
     IF TG_OP = 'DELETE' OR coalesce(old.sentiment_corrected, old.sentiment_label, 'unknown') <> coalesce(new.sentiment_corrected, new.sentiment_label, 'unknown') THEN
       UPDATE post_5min SET n = n - 1
-        WHERE bucket = substr(old.first_seen_at, 1, 14) || lpad((CAST(substr(old.first_seen_at, 15, 2) AS INTEGER) / 5 * 5)::text, 2, '0')
+        WHERE bucket = substr(old.first_seen_at, 1, 14) || lpad((fw_int(substr(old.first_seen_at, 15, 2)) / 5 * 5)::text, 2, '0')
           AND source = old.source AND label = coalesce(old.sentiment_corrected, old.sentiment_label, 'unknown');
     ELSE
       RETURN NULL;
@@ -35,7 +40,7 @@ BEGIN
   END IF;
   IF TG_OP IN ('INSERT', 'UPDATE') AND new.kind <> 'trend' THEN
     INSERT INTO post_5min (bucket, source, label, n)
-      VALUES (substr(new.first_seen_at, 1, 14) || lpad((CAST(substr(new.first_seen_at, 15, 2) AS INTEGER) / 5 * 5)::text, 2, '0'), new.source, coalesce(new.sentiment_corrected, new.sentiment_label, 'unknown'), 1)
+      VALUES (substr(new.first_seen_at, 1, 14) || lpad((fw_int(substr(new.first_seen_at, 15, 2)) / 5 * 5)::text, 2, '0'), new.source, coalesce(new.sentiment_corrected, new.sentiment_label, 'unknown'), 1)
       ON CONFLICT (bucket, source, label) DO UPDATE SET n = post_5min.n + 1;
   END IF;
   RETURN NULL;

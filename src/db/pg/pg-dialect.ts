@@ -142,8 +142,8 @@ export function toPostgres(sql: string): PgStatementText {
       if (up(ts[into]) === 'INTO') insertInto = ts[next(ts, into + 1)]?.text.replace(/"/g, '') ?? null;
     } else if (w === 'AS') {
       const a = next(ts, i + 1);
-      if (ts[a]?.kind === 'word' && /[A-Z]/.test(ts[a].text) && !/^(INTEGER|REAL|TEXT|BIGINT|NUMERIC|DOUBLE)$/i.test(ts[a].text)) ts[a] = { kind: 'ident', text: `"${ts[a].text}"` };
-      else if (up(ts[a]) === 'REAL') ts[a] = { kind: 'word', text: 'double precision' };
+      if (up(ts[a]) === 'REAL') ts[a] = { kind: 'word', text: 'double precision' };
+      else if (ts[a]?.kind === 'word' && /[A-Z]/.test(ts[a].text) && /[a-z]/.test(ts[a].text)) ts[a] = { kind: 'ident', text: `"${ts[a].text}"` };
     } else if (w === 'IFNULL' && ts[i + 1]?.text === '(') {
       t.text = 'coalesce';
     } else if ((w === 'MAX' || w === 'MIN') && ts[i + 1]?.text === '(') {

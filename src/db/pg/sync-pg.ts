@@ -203,8 +203,12 @@ export class SyncPg {
     }
   }
 
+  /** FLAREWATCH_PG_STATS=1: round trips per statement, printed to stderr at close */
+  private readonly stats = process.env.FLAREWATCH_PG_STATS ? new Map<string, number>() : null;
+
   query(text: string, params: unknown[], source?: string): Reply {
     this.flush();
+    if (this.stats) this.stats.set(text, (this.stats.get(text) ?? 0) + 1);
     try {
       return this.call({ op: 'query', sql: text, params }, source ?? text);
     } catch (e) {
@@ -287,6 +291,10 @@ export class SyncPg {
   close(): this {
     if (this.closed) return this;
     try { this.flush(); } catch { /* the open transaction is lost with the connection */ }
+    if (this.stats) {
+      const top = [...this.stats].sort((a, b) => b[1] - a[1]).slice(0, 15);
+      process.stderr.write(`pg round trips by statement:\n${top.map(([t, n]) => `${String(n).padStart(8)}  ${t.replace(/\s+/g, ' ').slice(0, 150)}`).join('\n')}\n`);
+    }
     try { this.call({ op: 'close' }); } catch { /* already gone */ }
     this.closed = true;
     this.open = false;

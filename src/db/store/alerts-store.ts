@@ -1,7 +1,7 @@
 // Alerts and deliveries: alert state and decisions, groups, notifications, the outbox (deliveries, attempts, log), silences, escalations, sender leases, warnings and feedback.
 // Part of the store layer (src/db/store): this module is the one owner of its tables' SQL.
 // The alerts table is kept by alert-repo.ts (`records`) and the outbox by outbox-store.ts (`outbox`).
-import type { Db } from '../connection.js';
+import { dialectOf, type Db } from '../connection.js';
 import { Statements } from './statements.js';
 import { AlertRepo } from './alert-repo.js';
 import { OutboxStore } from './outbox-store.js';
@@ -77,8 +77,9 @@ export class AlertsStore {
 
   /** An alert's decisions in the order they were made. */
   decisions(alertId: number): { at: string; outcome: string; detail: string | null }[] {
-    // dialect: sqlite-only (alert_decisions has no id column: rowid is the insertion order)
-    return this.q.get('SELECT at, outcome, detail FROM alert_decisions WHERE alert_id = ? ORDER BY rowid').all(alertId) as never;
+    // dialect: insertion order is SQLite's rowid; the PostgreSQL table has an identity id for it
+    const order = dialectOf(this.db) === 'postgres' ? 'id' : 'rowid';
+    return this.q.get(`SELECT at, outcome, detail FROM alert_decisions WHERE alert_id = ? ORDER BY ${order}`).all(alertId) as never;
   }
 
   // --- groups ---

@@ -31,11 +31,20 @@ function toRegrouping(r: Row): Regrouping {
 export interface IncidentHead { id: string; seq: number; topicId: string; kind: string; title: string; titleSetBy: string | null; openedAt: string }
 export interface IncidentPostRef { pk: number; key: string; simhash: string | null; addedAt: string }
 
+/** Merges and splits logged through each connection by this process (the pipeline asks at once after one). */
+const loggedHere = new WeakMap<Db, number>();
+
 export class RegroupingRepo {
   private readonly q: Statements;
-  constructor(db: Db) { this.q = new Statements(db); }
+  constructor(private readonly db: Db) { this.q = new Statements(db); }
+
+  /** How many merges and splits this process has logged on this connection. */
+  loggedHere(): number {
+    return loggedHere.get(this.db) ?? 0;
+  }
 
   log(at: Date, actor: string | null, action: 'merge' | 'split', sourceId: string, targetId: string, postCount: number, posts?: string[]): number {
+    loggedHere.set(this.db, this.loggedHere() + 1);
     return Number(this.q.get('INSERT INTO desk_merges (at, actor, action, source_id, target_id, post_count, posts) VALUES (?, ?, ?, ?, ?, ?, ?)')
       .run(at.toISOString(), actor, action, sourceId, targetId, postCount, posts ? JSON.stringify(posts) : null).lastInsertRowid);
   }
