@@ -9,6 +9,7 @@ import { LEVEL_COLOR, LEVEL_NAME, type ForecastValue, type Level } from '../core
 import { escapeHtml, markdownUrl, neutralizeMarkdown, safeUrl, truncateChars, truncateUtf8, utf8Bytes } from './text-safety.js';
 import { DEFAULT_TIME_ZONE, localTimeWithZone } from './display-time.js';
 import { localizeReason, sourceName } from '../i18n/reason-text.js';
+import { earlyForecastText } from '../i18n/forecast-text.js';
 
 export type NotificationKind = 'alert' | 'repeat' | 'resolved' | 'escalation' | 'reminder' | 'digest' | 'source-health' | 'test';
 
@@ -77,14 +78,27 @@ export function emailSubject(n: Notification): string {
 
 function fmtNum(v: number): string { return Math.round(v).toLocaleString('en-US'); }
 
+/**
+ * The forecast line's value. A forecast flagged early has no believable number yet: the line says
+ * so with what is known (reposts so far, the post's age), Chinese then English like the labels.
+ */
 export function forecastText(f: ForecastValue | null): string | null {
   if (!f) return null;
+  const e = earlyOf(f);
+  if (e) return `${earlyForecastText(e, 'zh-CN')} / ${earlyForecastText(e, 'en')}`;
   return `${f.horizonHours ?? 24}h ${LABEL.reposts} ${fmtNum(f.reposts)} (${fmtNum(f.low)}–${fmtNum(f.high)})`;
 }
 
+/** The forecast's early mark when it is well formed (queued rows are parsed JSON). */
+function earlyOf(f: ForecastValue): { reposts: number; minutes: number } | null {
+  const e = f.early;
+  return e && Number.isFinite(e.reposts) && Number.isFinite(e.minutes) ? e : null;
+}
+
 // Reasons that the forecast and sources lines already say (risk-model.ts words them
-// "forecast 2.3k (1.6k–3.3k) in 24 h" and "2 sources (tieba, weibo)"): shown once, in their line.
-const FORECAST_REASON = /^forecast \d/i;
+// "forecast 2.3k (1.6k–3.3k) in 24 h", "too early to forecast: 4.1k reposts in 2 min" and
+// "2 sources (tieba, weibo)"): shown once, in their line.
+const FORECAST_REASON = /^(forecast \d|too early to forecast:)/i;
 const SOURCES_REASON = /^\d+ sources? \(/i;
 
 /** A line of facts: `label` and `strong` are ours; `value` may carry crawled words (escape per format). */

@@ -12,7 +12,12 @@ export const LEVEL_NAME: Record<Level, { zh: string; en: string }> = {
   P4: { zh: '提示', en: 'notice' },
 };
 
-export interface ForecastValue { reposts: number; low: number; high: number; horizonHours?: number }
+/**
+ * `early` (src/pipeline/forecast-bounds.ts): the post is too young or seen too few times for the
+ * number to be believed; what is known so far (reposts, the post's age in minutes). Not part of
+ * the contract alert (toContractAlert leaves it out); messages say "too early" instead of a number.
+ */
+export interface ForecastValue { reposts: number; low: number; high: number; horizonHours?: number; early?: { reposts: number; minutes: number } }
 
 export interface AlertRecord {
   /** database id once stored */

@@ -2,10 +2,13 @@
 // with `X-Flarewatch-Signature: sha256=<hex HMAC-SHA256(secret, raw body)>`, with the send time in
 // `X-Flarewatch-Timestamp` (also inside the body, so it is covered by the signature) and a stable
 // `X-Flarewatch-Delivery` id that is the same on every retry, so receivers can deduplicate.
+// `alert` is the contract alert (contracts.md §3) as is; `notification` extends it for people:
+// its `forecast` keeps the pipeline's `early` mark and `forecastText` is the forecast line the IM
+// messages show ("尚早，暂不预测（…）/ too early to forecast (…)" when the forecast is early).
 import { createHmac } from 'node:crypto';
 import { z } from 'zod';
 import { checkHttpStatus, postRaw, type ChannelDefinition } from './channel.js';
-import { headline } from '../message.js';
+import { forecastText, headline } from '../message.js';
 
 export const httpUrl = z.string().url().refine((u) => /^https?:\/\//i.test(u), { message: 'must be an http(s) URL' });
 
@@ -33,7 +36,7 @@ export const webhookChannel: ChannelDefinition<WebhookConfig> = {
       alert: n.alert,
       notification: {
         level: n.level, state: n.state, topic: n.topic, incident: n.incident, title: n.title, risk: n.risk,
-        reasons: n.reasons, forecast: n.forecast, posts: n.posts, postCount: n.postCount, lines: n.lines, others: n.others, at: n.at,
+        reasons: n.reasons, forecast: n.forecast, forecastText: forecastText(n.forecast), posts: n.posts, postCount: n.postCount, lines: n.lines, others: n.others, at: n.at,
       },
       dashboardUrl: n.dashboardUrl, ackUrl: n.ackUrl, ackExpiresAt: n.ackExpiresAt,
     });
