@@ -1,8 +1,8 @@
 // Issue 14 items 2 and 9 in headless Chromium (system /usr/bin/chromium, skipped without it): a bad
 // Posts query leaves the form and shows the error under it in the interface language with the
-// caret under the right character; the incident page labels the alert state apart from the desk
-// status; the silence form previews what a silence by topic name would catch; on a phone the
-// navigation folds behind a menu button.
+// caret under the right character, and so does the rules page's test query; the incident page
+// labels the alert state apart from the desk status; the silence form previews what a silence by
+// topic name would catch; on a phone the navigation folds behind a menu button.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { existsSync, statSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -93,6 +93,61 @@ describe.skipIf(!hasChrome)('desk fixes in Chromium', () => {
     await go(`posts?q=${encodeURIComponent('投诉 OR')}`);
     expect(await page.$eval('#query-error', (e) => e.textContent ?? '')).toMatch(/Query syntax error: A search term is missing here \(at character 6\)/);
     await page.click('#lang-switch');
+  }, 60_000);
+
+  it("the rules page's test query shows a bad query the same way: under its field, translated, the character marked, data as text", async () => {
+    const testQuery = async (query: string) => {
+      await page.$eval('#test-q', (el) => { (el as HTMLInputElement).value = ''; });
+      if (query) await page.type('#test-q', query);
+      await page.click('#test-form button[type=submit]');
+    };
+    await go('rules');
+    await testQuery('  <img src=x onerror="window.__xss=1"> 星河乳业 ）AND )');
+    await page.waitForSelector('#query-error', { timeout: 10_000 });
+    const err = await page.$eval('#query-error', (e) => e.textContent ?? '');
+    expect(err).toMatch(/^查询语法有误：多了一个右括号 \)（第 \d+ 个字符处）/);
+    expect(err).not.toMatch(/unmatched|expected|Hint/);
+    const pos = await page.evaluate(() => {
+      const mark = document.querySelector('#query-error mark')!;
+      return {
+        markText: mark.textContent, mark: mark.getBoundingClientRect().left, caret: document.querySelector('#query-error .q-caret')!.getBoundingClientRect().left,
+        imgs: document.querySelectorAll('#query-error img, #test-results img').length, xss: (window as unknown as { __xss?: number }).__xss ?? null,
+        invalid: document.querySelector('#test-q')!.getAttribute('aria-invalid'), describedBy: document.querySelector('#test-q')!.getAttribute('aria-describedby'),
+        cursor: (document.activeElement as HTMLInputElement).id === 'test-q' ? (document.activeElement as HTMLInputElement).selectionStart : null,
+        value: (document.querySelector('#test-q') as HTMLInputElement).value,
+        order: ['#test-form', '#query-error', '#test-q-help'].map((s) => document.querySelector(s)!.getBoundingClientRect().top),
+      };
+    });
+    expect(pos.markText).toBe(')');
+    expect(Math.abs(pos.caret - pos.mark)).toBeLessThan(1);
+    expect(pos.imgs).toBe(0); // the query's markup is text in the caret view
+    expect(pos.xss).toBeNull();
+    expect(pos.invalid).toBe('true');
+    expect(pos.describedBy).toBe('query-error test-q-help');
+    expect(pos.cursor).toBe(pos.value.lastIndexOf(')')); // the leading spaces counted: the cursor sits before the extra ')'
+    expect(pos.order[0]).toBeLessThan(pos.order[1]);
+    expect(pos.order[1]).toBeLessThan(pos.order[2]);
+    // a query that works takes the error and the field's mark away
+    await testQuery('星河乳业');
+    await page.waitForFunction(() => !document.querySelector('#query-error') && !!document.querySelector('#test-results table'), { timeout: 10_000 });
+    expect(await page.$eval('#test-q', (e) => e.getAttribute('aria-invalid'))).toBeNull();
+    // an empty query is said in the same words, without asking the server
+    await testQuery('');
+    expect(await page.$eval('#query-error', (e) => e.textContent ?? '')).toBe('查询语法有误：查询为空，请至少输入一个词');
+    // English interface: English words from the same code (the switch renders the page again)
+    const switchLang = async () => {
+      await page.evaluate(() => { document.body.dataset.ready = ''; });
+      await page.click('#lang-switch');
+      await ready('rules');
+    };
+    await switchLang();
+    try {
+      await testQuery('投诉 OR');
+      await page.waitForSelector('#query-error', { timeout: 10_000 });
+      expect(await page.$eval('#query-error', (e) => e.textContent ?? '')).toMatch(/^Query syntax error: A search term is missing here \(at character 6\)/);
+    } finally {
+      await switchLang();
+    }
   }, 60_000);
 
   it('the incident page names the alert state and the desk status apart, both translated', async () => {

@@ -2,41 +2,14 @@
 // ("load more"), CSV export of the same search, and sentiment correction by analysts (stored for
 // retraining), saved searches and the query's matches marked in each post (saved-searches.ts).
 // A query the server cannot parse is shown under the form (which stays), worded in the interface
-// language from the error's code, with a caret under the character the server names.
-import { h, mount, type Child } from '../dom.js';
-import { lang, t } from '../i18n.js';
+// language from the error's code, with a caret under the character the server names (query-error.ts).
+import { h, mount } from '../dom.js';
+import { t } from '../i18n.js';
 import { api, qs, ApiError } from '../api.js';
+import { queryErrorOf, showQueryError } from './query-error.js';
 import { section, type PageCtx } from '../ctx.js';
 import { postCells, postHeaders, type PostRow } from './common.js';
 import { savedSearchPanel, withMarkedText } from './saved-searches.js';
-
-interface QueryErrorBody { error?: string; column?: number | null; code?: string | null; problem?: string; query?: string; hint?: string | null }
-
-/**
- * The query with a caret under the character at `column` (1-based, in characters as the server
- * counts them). The caret line repeats the text before that character invisibly, so the caret sits
- * under it whatever the glyph widths (CJK, emoji, proportional fonts).
- */
-export function caretView(query: string, column: number): HTMLElement {
-  const chars = [...query];
-  const at = Math.max(0, Math.min(column - 1, chars.length));
-  const before = chars.slice(0, at).join('');
-  const ch = chars[at] ?? '';
-  return h('pre', { className: 'query-caret', 'aria-hidden': 'true' },
-    h('span', { className: 'q-text' }, before, ch ? h('mark', { className: 'q-at' }, ch) : null, chars.slice(at + 1).join('')), '\n',
-    h('span', { className: 'q-pad' }, before), h('span', { className: 'q-caret' }, '^'));
-}
-
-function queryErrorBox(b: QueryErrorBody): HTMLElement {
-  const column = typeof b.column === 'number' ? b.column : null;
-  const key = b.code ? `q_${b.code.replace(/-/g, '_')}` : '';
-  const problem = key && t(key) !== key ? t(key) : b.problem ?? b.error ?? '';
-  const where: Child = column ? `（${t('queryColumn').replace('{n}', String(column))}）` : null;
-  return h('div', { className: 'query-error error', role: 'alert', id: 'query-error' },
-    h('strong', null, t('querySyntax')), lang() === 'zh' ? '：' : ': ', problem, lang() === 'zh' ? where : column ? ` (${t('queryColumn').replace('{n}', String(column))})` : null,
-    typeof b.query === 'string' && column ? caretView(b.query, column) : null,
-    b.hint && lang() === 'en' ? h('div', { className: 'muted' }, `${t('hint')}: ${b.hint}`) : null);
-}
 
 /** datetime-local values are Asia/Shanghai wall time; the API wants ISO with an offset. */
 function shanghai(v: string): string { return v ? `${v}:00+08:00` : ''; }
@@ -103,16 +76,9 @@ export async function postsPage(ctx: PageCtx): Promise<void> {
   } catch (e) {
     // a bad search is shown under the form, which stays for the fix; the rest goes to the page's error box
     if (!(e instanceof ApiError) || e.status !== 400) throw e;
-    const b = e.body as QueryErrorBody;
-    mount(problems, typeof b.column === 'number' ? queryErrorBox(b) : h('div', { className: 'error', role: 'alert', id: 'query-error' }, e.message));
+    const qe = queryErrorOf(e);
+    if (qe) showQueryError(problems, q, qe, { help: 'q-help' });
+    else mount(problems, h('div', { className: 'error', role: 'alert', id: 'query-error' }, e.message));
     mount(results, h('p', { className: 'muted' }, t('none')));
-    if (typeof b.column === 'number' && typeof b.query === 'string') {
-      q.setAttribute('aria-invalid', 'true');
-      q.setAttribute('aria-describedby', 'query-error q-help');
-      const lead = q.value.length - q.value.trimStart().length;
-      const at = lead + [...b.query].slice(0, b.column - 1).join('').length;
-      q.focus();
-      q.setSelectionRange(at, at);
-    }
   }
 }

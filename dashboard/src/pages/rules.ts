@@ -1,11 +1,13 @@
 // Topics and rules: the topic files with their topics (or the error that stops them loading),
 // a YAML editor with validation (file, line and hint shown at the line), save (admin), and a
-// query test against recent posts.
+// query test against recent posts. A test query the server cannot parse is shown under its field
+// the way the posts search shows it (query-error.ts: the interface language, the character marked).
 import { h, mount } from '../dom.js';
 import { t } from '../i18n.js';
 import { api, ApiError } from '../api.js';
 import { busy, section, table, type PageCtx } from '../ctx.js';
 import { postCells, postHeaders, type PostRow } from './common.js';
+import { clearQueryError, queryErrorOf, showQueryError } from './query-error.js';
 
 interface RuleFile { name: string; topics: { id: string; name: string; query: string }[]; error: { message: string; line: number | null; hint: string | null } | null }
 
@@ -44,17 +46,26 @@ export async function rulesPage(ctx: PageCtx): Promise<void> {
     area.focus();
   };
 
-  const q = h('input', { id: 'test-q', type: 'search', size: 50 });
+  const q = h('input', { id: 'test-q', type: 'search', size: 50, 'aria-describedby': 'test-q-help' });
   const hours = h('input', { id: 'test-hours', type: 'number', value: '72', min: '1', max: '2160' });
+  const testProblems = h('div', { id: 'test-query-problems' });
   const results = h('div', { id: 'test-results' });
   const testBtn = h('button', { type: 'submit', className: 'primary' }, t('test'));
-  const testForm = h('form', { className: 'row', on: { submit: (ev: Event) => {
+  const testForm = h('form', { className: 'row', id: 'test-form', on: { submit: (ev: Event) => {
     ev.preventDefault();
+    const query = q.value.trim(); // the server counts the error's column in the query it reads: send it trimmed
+    if (!query) { showQueryError(testProblems, q, { code: 'empty-query' }, { help: 'test-q-help' }); mount(results); return; }
     busy(ctx, testBtn, async () => {
       try {
-        const r = await api.post<{ posts: PostRow[]; scanned: number }>('/rules/test', { query: q.value, hours: Number(hours.value) || 72, limit: 50 });
+        const r = await api.post<{ posts: PostRow[]; scanned: number }>('/rules/test', { query, hours: Number(hours.value) || 72, limit: 50 });
+        clearQueryError(testProblems, q, 'test-q-help');
         mount(results, h('p', { className: 'muted' }, `${r.posts.length} ${t('results')}`), table(postHeaders(), r.posts.map((p) => postCells(p))));
-      } catch (e) { mount(results, problem(e)); }
+      } catch (e) {
+        const qe = queryErrorOf(e);
+        if (qe) { showQueryError(testProblems, q, qe, { help: 'test-q-help' }); mount(results); return; }
+        clearQueryError(testProblems, q, 'test-q-help');
+        mount(results, problem(e));
+      }
     });
   } } }, h('label', { for: 'test-q' }, t('query')), q, h('label', { for: 'test-hours' }, t('hours')), hours, testBtn);
 
@@ -69,6 +80,6 @@ export async function rulesPage(ctx: PageCtx): Promise<void> {
         f.topics.map((x) => x.query).join(' | '), btn];
     })), newBtn),
     editor,
-    section(t('testQuery'), testForm, h('p', { className: 'muted' }, t('queryHelp')), results));
+    section(t('testQuery'), testForm, testProblems, h('p', { className: 'muted', id: 'test-q-help' }, t('queryHelp')), results));
   mount(editor, h('p', { className: 'muted' }, `${t('edit')}…`));
 }
