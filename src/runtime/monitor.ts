@@ -6,7 +6,7 @@
 import { EventEmitter } from 'node:events';
 import type { Server } from 'node:http';
 import type { Env } from '../config/env.js';
-import { openDb, type Db } from '../db/connection.js';
+import { openDb, dialectOf, type Db } from '../db/connection.js';
 import { createPipelineFromRules, loadPipelineRules } from '../pipeline/load-rules.js';
 import { watchRules } from './rules-watcher.js';
 import type { Pipeline } from '../pipeline/pipeline.js';
@@ -19,13 +19,19 @@ import type { Notifier } from '../alerting/notifier.js';
 import { redactFields, redactText } from '../security/redact.js';
 import { archiveIncidentEvidence, describeArchive, type ArchiveOptions } from '../evidence/archive.js';
 import type { SourceAccountsDeps } from '../server/routes/account-routes.js';
+import type { AppDeps } from '../server/app-deps.js';
+import { CrawlInbox } from '../queue/crawl-inbox.js';
+import { pipelineLease } from './pipeline-lease.js';
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 
 export type Log = (level: 'debug' | 'info' | 'warn' | 'error', msg: string, fields?: object) => void;
 
 export interface Monitor {
   db: Db;
   url: string;
-  pipeline: Pipeline;
+  /** null while this monitor is a standby (another one runs the pipeline on the shared database) */
+  readonly pipeline: Pipeline | null;
   events: EventEmitter;
   ingest(obs: Observation[], now: Date): void;
   stop(): Promise<void>;
@@ -46,6 +52,8 @@ export interface MonitorOptions {
   now?: () => Date;
   /** how often the pipeline re-evaluates open incidents without new data */
   evaluateEveryMs?: number;
+  /** how often a standby asks whether the leader has stopped (default 5 s) */
+  leasePollMs?: number;
   /** evidence archive overrides (tests: a fake capturer or resolver, another folder) */
   evidence?: Pick<ArchiveOptions, 'capturer' | 'guard' | 'root'>;
 }
@@ -72,7 +80,8 @@ export async function startMonitor(o: MonitorOptions): Promise<Monitor> {
   };
   try {
     const m = await bootMonitor(o, db, stoppers);
-    return { ...m, async stop() { await stopAll(); db.close(); } };
+    // (assigned, not spread: `pipeline` is a getter that changes when a standby takes over)
+    return Object.assign(m, { async stop() { await stopAll(); db.close(); } });
   } catch (e) {
     // half a monitor must not keep running: stop what had started, close the database, report
     await stopAll();
@@ -136,96 +145,137 @@ async function bootMonitor(o: MonitorOptions, db: Db, stoppers: Stopper[]): Prom
       notifier!.tick(now()).catch((e: Error) => log('warn', `alerting tick: ${e.message}`));
     });
   };
-  const pipeline = await createPipelineFromRules(db, env.rulesDir, {
-    rescoreChangedAfterMs: 0,
-    onAlert: (a, t) => {
-      log('info', `alert ${a.level} ${a.state} ${a.incident ?? ''} risk=${a.risk} ${a.title}`);
-      events.emit('alert', a);
-      notifier?.onAlert(a, t);
-      tickSoon();
-      if (a.state === 'firing' && (a.level === 'P1' || a.level === 'P2') && a.incident) evidence(a.incident);
-    },
-    log,
-  });
-  const ingest = (obs: Observation[], t: Date) => {
-    if (!obs.length) return;
-    pipeline.ingest(obs, t);
-    pipeline.evaluate(t);
-  };
-  const tick = setInterval(() => {
-    try { pipeline.evaluate(now()); } catch (e) { log('error', `evaluate failed: ${(e as Error).message}`); }
-  }, o.evaluateEveryMs ?? 60_000);
-  stoppers.push(() => clearInterval(tick));
-  // rules edited on disk or from the dashboard apply without a restart (topics, risk, severity)
-  const watcher = watchRules(env.rulesDir, async (changed) => {
-    try {
-      const r = await loadPipelineRules(env.rulesDir);
-      pipeline.reconfigure(r.topics, r.risk, r.deps, now());
-      log('info', `rules reloaded (${changed.join(', ')}): ${r.topics.length} topics`);
-      events.emit('rules', { ok: true, changed });
-    } catch (e) {
-      log('error', `rules not reloaded, keeping the running ones: ${(e as Error).message}`);
-      events.emit('rules', { ok: false, changed, error: (e as Error).message });
-    }
-  });
-  stoppers.push(() => watcher.stop());
-  stoppers.push(() => pipeline.flush(now()));
-
-  // crawlers: in this process, or (FLAREWATCH_QUEUE) as jobs for `flarewatch worker` processes
-  let crawler: CrawlerLike | undefined;
-  let accounts: SourceAccountsDeps | null = null;
-  let queue: import('../queue/crawl-queue.js').CrawlQueue | null = null;
-  if (env.queueUrl) (await import('../queue/redis-url.js')).redisOptionsFromUrl(env.queueUrl); // a malformed URL stops start
-  try {
-    const { loadSourcesConfig } = await import('../crawl/sources-config.js');
-    const { startCrawlScheduler } = await import('../crawl/scheduler.js');
-    const { createDbSink } = await import('../crawl/db-sink.js');
-    const sources = loadSourcesConfig(env.rulesDir);
-    const sink = createDbSink(db, ingest);
-    const origHealth = sink.health.bind(sink);
-    sink.health = (ev: Parameters<typeof origHealth>[0]) => {
-      origHealth(ev);
-      if (ev.kind !== 'ok') notifier?.onSourceHealth(ev, now());
+  // the pipeline, the crawlers and the report schedule run in one monitor per database (the
+  // leader, src/runtime/pipeline-lease.ts); a standby serves, sends, and takes over when it ends
+  const lease = pipelineLease(db);
+  let led: { pipeline: Pipeline; ingest: (obs: Observation[], t: Date) => void } | null = null;
+  const deps: AppDeps = { db, env, secret, now, events, notifier: alertNotifier, apiRouters, rulesDir: env.rulesDir, queue: null, accounts: null };
+  const lead = async (): Promise<void> => {
+    const pipeline = await createPipelineFromRules(db, env.rulesDir, {
+      rescoreChangedAfterMs: 0,
+      onAlert: (a, t) => {
+        log('info', `alert ${a.level} ${a.state} ${a.incident ?? ''} risk=${a.risk} ${a.title}`);
+        events.emit('alert', a);
+        notifier?.onAlert(a, t);
+        tickSoon();
+        if (a.state === 'firing' && (a.level === 'P1' || a.level === 'P2') && a.incident) evidence(a.incident);
+      },
+      log,
+    });
+    const ingest = (obs: Observation[], t: Date) => {
+      if (!obs.length) return;
+      pipeline.ingest(obs, t);
+      pipeline.evaluate(t);
     };
-    if (env.queueUrl) {
-      const { openCrawlQueue } = await import('../queue/crawl-queue.js');
-      const q = openCrawlQueue({ url: env.queueUrl, log, now, inbox: { db, ingest } });
-      queue = q;
-      stoppers.push(() => q.close());
-    }
-    // sources that need a login crawl through their account pools; admins add accounts by QR code on the source page
-    const { AccountPool } = await import('../crawl/account-pool.js');
-    const { SessionStore } = await import('../crawl/browser-session.js');
-    const { DEFAULT_SESSION_DIR } = await import('../crawl/browser-renderer.js');
-    const { QrLoginManager } = await import('../crawl/qr-login.js');
-    const { getAdapter } = await import('../crawl/registry.js');
-    const { storeOf } = await import('../db/store/index.js');
-    const { writeAudit } = await import('../desk/audit.js');
-    const sessions = new SessionStore(DEFAULT_SESSION_DIR);
-    const pool = new AccountPool({ store: storeOf(db).accounts, sessions, env, lookupSecret: (name) => env.vars[name] });
-    const logins = new QrLoginManager({ pool, sessions, executablePath: env.puppeteerExecutablePath, defaultProxy: env.httpProxy, now,
-      log: (level, msg) => log(level, msg), audit: (actor, action, target, detail) => writeAudit(db, now(), actor, action, target, detail) });
-    stoppers.push(() => logins.close());
-    accounts = { pool, logins, source: (id) => sources.find((s) => s.id === id) ?? null, adapter: (id) => getAdapter(id) };
-    const c = startCrawlScheduler({ sources, sink, env, log, timezone: env.timezone, lookupSecret: (name: string) => env.vars[name], dispatch: queue ?? undefined, accounts: pool, sessions });
-    crawler = c;
-    stoppers.push(() => c.stop());
-    queue?.consumeResults((r) => c.applyResult(r.summary, r.kind === 'reobserve'));
-    const enabled = sources.filter((s: { enabled?: boolean }) => s.enabled !== false).length;
-    log('info', queue ? `${enabled} sources, crawled by workers through the queue at ${queue.status().url}` : `crawling ${enabled} sources`);
-  } catch (e) {
-    if ((e as Error).name === 'ConfigError') throw e;
-    log('warn', `crawlers not started: ${(e as Error).message}`);
-  }
+    const tick = setInterval(() => {
+      try { pipeline.evaluate(now()); } catch (e) { log('error', `evaluate failed: ${(e as Error).message}`); }
+    }, o.evaluateEveryMs ?? 60_000);
+    stoppers.push(() => clearInterval(tick));
+    // rules edited on disk or from the dashboard apply without a restart (topics, risk, severity)
+    const watcher = watchRules(env.rulesDir, async (changed) => {
+      try {
+        const r = await loadPipelineRules(env.rulesDir);
+        pipeline.reconfigure(r.topics, r.risk, r.deps, now());
+        log('info', `rules reloaded (${changed.join(', ')}): ${r.topics.length} topics`);
+        events.emit('rules', { ok: true, changed });
+      } catch (e) {
+        log('error', `rules not reloaded, keeping the running ones: ${(e as Error).message}`);
+        events.emit('rules', { ok: false, changed, error: (e as Error).message });
+      }
+    });
+    stoppers.push(() => watcher.stop());
+    stoppers.push(() => pipeline.flush(now()));
 
-  // weekly report email
-  try {
-    const { startReportSchedule } = await import('../report/schedule.js');
-    const sched = startReportSchedule({ db, env, rulesDir: env.rulesDir, log });
-    stoppers.push(() => sched.stop());
-  } catch (e) {
-    if ((e as Error).name === 'ConfigError') throw e;
-    log('warn', `weekly report schedule not started: ${(e as Error).message}`);
+    // crawlers: in this process, or (FLAREWATCH_QUEUE) as jobs for `flarewatch worker` processes
+    let crawler: CrawlerLike | undefined;
+    let accounts: SourceAccountsDeps | null = null;
+    let queue: import('../queue/crawl-queue.js').CrawlQueue | null = null;
+    if (env.queueUrl) (await import('../queue/redis-url.js')).redisOptionsFromUrl(env.queueUrl); // a malformed URL stops start
+    try {
+      const { loadSourcesConfig } = await import('../crawl/sources-config.js');
+      const { startCrawlScheduler } = await import('../crawl/scheduler.js');
+      const { createDbSink } = await import('../crawl/db-sink.js');
+      const sources = loadSourcesConfig(env.rulesDir);
+      const sink = createDbSink(db, ingest);
+      const origHealth = sink.health.bind(sink);
+      sink.health = (ev: Parameters<typeof origHealth>[0]) => {
+        origHealth(ev);
+        if (ev.kind !== 'ok') notifier?.onSourceHealth(ev, now());
+      };
+      if (env.queueUrl) {
+        const { openCrawlQueue } = await import('../queue/crawl-queue.js');
+        const q = openCrawlQueue({ url: env.queueUrl, log, now, inbox: { db, ingest } });
+        queue = q;
+        stoppers.push(() => q.close());
+      }
+      // sources that need a login crawl through their account pools; admins add accounts by QR code on the source page
+      const { AccountPool } = await import('../crawl/account-pool.js');
+      const { SessionStore } = await import('../crawl/browser-session.js');
+      const { DEFAULT_SESSION_DIR } = await import('../crawl/browser-renderer.js');
+      const { QrLoginManager } = await import('../crawl/qr-login.js');
+      const { getAdapter } = await import('../crawl/registry.js');
+      const { storeOf } = await import('../db/store/index.js');
+      const { writeAudit } = await import('../desk/audit.js');
+      const sessions = new SessionStore(DEFAULT_SESSION_DIR);
+      const pool = new AccountPool({ store: storeOf(db).accounts, sessions, env, lookupSecret: (name) => env.vars[name] });
+      const logins = new QrLoginManager({ pool, sessions, executablePath: env.puppeteerExecutablePath, defaultProxy: env.httpProxy, now,
+        log: (level, msg) => log(level, msg), audit: (actor, action, target, detail) => writeAudit(db, now(), actor, action, target, detail) });
+      stoppers.push(() => logins.close());
+      accounts = { pool, logins, source: (id) => sources.find((s) => s.id === id) ?? null, adapter: (id) => getAdapter(id) };
+      const c = startCrawlScheduler({ sources, sink, env, log, timezone: env.timezone, lookupSecret: (name: string) => env.vars[name], dispatch: queue ?? undefined, accounts: pool, sessions });
+      crawler = c;
+      stoppers.push(() => c.stop());
+      queue?.consumeResults((r) => c.applyResult(r.summary, r.kind === 'reobserve'));
+      const enabled = sources.filter((s: { enabled?: boolean }) => s.enabled !== false).length;
+      log('info', queue ? `${enabled} sources, crawled by workers through the queue at ${queue.status().url}` : `crawling ${enabled} sources`);
+    } catch (e) {
+      if ((e as Error).name === 'ConfigError') throw e;
+      log('warn', `crawlers not started: ${(e as Error).message}`);
+    }
+
+    // weekly report email
+    try {
+      const { startReportSchedule } = await import('../report/schedule.js');
+      const sched = startReportSchedule({ db, env, rulesDir: env.rulesDir, log });
+      stoppers.push(() => sched.stop());
+    } catch (e) {
+      if ((e as Error).name === 'ConfigError') throw e;
+      log('warn', `weekly report schedule not started: ${(e as Error).message}`);
+    }
+    // what standby monitors took in through their ingest API waits in the crawl inbox (with a
+    // queue, its inbox poller drains it already)
+    if (!queue && dialectOf(db) === 'postgres') {
+      const drain = setInterval(() => {
+        try { inbox.drain((obs) => ingest(obs, now()), now()); } catch (e) { log('error', `crawl inbox: ingest failed, will retry: ${(e as Error).message}`); }
+      }, 1000);
+      drain.unref();
+      stoppers.push(() => clearInterval(drain));
+    }
+    led = { pipeline, ingest };
+    deps.crawler = crawler;
+    deps.queue = queue;
+    deps.accounts = accounts;
+  };
+  const inbox = new CrawlInbox(db);
+  deps.ingest = (obs, t) => {
+    if (led) return led.ingest(obs, t);
+    // standby: the leader ingests it from the crawl inbox within a second
+    inbox.put({ jobId: `api-${randomUUID()}`, sourceId: 'api', kind: 'crawl', worker: `standby ${hostname()}:${process.pid}`, summary: {} as never, observations: obs }, t);
+  };
+  if (lease.tryAcquire()) {
+    await lead();
+  } else {
+    log('info', `standby: another monitor runs the pipeline and crawlers on this database${lease.holder() ? ` (${lease.holder()})` : ''}; this one serves the dashboard and API and sends alerts, and takes over when that one stops`);
+    let taking = false;
+    const poll = setInterval(() => {
+      if (taking || !lease.tryAcquire()) return;
+      taking = true;
+      clearInterval(poll);
+      log('info', 'the other monitor stopped: this one now runs the pipeline and crawlers');
+      lead().catch((e: Error) => log('error', `taking over failed: ${e.message}`));
+    }, o.leasePollMs ?? 5000);
+    poll.unref();
+    stoppers.push(() => clearInterval(poll));
   }
 
   try {
@@ -235,7 +285,7 @@ async function bootMonitor(o: MonitorOptions, db: Db, stoppers: Stopper[]): Prom
     log('warn', `report downloads unavailable: ${(e as Error).message}`);
   }
 
-  const app = createApp({ db, env, secret, now, ingest, events, notifier: alertNotifier, apiRouters, crawler, rulesDir: env.rulesDir, queue, accounts });
+  const app = createApp(deps);
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(env.port, env.host, () => resolve(s));
     s.on('error', reject);
@@ -249,5 +299,5 @@ async function bootMonitor(o: MonitorOptions, db: Db, stoppers: Stopper[]): Prom
   const port = typeof addr === 'object' && addr ? addr.port : env.port;
   const url = `http://${env.host === '0.0.0.0' ? '127.0.0.1' : env.host}:${port}/`;
 
-  return { db, url, pipeline, events, ingest };
+  return { db, url, get pipeline() { return led?.pipeline ?? null; }, events, ingest: (obs, t) => deps.ingest!(obs, t) };
 }

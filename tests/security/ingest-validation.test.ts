@@ -107,7 +107,7 @@ describe('absurd values', () => {
     const r = await live.ingest([jump, y9999]);
     expect(r.status).toBe(400);
     expect((r.json.rejected as Rejected[]).map((x) => x.index)).toEqual([0, 1]);
-    live.m.pipeline.evaluate(new Date(later.getTime() + 60_000));
+    live.m.pipeline!.evaluate(new Date(later.getTime() + 60_000));
     const reasons = (live.m.db.prepare('SELECT reasons FROM alerts').pluck().all() as string[]).join(' ');
     expect(reasons).not.toMatch(/Infinity|NaN/);
     const last = live.m.db.prepare('SELECT max(last_post_at) FROM incidents').pluck().get() as string | null;
@@ -119,7 +119,7 @@ describe('absurd values', () => {
 describe('after an unexpected failure inside a batch', () => {
   it('memory is rebuilt from the database: no alert for a rolled-back incident or post, no incident id reused', async () => {
     const { m } = live;
-    const store = m.pipeline.store;
+    const store = m.pipeline!.store;
     const upsert = store.upsert.bind(store);
     let armed = true;
     store.upsert = (o) => {

@@ -9,6 +9,7 @@ import { AlertsStore } from './alerts-store.js';
 import { UsersStore } from './users-store.js';
 import { RulesStore } from './rules-store.js';
 import { ReadModels } from './read-models.js';
+import { ProcessLeases } from './process-leases.js';
 import { AccountsStore } from './accounts-store.js';
 
 export class Store {
@@ -19,6 +20,7 @@ export class Store {
   private u?: UsersStore;
   private r?: RulesStore;
   private m?: ReadModels;
+  private l?: ProcessLeases;
   private ac?: AccountsStore;
   constructor(readonly db: Db) {}
   get posts(): PostsStore { return (this.p ??= new PostsStore(this.db)); }
@@ -28,6 +30,7 @@ export class Store {
   get users(): UsersStore { return (this.u ??= new UsersStore(this.db)); }
   get rules(): RulesStore { return (this.r ??= new RulesStore(this.db)); }
   get reads(): ReadModels { return (this.m ??= new ReadModels(this.db)); }
+  get leases(): ProcessLeases { return (this.l ??= new ProcessLeases(this.db)); }
   get accounts(): AccountsStore { return (this.ac ??= new AccountsStore(this.db)); }
   /** Run fn in one transaction (nested calls join the outer one). */
   tx<T>(fn: () => T): T { return this.db.inTransaction ? fn() : this.db.transaction(fn)(); }

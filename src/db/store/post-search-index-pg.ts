@@ -51,7 +51,7 @@ export class PgSearchIndex implements Pick<SearchIndex, 'candidates' | 'queuedRo
     this.anyPending = db.prepare('SELECT EXISTS (SELECT 1 FROM post_grams_pending)').pluck();
     this.insert = db.prepare('INSERT INTO post_grams (pk, grams) VALUES (?, ?) ON CONFLICT (pk) DO UPDATE SET grams = excluded.grams');
     this.remove = db.prepare('DELETE FROM post_grams WHERE pk = ?');
-    this.walPosition = db.prepare('SELECT pg_current_wal_lsn()::text').pluck();
+    this.walPosition = db.prepare('SELECT pg_current_wal_insert_lsn()::text').pluck();
     this.takeMany = db.prepare('DELETE FROM post_grams_pending WHERE pk = ANY(?::bigint[]) RETURNING pk, is_new');
     this.rowsByPk = db.prepare('SELECT pk, title, text, source, author_id, author_name FROM posts WHERE pk = ANY(?::bigint[])');
   }

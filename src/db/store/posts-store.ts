@@ -70,10 +70,10 @@ const SQL = {
       url = coalesce(@url, url), title = coalesce(@title, title), text = coalesce(@text, text),
       author_name = coalesce(@authorName, author_name), author_followers = coalesce(@followers, author_followers),
       author_verified = coalesce(@verified, author_verified), published_at = coalesce(published_at, @publishedAt),
-      reposts = CASE WHEN coalesce(@reposts, 0) > reposts THEN coalesce(@reposts, 0) ELSE reposts END,
-      comments = CASE WHEN coalesce(@comments, 0) > comments THEN coalesce(@comments, 0) ELSE comments END,
-      likes = CASE WHEN coalesce(@likes, 0) > likes THEN coalesce(@likes, 0) ELSE likes END,
-      views = CASE WHEN coalesce(@views, 0) > views THEN coalesce(@views, 0) ELSE views END,
+      reposts = CASE WHEN @reposts > reposts THEN @reposts ELSE reposts END,
+      comments = CASE WHEN @comments > comments THEN @comments ELSE comments END,
+      likes = CASE WHEN @likes > likes THEN @likes ELSE likes END,
+      views = CASE WHEN @views > views THEN @views ELSE views END,
       heat = coalesce(@heat, heat), rank = coalesce(@rank, rank),
       rating = coalesce(@rating, rating) WHERE pk = @pk RETURNING reposts, comments, likes`,
   snapshot: `INSERT INTO post_snapshots (post_pk, at, reposts, comments, likes, views, heat, rank) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
@@ -85,6 +85,9 @@ const SQL = {
   analysis: `UPDATE posts SET lang = ?, sentiment_label = ?, sentiment_score = ?, severity_score = ?,
       severity_terms = ?, severity_categories = ?, simhash = ? WHERE pk = ?`,
 } as const;
+
+/** Rows per page of a posts scan on PostgreSQL. */
+const SCAN_PAGE = 200;
 
 export class PostsStore {
   private readonly q: Statements;
@@ -268,12 +271,24 @@ export class PostsStore {
     if (f.from) { where.push('p.first_seen_at >= ?'); args.push(f.from); }
     if (f.to) { where.push('p.first_seen_at < ?'); args.push(f.to); }
     const cond = where.join(' AND ');
+    // dialect: SQLite steps through a window's rows lazily; PostgreSQL answers a statement whole,
+    // so there a window is read a page at a time (the search checks its time budget between rows)
+    const paged = dialectOf(this.db) === 'postgres';
+    const limit = paged ? ` LIMIT ${SCAN_PAGE}` : '';
     const st = f.topic
       ? this.q.get(`SELECT p.* FROM topic_matches tm JOIN posts p ON p.pk = tm.post_pk
-        WHERE tm.topic_id = ? AND tm.post_pk >= ? AND tm.post_pk <= ? AND ${cond} ORDER BY tm.post_pk DESC`)
-      : this.q.get(`SELECT p.* FROM posts p WHERE p.pk >= ? AND p.pk <= ? AND ${cond} ORDER BY p.pk DESC`);
+        WHERE tm.topic_id = ? AND tm.post_pk >= ? AND tm.post_pk <= ? AND ${cond} ORDER BY tm.post_pk DESC${limit}`)
+      : this.q.get(`SELECT p.* FROM posts p WHERE p.pk >= ? AND p.pk <= ? AND ${cond} ORDER BY p.pk DESC${limit}`);
     const head = f.topic ? [f.topic] : [];
-    return (lo, hi) => st.iterate(...head, lo, hi, ...args) as Iterable<Record<string, unknown>>;
+    if (!paged) return (lo, hi) => st.iterate(...head, lo, hi, ...args) as Iterable<Record<string, unknown>>;
+    return function* (lo, hi) {
+      for (let top = hi; ;) {
+        const rows = st.all(...head, lo, top, ...args) as Record<string, unknown>[];
+        yield* rows;
+        if (rows.length < SCAN_PAGE) return;
+        top = Number(rows[rows.length - 1].pk) - 1;
+      }
+    };
   }
 }
 
