@@ -10,7 +10,12 @@
 //   politeness per account (accountLimiter);
 // - the way back: resume (a person solved the captcha) and remove;
 // - the `account` health event the scheduler sends down the source-health path when an account
-//   is retired or paused, so the desk hears of it (src/alerting/source-health.ts).
+//   is retired or paused, so the desk hears of it (src/alerting/source-health.ts);
+// - queue mode (FLAREWATCH_QUEUE): the accounts a queued job carries, in the order a run here would
+//   try them (queueOrder), and a worker's report of what each met, applied as a run here would
+//   be (applyOutcome), once: a report is applied only while the account's state is the one the
+//   job was queued with, so a retried job's second report, or one arriving after a person resumed
+//   the account, changes nothing (job-accounts.ts is the worker's side).
 // Secrets never leave here raw: a saved session stays in its file (browser-session.ts, mode 0600),
 // an env cookie in the environment; views for the API carry names, states and masked proxies.
 import { createHash } from 'node:crypto';
@@ -20,11 +25,12 @@ import type { AccountFields, AccountRow, AccountState, AccountsStore } from '../
 import { SessionChallengeError, type SessionStore } from './browser-session.js';
 import { CookieJar } from './cookie-jar.js';
 import { initialJar } from './session-setup.js';
-import type { BlockedError } from './errors.js';
+import { BlockedError, type CrawlError } from './errors.js';
 import type { HostLimiterLike } from './host-limiter.js';
 import type { SourceHealthEvent } from './source-health.js';
 import type { Env } from '../config/env.js';
 import { UserError } from '../core/errors.js';
+import type { AccountOutcome, QueuedAccount } from './job-accounts.js';
 
 export type { AccountRow, AccountState } from '../db/store/accounts-store.js';
 
@@ -39,23 +45,36 @@ export class AccountNotFoundError extends UserError {
 /** The crawlee error score at which an account is retired. */
 export const MAX_ERROR_SCORE = 3;
 
+/** What stopped a run with an account, as plain data (a worker reports it; BlockedError instances stay in the process that met them). */
+export interface AccountBlock { kind: 'captcha' | 'login' | 'blocked'; message: string }
+
+/** The block a run's error means for its account: a session's captcha or login page, or any other block. */
+export function blockOf(blocked: BlockedError | AccountBlock | null): AccountBlock | null {
+  if (!blocked) return null;
+  if (blocked instanceof SessionChallengeError) return { kind: blocked.kind, message: blocked.message };
+  if (blocked instanceof BlockedError) return { kind: 'blocked', message: blocked.message };
+  return blocked;
+}
+
 /** What a run's end means for its account (pure): still active, paused for a person, or retired. */
-export function accountVerdict(blocked: BlockedError | null, errorScore: number, maxScore = MAX_ERROR_SCORE): { state: AccountState; reason: string | null } {
-  if (blocked instanceof SessionChallengeError) {
-    return blocked.kind === 'captcha'
-      ? { state: 'paused', reason: `captcha: ${blocked.message}` }
-      : { state: 'retired', reason: `login expired: ${blocked.message}` };
-  }
-  if (blocked) return { state: 'retired', reason: blocked.message };
+export function accountVerdict(blocked: BlockedError | AccountBlock | null, errorScore: number, maxScore = MAX_ERROR_SCORE): { state: AccountState; reason: string | null } {
+  const b = blockOf(blocked);
+  if (b?.kind === 'captcha') return { state: 'paused', reason: `captcha: ${b.message}` };
+  if (b?.kind === 'login') return { state: 'retired', reason: `login expired: ${b.message}` };
+  if (b) return { state: 'retired', reason: b.message };
   if (errorScore >= maxScore) return { state: 'retired', reason: `error score ${errorScore} reached ${maxScore} (the site kept refusing or slowing this account)` };
   return { state: 'active', reason: null };
 }
 
+/** Active accounts in the order runs try them: never-used first, then least recently used; the id breaks ties. */
+export function accountOrder(accounts: readonly AccountRow[], skip: ReadonlySet<number> = new Set()): AccountRow[] {
+  const usable = accounts.filter((a) => a.state === 'active' && !skip.has(a.id));
+  return usable.sort((a, b) => (a.lastUsedAt ?? '').localeCompare(b.lastUsedAt ?? '') || a.id - b.id);
+}
+
 /** The next account to crawl with: active ones only, never-used first, then least recently used; the id breaks ties. */
 export function pickAccount(accounts: readonly AccountRow[], skip: ReadonlySet<number> = new Set()): AccountRow | null {
-  const usable = accounts.filter((a) => a.state === 'active' && !skip.has(a.id));
-  usable.sort((a, b) => (a.lastUsedAt ?? '').localeCompare(b.lastUsedAt ?? '') || a.id - b.id);
-  return usable[0] ?? null;
+  return accountOrder(accounts, skip)[0] ?? null;
 }
 
 /** Politeness per account: the shared limiter, keyed by host and account (each account keeps the source's interval on its own). */
@@ -75,10 +94,50 @@ export function sessionKeyFor(sourceId: string, name: string): string {
   return key.length <= 60 ? key : `${name}.${createHash('sha1').update(sourceId).digest('hex').slice(0, 12)}`;
 }
 
-const splitRef = (ref: string): { site: string; key: string } => {
+/** '<site>/<name>' of a saved session, split. */
+export const splitRef = (ref: string): { site: string; key: string } => {
   const i = ref.indexOf('/');
   return { site: ref.slice(0, i), key: ref.slice(i + 1) };
 };
+
+/** What a run needs of an account (a pool row in this process; what a queued job carries to a worker). */
+export type RunAccount = Pick<AccountRow, 'id' | 'sourceId' | 'name' | 'sessionRef' | 'cookiesEnv' | 'proxy' | 'errorScore' | 'stateAt'>;
+
+/**
+ * The accounts a run goes through (the scheduler's crawlWithAccounts): the pool in this process,
+ * a queued job's accounts in a crawl worker (job-accounts.ts). `settle` returns the health event
+ * to send now, or null.
+ */
+export interface RunAccounts {
+  pick(sourceId: string, skip: ReadonlySet<number>): RunAccount | null;
+  /** why the run found no account to use (a BlockedError when none is left; another error when none could be used here) */
+  noAccountError(sourceId: string, url: string): CrawlError;
+  jarFor(acct: RunAccount, adapter: AnyAdapter, sourceUrl: string): CookieJar;
+  sessionAccountOf(acct: RunAccount): string | null;
+  markUsed(acct: RunAccount, at: Date): void;
+  settle(acct: RunAccount, jar: CookieJar, blocked: BlockedError | null, at: Date): SourceHealthEvent | null;
+}
+
+/** Where an account's cookies come from: its cookiesEnv variable, the saved session file, the environment. */
+export interface JarSources { sessions: SessionStore; env: Env; lookupSecret?: (name: string) => string | undefined }
+
+/**
+ * A fresh cookie jar for an account: a plain-HTTP adapter (zhihu) sends the cookies a QR login
+ * saved; otherwise the cookie header of its cookiesEnv variable (a browser session restores its
+ * saved cookies itself, and is seeded with this header). Starts at the account's error score.
+ */
+export function accountJar(acct: Pick<RunAccount, 'sessionRef' | 'cookiesEnv' | 'errorScore'>, adapter: AnyAdapter, sourceUrl: string, from: JarSources): CookieJar {
+  const header = acct.cookiesEnv ? from.lookupSecret?.(acct.cookiesEnv) ?? null : null;
+  let jar: CookieJar | null = null;
+  if (!adapter.features.browserSession && acct.sessionRef) {
+    const { site, key } = splitRef(acct.sessionRef);
+    const saved = from.sessions.load(site, key).cookies;
+    if (saved.length) jar = CookieJar.fromSaved(saved);
+  }
+  jar ??= initialJar(adapter.id, from.env, header, sourceUrl);
+  jar.errorScore = acct.errorScore;
+  return jar;
+}
 
 /** A proxy URL without its credentials or path: scheme, host and port. */
 export function maskProxy(url: string | null): string | null {
@@ -107,7 +166,7 @@ export interface AccountPoolOptions {
 
 interface CachedJar { jar: CookieJar; stamp: string }
 
-export class AccountPool {
+export class AccountPool implements RunAccounts {
   private readonly jars = new Map<number, CachedJar>();
   constructor(private readonly o: AccountPoolOptions) {}
 
@@ -147,6 +206,8 @@ export class AccountPool {
     return pickAccount(this.o.store.list(sourceId), skip);
   }
 
+  noAccountError(sourceId: string, url: string): BlockedError { return new BlockedError(this.noAccountMessage(sourceId), url); }
+
   /** Why no account could be picked, for the blocked run's message. */
   noAccountMessage(sourceId: string): string {
     const all = this.o.store.list(sourceId);
@@ -156,36 +217,27 @@ export class AccountPool {
   }
 
   /** The account's cookie jar, kept across runs (rebuilt when the account was logged in again or resumed). */
-  jarFor(acct: AccountRow, adapter: AnyAdapter, sourceUrl: string): CookieJar {
+  jarFor(acct: RunAccount, adapter: AnyAdapter, sourceUrl: string): CookieJar {
     const stamp = `${acct.stateAt ?? ''}|${acct.sessionRef ?? ''}|${acct.cookiesEnv ?? ''}`;
     const had = this.jars.get(acct.id);
     if (had && had.stamp === stamp && !had.jar.retired) return had.jar;
-    const header = acct.cookiesEnv ? this.o.lookupSecret?.(acct.cookiesEnv) ?? null : null;
-    let jar: CookieJar | null = null;
-    // a plain-HTTP adapter (zhihu) sends the cookies a QR login saved; a browser session restores them itself
-    if (!adapter.features.browserSession && acct.sessionRef) {
-      const { site, key } = splitRef(acct.sessionRef);
-      const saved = this.o.sessions.load(site, key).cookies;
-      if (saved.length) jar = CookieJar.fromSaved(saved);
-    }
-    jar ??= initialJar(adapter.id, this.o.env, header, sourceUrl);
-    jar.errorScore = acct.errorScore;
+    const jar = accountJar(acct, adapter, sourceUrl, this.o);
     this.jars.set(acct.id, { jar, stamp });
     return jar;
   }
 
   /** The saved session's name a browser-session request runs under, or null. */
-  sessionAccountOf(acct: AccountRow): string | null {
+  sessionAccountOf(acct: RunAccount): string | null {
     return acct.sessionRef ? splitRef(acct.sessionRef).key : null;
   }
 
-  markUsed(acct: AccountRow, at: Date): void { this.o.store.markUsed(acct.id, at); }
+  markUsed(acct: RunAccount, at: Date): void { this.o.store.markUsed(acct.id, at); }
 
   /**
    * The end of a run with `acct`: its error score is kept; a block retires it (a captcha pauses it).
    * Returns the `account` health event to send when its state changed, else null.
    */
-  settle(acct: AccountRow, jar: CookieJar, blocked: BlockedError | null, at: Date): SourceHealthEvent | null {
+  settle(acct: RunAccount, jar: CookieJar, blocked: BlockedError | null, at: Date): SourceHealthEvent | null {
     const score = Math.min(MAX_ERROR_SCORE, Math.max(0, jar.errorScore));
     const v = accountVerdict(blocked, score);
     if (v.state === 'active') {
@@ -193,10 +245,61 @@ export class AccountPool {
       return null;
     }
     this.o.store.setState(acct.id, v.state, v.reason, v.state === 'retired' ? MAX_ERROR_SCORE : score, at);
+    return this.changed(acct, v, at);
+  }
+
+  /**
+   * Queue mode: the active accounts of a source as a job carries them to a worker, in the order a
+   * run here would try them (names, session references, cookie variables' names, proxies; no
+   * cookie or session content). The first is the one the run uses; the others take over, in turn,
+   * when it is blocked.
+   */
+  queueOrder(sourceId: string, at: Date): QueuedAccount[] {
+    return accountOrder(this.o.store.list(sourceId)).map((a) => ({ queuedAt: at.toISOString(),
+      id: a.id, sourceId: a.sourceId, name: a.name, sessionRef: a.sessionRef, cookiesEnv: a.cookiesEnv, proxy: a.proxy, errorScore: a.errorScore, stateAt: a.stateAt,
+      sessionSaved: !!a.sessionRef && this.o.sessions.exists(splitRef(a.sessionRef).site, splitRef(a.sessionRef).key),
+    }));
+  }
+
+  /**
+   * Queue mode: what a worker's run met with one account, applied as settle() applies a run's end
+   * here (error score, pause, retirement, the health event to send). Applied once: only while the
+   * account is active with the state it was queued with (a second report of a retried job, or a
+   * report that arrives after a person resumed or logged in the account, changes nothing; nor does
+   * a good run's score once a later job was queued with the account). A fallback account's use is
+   * counted here (the job's first account was counted when queued), unless the account was used
+   * again since the job was queued. `unavailable` (the worker had neither its session file nor its
+   * cookie) leaves the account alone.
+   */
+  applyOutcome(o: AccountOutcome, at: Date): SourceHealthEvent | null {
+    if (o.outcome === 'unavailable') return null;
+    const acct = this.o.store.get(o.id);
+    if (!acct || acct.sourceId !== o.sourceId) return null; // removed since
+    const ev = this.applyVerdict(acct, o, at);
+    if (!o.primary) this.o.store.markUsedSince(o.id, o.queuedAt, at);
+    return ev;
+  }
+
+  private applyVerdict(acct: AccountRow, o: AccountOutcome, at: Date): SourceHealthEvent | null {
+    const score = Math.min(MAX_ERROR_SCORE, Math.max(0, o.errorScore));
+    const block: AccountBlock | null = o.outcome === 'captcha' ? { kind: 'captcha', message: o.reason ?? 'captcha' }
+      : o.outcome === 'login-required' ? { kind: 'login', message: o.reason ?? 'login required' }
+        : o.outcome === 'blocked' ? { kind: 'blocked', message: o.reason ?? 'blocked' } : null;
+    const v = accountVerdict(block, score);
+    if (v.state === 'active') {
+      this.o.store.recordRunIfCurrent(o.id, o.stateAt, o.queuedAt, score, true, at);
+      return null;
+    }
+    if (!this.o.store.setStateIfState(o.id, o.stateAt, v.state, v.reason, v.state === 'retired' ? MAX_ERROR_SCORE : score, at)) return null;
+    return this.changed(acct, v, at);
+  }
+
+  /** An account left the rotation: its jar goes, and the event tells the desk. */
+  private changed(acct: Pick<RunAccount, 'id' | 'sourceId' | 'name'>, v: { state: AccountState; reason: string | null }, at: Date): SourceHealthEvent {
     this.jars.delete(acct.id);
     const left = this.o.store.list(acct.sourceId).filter((a) => a.state === 'active').length;
     const what = v.state === 'paused' ? 'paused: a captcha waits for a person (solve it, then resume the source)' : 'retired';
-    return { sourceId: acct.sourceId, at: at.toISOString(), kind: 'account', account: { name: acct.name, state: v.state }, message: `account '${acct.name}' ${what}: ${v.reason}; ${left} active account${left === 1 ? '' : 's'} left` };
+    return { sourceId: acct.sourceId, at: at.toISOString(), kind: 'account', account: { name: acct.name, state: v.state as 'paused' | 'retired' }, message: `account '${acct.name}' ${what}: ${v.reason}; ${left} active account${left === 1 ? '' : 's'} left` };
   }
 
   /**

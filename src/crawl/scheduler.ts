@@ -7,7 +7,11 @@
 // account, its own jar, proxy and politeness; a blocked account is retired or paused, the desk is
 // told with an `account` health event, and the run goes on with the next one). In queue mode
 // (`dispatch`, FLAREWATCH_QUEUE) a run is handed to crawl workers (src/queue/) instead, and the
-// result a worker sends back goes through applyResult, the same path as an in-process run's.
+// result a worker sends back goes through applyResult, the same path as an in-process run's. A
+// pooled source's job carries its accounts in the order a run here would try them (the first is
+// marked used when queued, so jobs rotate); the worker runs the same loop over them (runNow's
+// `accounts`, job-accounts.ts) and reports what each met, which applyResult applies to the pool
+// before the run's status. With no active account left, no job is queued: the run ends blocked here.
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Env } from '../config/env.js';
 import type { Observation } from '../core/observation.js';
@@ -24,7 +28,8 @@ import { applyOutcome, initialStatus, retryAfter, sourceState, type RunSummary, 
 import type { BrowserRenderer } from './browser-renderer.js';
 import { createHostGuard, GUARDED_ADAPTERS } from '../security/ssrf-guard.js';
 import { BlockedError } from './errors.js';
-import { accountLimiter, type AccountPool } from './account-pool.js';
+import { accountLimiter, type AccountPool, type RunAccounts } from './account-pool.js';
+import type { AccountOutcome, QueuedAccount } from './job-accounts.js';
 import type { SessionStore } from './browser-session.js';
 
 export type { RunSummary, SourceHealthEvent, SourceStatus } from './source-health.js';
@@ -44,8 +49,8 @@ export interface CrawlSink {
 
 /** Queue mode: where a run goes instead of crawling in this process (src/queue/crawl-queue.ts). */
 export interface CrawlDispatch {
-  /** queue one run of `source` (`extra`: re-observation requests); false when the source already has a job waiting */
-  enqueue(source: SourceConfig, extra: CrawlRequest[] | null): Promise<boolean>;
+  /** queue one run of `source` (`extra`: re-observation requests; `accounts`: a pooled source's, in the order to try them); false when the source already has a job waiting */
+  enqueue(source: SourceConfig, extra: CrawlRequest[] | null, accounts?: QueuedAccount[] | null): Promise<boolean>;
 }
 
 export type LogFn = (level: 'debug' | 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>) => void;
@@ -89,12 +94,18 @@ export interface SchedulerOptions {
   sessions?: SessionStore;
 }
 
+/** A crawl worker's summary of a queued run: a run's summary, and what each pool account met (job-accounts.ts). */
+export type WorkerRunSummary = RunSummary & { accounts?: AccountOutcome[] };
+
 export interface CrawlScheduler {
   stop(): Promise<void>;
-  /** run a source now (`extra`: re-observation requests instead of its start URL); queued in queue mode */
-  runNow(sourceId: string, extra?: CrawlRequest[]): Promise<RunSummary>;
-  /** a crawl worker's result of a queued run: status and health events as for a run in this process */
-  applyResult(summary: RunSummary, reobserve: boolean): void;
+  /**
+   * run a source now (`extra`: re-observation requests instead of its start URL); queued in queue
+   * mode. `accounts`: crawl through these (a queued job's, in a worker) instead of this process's pool.
+   */
+  runNow(sourceId: string, extra?: CrawlRequest[], accounts?: RunAccounts): Promise<RunSummary>;
+  /** a crawl worker's result of a queued run: its accounts' outcomes applied to the pool, then status and health events as for a run in this process */
+  applyResult(summary: WorkerRunSummary, reobserve: boolean): void;
   /** run one re-observation tick now; resolves to the number of observations saved */
   reobserveNow(): Promise<number>;
   status(): SourceStatus[];
@@ -199,8 +210,7 @@ export function startCrawlScheduler(opts: SchedulerOptions): CrawlScheduler {
    * health event, and the run starts again with the next active account. With none left the run is
    * blocked (the last account's block, or why no account could be used).
    */
-  async function crawlWithAccounts(st: SourceState, adapter: AnyAdapter, pool: AccountPool, crawl: (f: HttpPageFetcher) => Promise<CrawlOnceResult>): Promise<CrawlOnceResult> {
-    if (!st.accountsRegistered) { pool.register(st.cfg, adapter, now()); st.accountsRegistered = true; }
+  async function crawlWithAccounts(st: SourceState, adapter: AnyAdapter, pool: RunAccounts, crawl: (f: HttpPageFetcher) => Promise<CrawlOnceResult>): Promise<CrawlOnceResult> {
     const tried = new Set<number>();
     const seen = new Map<string, Observation>();
     let pages = 0;
@@ -208,8 +218,8 @@ export function startCrawlScheduler(opts: SchedulerOptions): CrawlScheduler {
     for (;;) {
       const acct = pool.pick(st.cfg.id, tried);
       if (!acct) {
-        const why = last?.blocked ?? new BlockedError(pool.noAccountMessage(st.cfg.id), st.cfg.url);
-        return { observations: [...seen.values()], pages, errors: last?.errors.length ? last.errors : [{ url: st.cfg.url, error: why }], blocked: why };
+        const why = last?.blocked ?? pool.noAccountError(st.cfg.id, st.cfg.url);
+        return { observations: [...seen.values()], pages, errors: last?.errors.length ? last.errors : [{ url: st.cfg.url, error: why }], blocked: why instanceof BlockedError ? why : null };
       }
       tried.add(acct.id);
       const jar = pool.jarFor(acct, adapter, st.cfg.url);
@@ -224,7 +234,14 @@ export function startCrawlScheduler(opts: SchedulerOptions): CrawlScheduler {
     }
   }
 
-  async function doRun(st: SourceState, extra: CrawlRequest[] | null): Promise<RunSummary> {
+  /** this process's pool for a source that needs one (its sources.yaml accounts registered first), else null */
+  function poolOf(st: SourceState, adapter: AnyAdapter): AccountPool | null {
+    const pool = opts.accounts?.uses(st.cfg, adapter) ? opts.accounts : null;
+    if (pool && !st.accountsRegistered) { pool.register(st.cfg, adapter, now()); st.accountsRegistered = true; }
+    return pool;
+  }
+
+  async function doRun(st: SourceState, extra: CrawlRequest[] | null, accounts: RunAccounts | null): Promise<RunSummary> {
     const started = now();
     const errors: string[] = [];
     let items = 0, pages = 0, blocked = false;
@@ -238,7 +255,7 @@ export function startCrawlScheduler(opts: SchedulerOptions): CrawlScheduler {
         knownIds: (ids) => opts.sink.knownIds(adapter.id, ids),
         extraRequests: isReobserve ? extra.slice(1) : undefined, log,
       });
-      const pool = opts.accounts?.uses(st.cfg, adapter) ? opts.accounts : null;
+      const pool = accounts ?? poolOf(st, adapter);
       const res = pool ? await crawlWithAccounts(st, adapter, pool, crawl) : await crawl(await fetcherFor(st, adapter));
       observations = res.observations;
       pages = res.pages;
@@ -264,15 +281,34 @@ export function startCrawlScheduler(opts: SchedulerOptions): CrawlScheduler {
     return summary;
   }
 
-  /** queue mode: hand the run to the crawl workers; the summary only says whether a job was added */
+  /**
+   * queue mode: hand the run to the crawl workers; the summary only says whether a job was added.
+   * A pooled source's job carries its active accounts, least recently used first (the first is
+   * marked used once the job is in); with none active the run ends blocked here, as in-process.
+   */
   async function enqueueRun(st: SourceState, extra: CrawlRequest[] | null): Promise<RunSummary> {
-    const at = now().toISOString();
-    const added = await opts.dispatch!.enqueue(st.cfg, extra);
-    log('debug', added ? `source ${st.cfg.id}: queued for a crawl worker` : `source ${st.cfg.id}: a job is already waiting; not queued again`);
+    const t = now();
+    const at = t.toISOString();
+    let pool: AccountPool | null = null;
+    if (opts.accounts) {
+      try {
+        pool = poolOf(st, await adapterFor(st.cfg.adapter));
+      } catch (e) {
+        log('warn', `source ${st.cfg.id}: ${(e as Error).message}; queued without accounts`);
+      }
+    }
+    const accounts = pool ? pool.queueOrder(st.cfg.id, t) : null;
+    if (pool && !accounts!.length) {
+      const why = pool.noAccountError(st.cfg.id, st.cfg.url);
+      return finish(st, { sourceId: st.cfg.id, startedAt: at, finishedAt: now().toISOString(), items: 0, pages: 0, errors: [`${why.name}: ${why.message}`], blocked: true, outcome: 'blocked', observations: [] }, !!extra);
+    }
+    const added = await opts.dispatch!.enqueue(st.cfg, extra, accounts);
+    if (added && pool && accounts) pool.markUsed(accounts[0], t);
+    log('debug', added ? `source ${st.cfg.id}: queued for a crawl worker${accounts ? ` (account ${accounts[0].name}${accounts.length > 1 ? `, then ${accounts.slice(1).map((a) => a.name).join(', ')}` : ''})` : ''}` : `source ${st.cfg.id}: a job is already waiting; not queued again`);
     return { sourceId: st.cfg.id, startedAt: at, finishedAt: at, items: 0, pages: 0, errors: [], blocked: false, outcome: added ? 'queued' : 'skipped' };
   }
 
-  function run(sourceId: string, extra: CrawlRequest[] | null = null): Promise<RunSummary> {
+  function run(sourceId: string, extra: CrawlRequest[] | null = null, accounts: RunAccounts | null = null): Promise<RunSummary> {
     const st = states.get(sourceId);
     if (!st) return Promise.reject(new Error(`unknown source '${sourceId}'`));
     if (opts.dispatch) return enqueueRun(st, extra);
@@ -281,7 +317,7 @@ export function startCrawlScheduler(opts: SchedulerOptions): CrawlScheduler {
       return extra ? Promise.resolve({ sourceId, startedAt: now().toISOString(), finishedAt: now().toISOString(), items: 0, pages: 0, errors: [], blocked: false, outcome: 'skipped' }) : st.running;
     }
     st.status = { ...st.status, running: true };
-    const p = doRun(st, extra).then((summary) => finish(st, summary, !!extra)).finally(() => {
+    const p = doRun(st, extra, accounts).then((summary) => finish(st, summary, !!extra)).finally(() => {
       st.running = null;
       st.status = { ...st.status, running: false };
     });
@@ -354,11 +390,19 @@ export function startCrawlScheduler(opts: SchedulerOptions): CrawlScheduler {
   }
 
   return {
-    runNow: (id, extra) => run(id, extra ?? null),
+    runNow: (id, extra, accounts) => run(id, extra ?? null, accounts ?? null),
     applyResult(summary, reobserve) {
       const st = states.get(summary.sourceId);
       if (!st) return log('warn', `a crawl result for unknown source '${summary.sourceId}' (removed from sources.yaml?): ignored`);
-      finish(st, summary, reobserve);
+      // each account's outcome, in the order the worker tried them, as settle() does after each try in-process
+      for (const o of summary.accounts ?? []) {
+        if (o.outcome === 'unavailable') { log('warn', `source ${st.cfg.id}: ${o.reason} (on the worker that took the job)`); continue; }
+        if (!opts.accounts) continue;
+        const ev = opts.accounts.applyOutcome(o, now());
+        if (ev) { log('warn', `source ${st.cfg.id}: ${ev.message}`); emit([ev]); }
+      }
+      const { accounts: _accounts, ...run } = summary;
+      finish(st, run, reobserve);
     },
     reobserveNow,
     status: () => [...states.values()].map((s) => ({ ...s.status, running: !!s.running, nextRunAt: s.task?.getNextRun()?.toISOString() ?? null,

@@ -1,13 +1,18 @@
 // What travels through the queue, shared by the monitor (producer of crawl jobs, consumer of
 // results) and the workers. A crawl job carries the source's whole config snapshot and its
 // version, so a worker needs no rules folder and always crawls what the monitor scheduled; its
-// own environment supplies secrets (cookiesEnv) and the default proxy. A result carries the run
-// summary (never the observations, which go through the database or the ingest API).
+// own environment supplies secrets (cookiesEnv) and the default proxy. A source that crawls
+// through its account pool has its accounts in the job, in the order to try them (names, the saved
+// session's reference, the cookie variable's name, proxies; never a cookie value or a session's
+// content: a worker reads the session file under its own data/sessions and the cookie from its own
+// environment). A result carries the run summary (never the observations, which go through the
+// database or the ingest API) and, for a pooled source, what each account met.
 //
 // Redis keys, all under the `flarewatch:` prefix:
 //   flarewatch:crawl:*          BullMQ queue of crawl jobs
 //   flarewatch:crawl-results:*  BullMQ queue of results, read by the monitor
-//   flarewatch:host:<host>      next allowed request time at that host (redis-host-limiter.ts)
+//   flarewatch:host:<host>      next allowed request time at that host (redis-host-limiter.ts);
+//                               <host>#account-<id> for a pool account's requests (politeness per account)
 //   flarewatch:worker:<id>      a live worker's heartbeat, expires unless renewed (heartbeat.ts)
 //   flarewatch:delivered:<job>  a job whose observations the ingest API has taken (ingest mode)
 import { createHash, randomBytes } from 'node:crypto';
@@ -15,6 +20,7 @@ import type { JobsOptions } from 'bullmq';
 import type { CrawlRequest } from '../crawl/adapter.js';
 import type { RunSummary } from '../crawl/source-health.js';
 import type { SourceConfig } from '../crawl/sources-config.js';
+import type { AccountOutcome, QueuedAccount } from '../crawl/job-accounts.js';
 
 export const KEY_PREFIX = 'flarewatch';
 export const CRAWL_QUEUE = 'crawl';
@@ -31,10 +37,12 @@ export interface CrawlJobData {
   /** re-observation requests (kind 'reobserve'), crawled instead of the source's start URL */
   extra: CrawlRequest[] | null;
   enqueuedAt: string;
+  /** a pooled source's active accounts, least recently used first: the first crawls, the next take over when one is blocked (absent: the source's own session) */
+  accounts?: QueuedAccount[] | null;
 }
 
-/** A run's summary without its observations. */
-export type ResultSummary = Omit<RunSummary, 'observations'>;
+/** A run's summary without its observations; a pooled source's also says what each account met. */
+export type ResultSummary = Omit<RunSummary, 'observations'> & { accounts?: AccountOutcome[] };
 
 export interface CrawlResultData {
   jobId: string;

@@ -1,6 +1,6 @@
 // The monitor's side of the crawl queue (FLAREWATCH_QUEUE): the scheduler's CrawlDispatch (a
-// scheduled run becomes a BullMQ job carrying the source's config snapshot and version,
-// deduplicated per source), the consumer of workers' results (each applied to the scheduler like
+// scheduled run becomes a BullMQ job carrying the source's config snapshot and version, and a
+// pooled source's accounts, deduplicated per source), the consumer of workers' results (each applied to the scheduler like
 // an in-process run: status, health events, alerts on source trouble), the intake of the
 // database inbox into the pipeline, and a poller of queue depth and live workers for /metrics
 // and /healthz.
@@ -12,6 +12,7 @@ import { Queue, Worker, type Job } from 'bullmq';
 import type { CrawlRequest } from '../crawl/adapter.js';
 import type { CrawlDispatch } from '../crawl/scheduler.js';
 import type { SourceConfig } from '../crawl/sources-config.js';
+import type { QueuedAccount } from '../crawl/job-accounts.js';
 import type { Db } from '../db/connection.js';
 import type { Observation } from '../core/observation.js';
 import { CrawlInbox } from './crawl-inbox.js';
@@ -119,11 +120,11 @@ export function openCrawlQueue(o: CrawlQueueOptions): CrawlQueue {
   timers.push(first);
 
   return {
-    async enqueue(source: SourceConfig, extra: CrawlRequest[] | null): Promise<boolean> {
+    async enqueue(source: SourceConfig, extra: CrawlRequest[] | null, accounts: QueuedAccount[] | null = null): Promise<boolean> {
       const kind = extra ? 'reobserve' : 'crawl';
       if (!producer.ready()) throw unreachable(`source ${source.id} not queued`);
       const jobId = newJobId(kind, source.id, now());
-      const data: CrawlJobData = { sourceId: source.id, kind, version: configVersion(source), source, extra, enqueuedAt: now().toISOString() };
+      const data: CrawlJobData = { sourceId: source.id, kind, version: configVersion(source), source, extra, enqueuedAt: now().toISOString(), ...(accounts ? { accounts } : {}) };
       const job = await withTimeout(queue.add(kind, data, crawlJobOptions(jobId, kind, source.id, o.retry ?? DEFAULT_RETRY)), timeoutMs, `queueing source ${source.id}`);
       return job.id === jobId;
     },

@@ -9,6 +9,13 @@
 // and cool-down between jobs, as the monitor's scheduler does in-process; a new config version
 // starts a fresh session. Jobs of one source run one after another in a worker.
 //
+// Account pool: a job of a pooled source carries its accounts (the monitor picked them); the run
+// goes through them as in-process (job-accounts.ts): each account's jar (built from this worker's
+// data/sessions file and environment, kept across jobs), proxy and politeness (the Redis lease keyed
+// by host and account), the next account when one is blocked. What each met goes back in the
+// summary, stored with the observations, so a retried job reports the same outcomes; the monitor
+// applies them to the pool once.
+//
 // Crashes: a worker that dies mid-job stops renewing the job's lock; after lockDuration another
 // worker's stalled check puts the job back in the queue (at most maxStalledCount times) and it is
 // crawled again. A job whose observations were stored before the crash is not crawled again: its
@@ -18,9 +25,13 @@ import { randomBytes } from 'node:crypto';
 import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Env } from '../config/env.js';
 import type { AnyAdapter } from '../crawl/adapter.js';
+import type { Observation } from '../core/observation.js';
 import type { PageFetcherOptions } from '../crawl/page-fetcher.js';
 import { startCrawlScheduler, type CrawlScheduler, type CrawlSink } from '../crawl/scheduler.js';
 import { sourceConfig, type SourceConfig } from '../crawl/sources-config.js';
+import { JobAccounts, type AccountJarCache } from '../crawl/job-accounts.js';
+import { SessionStore } from '../crawl/browser-session.js';
+import { DEFAULT_SESSION_DIR } from '../crawl/browser-renderer.js';
 import { CRAWL_QUEUE, KEY_PREFIX, RESULTS_QUEUE, resultJobOptions, type CrawlJobData, type CrawlResultData, type ResultSummary } from './crawl-jobs.js';
 import { PermanentDeliveryError, QueueUnavailableError } from './errors.js';
 import { startHeartbeat, DEFAULT_HEARTBEAT_TTL_MS, type Heartbeat } from './heartbeat.js';
@@ -51,6 +62,8 @@ export interface CrawlWorkerOptions {
   fetcher?: Partial<PageFetcherOptions>;
   /** adapters instead of the crawlers/ folder (tests) */
   adapters?: Map<string, AnyAdapter>;
+  /** saved browser sessions of pool accounts, read by the reference a job carries (default: data/sessions) */
+  sessions?: SessionStore;
   /** id shown in heartbeats and results (default host:pid:random) */
   id?: string;
 }
@@ -81,6 +94,9 @@ export function startCrawlWorker(o: CrawlWorkerOptions): CrawlWorker {
   const results = new Queue<CrawlResultData>(RESULTS_QUEUE, { connection: bull.client, prefix: KEY_PREFIX });
   results.on('error', () => undefined); // connection errors are logged by redis-clients.ts
   const sessions = new Map<string, Session>();
+  const savedSessions = o.sessions ?? new SessionStore(DEFAULT_SESSION_DIR);
+  const accountJars: AccountJarCache = new Map();
+  const lookupSecret = (name: string) => o.env.vars[name];
   let jobs = 0;
 
   const sink: CrawlSink = {
@@ -99,7 +115,7 @@ export function startCrawlWorker(o: CrawlWorkerOptions): CrawlWorker {
     }
     const s: Session = {
       version,
-      scheduler: startCrawlScheduler({ sources: [source], sink, env: o.env, log, manual: true, limiter, lookupSecret: (name) => o.env.vars[name], now, fetcher: o.fetcher, adapters: o.adapters }),
+      scheduler: startCrawlScheduler({ sources: [source], sink, env: o.env, log, manual: true, limiter, lookupSecret, now, fetcher: o.fetcher, adapters: o.adapters, sessions: savedSessions }),
       chain: prev ? prev.chain : Promise.resolve(),
       usedAt: Date.now(), running: 0,
     };
@@ -107,7 +123,7 @@ export function startCrawlWorker(o: CrawlWorkerOptions): CrawlWorker {
     return s;
   }
 
-  async function crawl(data: CrawlJobData): Promise<Awaited<ReturnType<CrawlScheduler['runNow']>>> {
+  async function crawl(data: CrawlJobData): Promise<ResultSummary & { observations?: Observation[] }> {
     let source: SourceConfig;
     try {
       source = sourceConfig(data.source);
@@ -118,9 +134,11 @@ export function startCrawlWorker(o: CrawlWorkerOptions): CrawlWorker {
     const s = sessionFor(source, data.version);
     s.running++;
     s.usedAt = Date.now();
-    const run = s.chain.then(() => s.scheduler.runNow(source.id, data.extra ?? undefined)).finally(() => { s.running--; s.usedAt = Date.now(); });
+    const accounts = data.accounts?.length ? new JobAccounts({ accounts: data.accounts, jars: accountJars, sessions: savedSessions, env: o.env, lookupSecret }) : null;
+    const run = s.chain.then(() => s.scheduler.runNow(source.id, data.extra ?? undefined, accounts ?? undefined)).finally(() => { s.running--; s.usedAt = Date.now(); });
     s.chain = run.catch(() => undefined);
-    return run;
+    const summary = await run;
+    return accounts ? { ...summary, accounts: accounts.results() } : summary;
   }
 
   function closeIdleSessions(): void {

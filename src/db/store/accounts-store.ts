@@ -80,6 +80,33 @@ export class AccountsStore {
     this.q.get('UPDATE source_accounts SET state = @state, state_reason = @reason, state_at = @at, error_score = @score, updated_at = @at WHERE id = @id').run({ id, state, reason, score, at: at.toISOString() });
   }
 
+  /**
+   * Queue mode (a worker's report, account-pool.ts applyOutcome): recordRun and setState, each only
+   * while the account is active with the state_at the job was queued with; recordRun also only
+   * while no later job was queued with the account (its last_used_at is not after `queuedAt`: a
+   * newer run's report is the one to keep). True when the row changed. Applying a report again
+   * changes nothing: a state change moved state_at, and a recorded run's account was marked used
+   * since (or is left as it was).
+   */
+  recordRunIfCurrent(id: number, stateAt: string | null, queuedAt: string, score: number, ok: boolean, at: Date): boolean {
+    const since = stateAt === null ? 'state_at IS NULL' : 'state_at = @stateAt';
+    return this.q.get(`UPDATE source_accounts SET error_score = @score, last_ok_at = CASE WHEN @ok = 1 THEN @at ELSE last_ok_at END, updated_at = @at
+      WHERE id = @id AND state = 'active' AND ${since} AND (last_used_at IS NULL OR last_used_at <= @queuedAt)`)
+      .run({ id, score, ok: ok ? 1 : 0, at: at.toISOString(), queuedAt, ...(stateAt === null ? {} : { stateAt }) }).changes > 0;
+  }
+
+  setStateIfState(id: number, stateAt: string | null, state: AccountState, reason: string | null, score: number, at: Date): boolean {
+    const since = stateAt === null ? 'state_at IS NULL' : 'state_at = @stateAt';
+    return this.q.get(`UPDATE source_accounts SET state = @state, state_reason = @reason, state_at = @at, error_score = @score, updated_at = @at
+      WHERE id = @id AND state = 'active' AND ${since}`).run({ id, state, reason, score, at: at.toISOString(), ...(stateAt === null ? {} : { stateAt }) }).changes > 0;
+  }
+
+  /** A fallback account a worker went on with: used now, unless it was marked used after `queuedAt` (counted already, or used again since). */
+  markUsedSince(id: number, queuedAt: string, at: Date): boolean {
+    const iso = at.toISOString();
+    return this.q.get('UPDATE source_accounts SET uses = uses + 1, last_used_at = @at, updated_at = @at WHERE id = @id AND (last_used_at IS NULL OR last_used_at <= @queuedAt)').run({ id, queuedAt, at: iso }).changes > 0;
+  }
+
   remove(id: number): boolean { return this.q.get('DELETE FROM source_accounts WHERE id = ?').run(id).changes > 0; }
 
   /** how many other accounts use the same saved session (a session shared by name must outlive one of them) */
