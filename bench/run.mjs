@@ -7,7 +7,8 @@
 //   (d) alert latency: POST of a tipping observation -> webhook received, p50/p95;
 //   (e) peak RSS of every process above (/usr/bin/time -v, else the child's resourceUsage);
 //   (f) posts search: recall of 1-4 character queries vs a brute-force scan, and p50/p95 latency;
-//   (g) forecast calls/s and the volume baseline's add+score time (bench/hot-paths.mjs).
+//   (g) forecast calls/s and the volume baseline's add+score time (bench/hot-paths.mjs);
+//   (h) replay throughput on SQLite and PostgreSQL, and whether their alerts are identical (bench/store-replay.mjs).
 // Usage: node bench/run.mjs [--quick] [--full-ingest] [--only a,b,c,d,f] [--keep]
 // Needs `npm run build` first (it runs it when dist/ is missing).
 import { spawn, execFileSync } from 'node:child_process';
@@ -135,6 +136,20 @@ if (want('g')) {
   const j = JSON.parse(r.out.trim().split('\n').pop());
   figure('g', 'forecastReposts on 100-event cascades', j.forecastPerSec, 'calls/s', { op: '>=', value: 10_000 }, 'node bench/hot-paths.mjs');
   figure('g2', 'VolumeSeries: 100k events, score every 100', j.volume100kMs, 'ms', { op: '<', value: 1000 }, 'node bench/hot-paths.mjs');
+}
+
+// ---- (h) replay on both stores: SQLite and PostgreSQL (skipped without a PostgreSQL to start or use)
+if (want('h')) {
+  const n = quick ? 10_000 : 50_000;
+  log(`(h) replay of ${n} observations on SQLite and on PostgreSQL`);
+  try {
+    const r = await run('store-replay', node, ['bench/store-replay.mjs', '--obs', String(n), '--json']);
+    const j = JSON.parse(r.out.trim().split('\n').pop());
+    figure('h', 'replay on SQLite (store comparison)', j.sqlite.obsPerSec, 'obs/s', null, `node bench/store-replay.mjs --obs ${n}`);
+    figure('h2', `replay on PostgreSQL (alerts ${j.identical ? 'byte-identical' : 'DIFFER'})`, j.postgres.obsPerSec, 'obs/s', null, `node bench/store-replay.mjs --obs ${n}`);
+  } catch (e) {
+    log(`(h) skipped: ${e.message.split('\n').slice(-2).join(' ')}`);
+  }
 }
 
 // ---- (e) peak memory

@@ -1,6 +1,7 @@
 // A worker killed with -9 in the middle of a crawl: its job's lock expires, another worker's
 // stalled check puts the job back, that worker crawls it, and the observations reach the
-// database once. Both workers are `flarewatch worker` processes; the monitor is `start`'s.
+// database once. Both workers are `flarewatch worker` processes; the monitor is `start`'s. On
+// SQLite (the workers write the monitor's file) and on PostgreSQL (the shared database).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -9,16 +10,25 @@ import { openDb, type Db } from '../../src/db/connection.js';
 import { startMonitor, type Monitor } from '../../src/runtime/monitor.js';
 import { CRAWL_QUEUE, KEY_PREFIX, type CrawlJobData } from '../../src/queue/crawl-jobs.js';
 import { liveWorkers } from '../../src/queue/heartbeat.js';
+import { HAS_POSTGRES, PG_SKIP_MESSAGE, startPostgres, type PgServer } from '../db/postgres-server.js';
 import { HAS_REDIS, feedSources, spawnWorker, startFeedSite, startRedis, tempSetup, until, type FeedSite, type RedisServer, type TempSetup, type WorkerProcess } from './helpers.js';
 
-describe.skipIf(!HAS_REDIS)('a worker killed mid-job', () => {
-  let redis: RedisServer, site: FeedSite, setup: TempSetup, monitor: Monitor | null = null, conn: Redis, reader: Db;
+if (!HAS_POSTGRES) console.warn(PG_SKIP_MESSAGE);
+
+describe.skipIf(!HAS_REDIS).each([{ store: 'SQLite' }, { store: 'PostgreSQL' }])('a worker killed mid-job, on $store', ({ store }) => {
+  const skip = store === 'PostgreSQL' && !HAS_POSTGRES;
+  let redis: RedisServer, site: FeedSite, setup: TempSetup, monitor: Monitor | null = null, conn: Redis, reader: Db, pg: PgServer | null = null;
   const procs: WorkerProcess[] = [];
 
   beforeAll(async () => {
+    if (skip) return;
     redis = await startRedis();
     site = await startFeedSite({ pages: 2, per: 5 });
     setup = tempSetup(feedSources(site.base, ['k'], '    maxPages: 2\n'));
+    if (store === 'PostgreSQL') {
+      pg = await startPostgres();
+      setup.dbPath = pg.freshUrl('kill');
+    }
     openDb(setup.dbPath).close(); // migrated before the processes start
     conn = new Redis(redis.port, '127.0.0.1', { maxRetriesPerRequest: null });
   });
@@ -30,9 +40,10 @@ describe.skipIf(!HAS_REDIS)('a worker killed mid-job', () => {
     await site?.close();
     await redis?.stop();
     setup?.cleanup();
-  });
+    await pg?.stop();
+  }, 60_000);
 
-  it('kill -9 during the crawl: another worker finishes the job, nothing lost or stored twice', async () => {
+  it.skipIf(skip)('kill -9 during the crawl: another worker finishes the job, nothing lost or stored twice', async () => {
     const env = { FLAREWATCH_QUEUE: redis.url, FLAREWATCH_DB: setup.dbPath, LOG_LEVEL: 'info' };
     const args = ['--lock-seconds', '2', '--stalled-seconds', '1', '--heartbeat-seconds', '5', '--concurrency', '2'];
     const a = spawnWorker(args, env);
@@ -53,7 +64,7 @@ describe.skipIf(!HAS_REDIS)('a worker killed mid-job', () => {
     const count = (sql: string) => reader.prepare(sql).pluck().get() as number;
     await until('the 10 posts stored', () => count("SELECT count(*) FROM posts WHERE source = 'rss'") === 10, 40_000).catch((e) => { throw new Error(`${e.message}\n--- B:\n${b.output()}`); });
     await until('the result applied', () => count("SELECT count(*) FROM source_events WHERE source_id = 'feed-k'") === 1);
-    console.log(`kill -9: job taken over and stored ${((Date.now() - killedAt) / 1000).toFixed(1)} s after the kill (lock 2 s, stalled check every 1 s)`);
+    console.log(`kill -9 (${store}): job taken over and stored ${((Date.now() - killedAt) / 1000).toFixed(1)} s after the kill (lock 2 s, stalled check every 1 s)`);
     await new Promise((r) => setTimeout(r, 1500));
 
     expect(count("SELECT count(*) FROM posts WHERE source = 'rss'")).toBe(10);
