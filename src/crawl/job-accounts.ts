@@ -109,12 +109,14 @@ export class JobAccounts implements RunAccounts {
   /** the monitor counts uses (when queuing, and when it applies a fallback's outcome) */
   markUsed(): void {}
 
-  settle(acct: QueuedAccount, jar: CookieJar, blocked: BlockedError | null, _at: Date): SourceHealthEvent | null {
+  settle(acct: RunAccount, jar: CookieJar, blocked: BlockedError | null, _at: Date): SourceHealthEvent | null {
+    const queued = this.o.accounts.find((a) => a.id === acct.id);
+    if (!queued) return null; // not one of this job's (pick never returns another)
     const b = blockOf(blocked);
     const score = jar.errorScore;
     const outcome: AccountOutcome['outcome'] = b?.kind === 'captcha' ? 'captcha' : b?.kind === 'login' ? 'login-required' : b ? 'blocked'
       : score > (this.startScore.get(acct.id) ?? 0) ? 'error' : 'ok';
-    this.record(acct, outcome, b?.message ?? null, score);
+    this.record(queued, outcome, b?.message ?? null, score);
     if (accountVerdict(b, score).state !== 'active') this.o.jars.delete(acct.id);
     return null; // the monitor sends the health event when it applies the outcome
   }
