@@ -4,7 +4,7 @@
 // are applied: src/db/migrations/NNN-name.sql, and their PostgreSQL twins in migrations-pg/.
 import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SyncPg } from './pg/sync-pg.js';
@@ -41,6 +41,17 @@ export function dropPgSchema(db: Db): void {
   db.exec('DO $$ BEGIN EXECUTE format(\'DROP SCHEMA %I CASCADE\', current_schema()); END $$');
 }
 
+/** Whether the database holds Flarewatch's tables (a file exists, or a PostgreSQL schema was migrated). */
+export function storeExists(location: string): boolean {
+  if (!isPostgresUrl(location)) return existsSync(location);
+  const db = openDb(location, { readonly: true, migrate: false });
+  try {
+    return !!db.prepare("SELECT to_regclass('schema_migrations') IS NOT NULL").pluck().get();
+  } finally {
+    db.close();
+  }
+}
+
 /** No posts and no incidents yet. */
 export function isEmptyStore(db: Db): boolean {
   return !db.prepare('SELECT 1 FROM posts LIMIT 1').get() && !db.prepare('SELECT 1 FROM incidents LIMIT 1').get();
@@ -71,7 +82,7 @@ export interface OpenOptions {
 export function openDb(path: string, opts: OpenOptions = {}): Db {
   const pgUrl = isPostgresUrl(path) ? path : mirrored(path);
   if (pgUrl) {
-    const db = new SyncPg(pgUrl) as unknown as Db;
+    const db = new SyncPg(pgUrl, { readonly: opts.readonly }) as unknown as Db;
     if (opts.migrate !== false && !opts.readonly) migrate(db);
     return db;
   }

@@ -57,8 +57,8 @@ export function readLabelledJsonl(file: string): ReadResult {
 
 /** Rows whose analyst-corrected label is set, from a flarewatch database. */
 export async function readCorrectedPosts(dbFile: string): Promise<TrainRow[]> {
-  if (!existsSync(dbFile)) throw new LabelledDataError(`database ${dbFile} does not exist`, 'pass the file given to `replay --db` or FLAREWATCH_DB');
-  const { openDb } = await import('../db/connection.js');
+  const { openDb, storeExists } = await import('../db/connection.js');
+  if (!storeExists(dbFile)) throw new LabelledDataError(`database ${dbFile.replace(/(\/\/[^:/@]+:)[^@]*@/, '$1***@')} does not exist`, 'pass the file given to `replay --db` or FLAREWATCH_DB');
   const { storeOf } = await import('../db/store/index.js');
   const db = openDb(dbFile, { migrate: false });
   try {

@@ -177,6 +177,24 @@ describe.skipIf(!HAS_POSTGRES)('replay on SQLite and PostgreSQL', () => {
     expect(readFileSync(join(tmp, 'gen-pg.jsonl'), 'utf8')).toBe(a);
   }, 300_000);
 
+  it('report, user and token work on the database replay kept', () => {
+    const dir = generatedScenario();
+    const url = pg!.freshUrl('kept');
+    replay(dir, join(tmp, 'kept.jsonl'), url);
+    const run = (args: string[], input?: string) => spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', timeout: 120_000, input, env: { ...process.env, FLAREWATCH_DB: url } });
+    const rep = run(['report', '--format', 'json', '--out', join(tmp, 'kept-report.json')]);
+    expect(rep.status, rep.stderr).toBe(0);
+    const report = JSON.parse(readFileSync(join(tmp, 'kept-report.json'), 'utf8')) as { kpis?: unknown; incidents?: unknown[] };
+    expect(JSON.stringify(report)).toMatch(/云雀乳业/);
+    expect(run(['user', 'add', '--name', 'analyst1', '--role', 'analyst', '--password-stdin'], 'a-long-enough-password\n').status).toBe(0);
+    expect(run(['user', 'list']).stdout).toMatch(/analyst1\s+analyst/);
+    expect(run(['token', 'add', '--name', 'worker-9', '--role', 'ingest']).status).toBe(0);
+    expect(run(['token', 'list']).stdout).toMatch(/worker-9/);
+    const missing = run(['report', '--format', 'json', '--out', join(tmp, 'x.json'), '--db', pg!.freshUrl('nosuch')]);
+    expect(missing.status).not.toBe(0);
+    expect(missing.stderr).toMatch(/does not exist \(no Flarewatch tables there\)/);
+  }, 300_000);
+
   it.skipIf(!sharedDirs.length)('gives byte-identical alert files on every scenario in ../shared/data/scenarios', () => {
     for (const dir of sharedDirs) {
       const base = dir.split('/').pop()!;

@@ -7,7 +7,8 @@ import { dirname, resolve } from 'node:path';
 import type { Command } from '../command.js';
 import { requireOpt } from '../command.js';
 import { UserError } from '../../core/errors.js';
-import { openDb, type Db, dbLocation } from '../../db/connection.js';
+import { openDb, type Db, dbLocation, storeExists, isPostgresUrl } from '../../db/connection.js';
+import { redactUrl } from '../../db/pg/sync-pg.js';
 import { createProgress } from '../progress.js';
 import { resolvePeriod, formatInZone } from '../../report/date-range.js';
 import { parseLang, words } from '../../report/i18n.js';
@@ -17,8 +18,8 @@ import { csvFilePath, renderCsvTables } from '../../report/render-csv.js';
 
 /** Open an existing database for reading; a missing file is a user error, not a new empty database. */
 export function openReportDb(path: string): Db {
-  if (!existsSync(path)) {
-    throw new UserError(`database ${path} does not exist`, 'pass --db FILE (e.g. one kept by `flarewatch replay ... --db FILE`) or set FLAREWATCH_DB');
+  if (!storeExists(path)) {
+    throw new UserError(`database ${redactUrl(path)} does not exist${isPostgresUrl(path) ? ' (no Flarewatch tables there)' : ''}`, 'pass --db FILE (e.g. one kept by `flarewatch replay ... --db FILE`) or set FLAREWATCH_DB');
   }
   try {
     return openDb(path, { readonly: true });

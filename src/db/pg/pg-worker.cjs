@@ -18,9 +18,10 @@ const ready = client.connect().then(async () => {
   await client.query("SET TIME ZONE 'UTC'");
   if (workerData.schema) {
     const q = '"' + String(workerData.schema).replace(/"/g, '""') + '"';
-    await client.query(`CREATE SCHEMA IF NOT EXISTS ${q}`).catch((e) => { if (e.code !== '23505' && e.code !== '42P06') throw e; });
+    if (!workerData.readonly) await client.query(`CREATE SCHEMA IF NOT EXISTS ${q}`).catch((e) => { if (e.code !== '23505' && e.code !== '42P06') throw e; });
     await client.query(`SET search_path TO ${q}`);
   }
+  if (workerData.readonly) await client.query('SET default_transaction_read_only = on');
   if (workerData.statementTimeoutMs) await client.query(`SET statement_timeout = ${Number(workerData.statementTimeoutMs)}`);
 });
 

@@ -32,6 +32,8 @@ export interface SyncPgOptions {
   /** how long a call waits for the worker before giving up, default statement timeout + 10 s */
   callTimeoutMs?: number;
   name?: string;
+  /** read only: no schema is created, every transaction is read-only */
+  readonly?: boolean;
 }
 
 export class SyncPgStatement {
@@ -124,7 +126,7 @@ export class SyncPg {
     const statementTimeoutMs = opts.statementTimeoutMs ?? 60_000;
     this.callTimeoutMs = opts.callTimeoutMs ?? statementTimeoutMs + 10_000;
     this.worker = new Worker(fileURLToPath(new URL('./pg-worker.cjs', import.meta.url)), {
-      workerData: { url: connUrl, schema, port: port2, signal: this.signal, pgPath: require.resolve('pg'), statementTimeoutMs, name: opts.name },
+      workerData: { url: connUrl, schema, readonly: !!opts.readonly, port: port2, signal: this.signal, pgPath: require.resolve('pg'), statementTimeoutMs, name: opts.name },
       transferList: [port2],
     });
     this.worker.unref();
