@@ -29,11 +29,16 @@ export function section(title: string, ...children: Child[]): HTMLElement {
   return h('section', { className: 'card', 'aria-label': title }, h('h2', null, title), ...children);
 }
 
-export function table(headers: string[], rows: Child[][], caption?: string): HTMLElement {
-  return h('div', { className: 'table-wrap' }, h('table', null,
+/**
+ * A table. `stack`: on a phone each row reads as a small card, every cell under its column's name
+ * (app.css table.stack; the names go in data-label) instead of many columns squeezed side by side.
+ */
+export function table(headers: string[], rows: Child[][], caption?: string, o: { stack?: boolean } = {}): HTMLElement {
+  const cell = (c: Child, i: number) => h('td', o.stack ? { 'data-label': headers[i] ?? '' } : null, c);
+  return h('div', { className: 'table-wrap' }, h('table', o.stack ? { className: 'stack' } : null,
     caption ? h('caption', { className: 'sr-only' }, caption) : null,
     h('thead', null, h('tr', null, headers.map((x) => h('th', { scope: 'col' }, x)))),
-    h('tbody', null, rows.length ? rows.map((r) => h('tr', null, r.map((c) => h('td', null, c)))) : h('tr', null, h('td', { colspan: headers.length, className: 'muted' }, t('none'))))));
+    h('tbody', null, rows.length ? rows.map((r) => h('tr', null, r.map(cell))) : h('tr', null, h('td', { colspan: headers.length, className: 'muted' }, t('none'))))));
 }
 
 /** Run an async action from a button: disable it meanwhile, report errors to the status line. */

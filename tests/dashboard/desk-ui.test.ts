@@ -150,6 +150,28 @@ describe.skipIf(!hasChrome)('desk fixes in Chromium', () => {
     }
   }, 60_000);
 
+  it('the rules page fits a phone: no sideways scroll with a query error shown, file and topic named for people', async () => {
+    await page.setViewport({ width: 390, height: 844, isMobile: true, hasTouch: true });
+    try {
+      await go('rules');
+      await page.type('#test-q', '星河乳业 AND (召回 OR');
+      await page.click('#test-form button[type=submit]');
+      await page.waitForSelector('#query-error', { timeout: 10_000 });
+      const view = await page.evaluate(() => ({
+        scroll: document.documentElement.scrollWidth,
+        heads: [...document.querySelectorAll('#main table thead th')].map((th) => th.textContent),
+        topic: document.querySelector('#main table tbody td:nth-child(2)')!.textContent,
+        editor: document.querySelector('#rule-editor')!.textContent,
+      }));
+      expect(view.scroll).toBeLessThanOrEqual(390);
+      expect(view.heads).toEqual(['文件', '主题', '查询', '']);
+      expect(view.topic).toBe('星河乳业 (brand-x)');
+      expect(view.editor).toContain('编辑”打开它');
+    } finally {
+      await page.setViewport({ width: 1440, height: 900 });
+    }
+  }, 30_000);
+
   it('the incident page names the alert state and the desk status apart, both translated', async () => {
     await go('incident/inc-2');
     const facts = await page.$$eval('.facts dt, .facts dd', (els) => els.map((e) => e.textContent ?? ''));

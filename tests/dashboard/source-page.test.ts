@@ -2,8 +2,9 @@
 // /usr/bin/chromium, skipped without it), in English: the account pool with each account's state
 // (a reason carrying markup stays text), "Log in (QR code)" showing the code as an <img> from the
 // authenticated PNG endpoint under the dashboard's CSP, "expired: get a new one", and "I solved it /
-// resume" bringing a paused account back. The login service is a stand-in (the real one is
-// tests/crawl/qr-login.test.ts); the pool is real.
+// resume" bringing a paused account back, and on a phone the accounts as cards without sideways
+// scrolling. The login service is a stand-in (the real one is tests/crawl/qr-login.test.ts); the
+// pool is real.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import type { Server } from 'node:http';
 import { existsSync, statSync, readdirSync, mkdtempSync } from 'node:fs';
@@ -118,7 +119,7 @@ describe.skipIf(!hasChrome)('source page in Chromium', () => {
     await page.waitForFunction(() => { const i = document.getElementById('login-qr') as HTMLImageElement | null; return !!i && !i.hidden && i.complete && i.naturalWidth > 0; }, { timeout: 10_000 });
     expect(await page.$eval('#login-qr', (i) => i.getAttribute('src'))).toBe('/api/v1/sources/xhs-brand/login/qr.png?v=1');
     expect(await page.$eval('#login-qr', (i) => (i as HTMLImageElement).naturalWidth)).toBe(40);
-    expect(await page.$eval('#login-status', (p) => p.textContent)).toBe('desk-c: Scan the QR code with the phone app');
+    expect(await page.$eval('#login-status', (p) => p.textContent)).toBe('desk-c: Scan the QR code with the Xiaohongshu phone app');
     login = { ...login!, state: 'expired', message: 'the QR code expired: get a new one' };
     await page.waitForFunction(() => !(document.getElementById('login-new') as HTMLButtonElement).hidden, { timeout: 10_000 });
     expect(await page.$eval('#login-status', (p) => p.textContent)).toBe('desk-c: The QR code expired: get a new one');
@@ -132,5 +133,34 @@ describe.skipIf(!hasChrome)('source page in Chromium', () => {
     expect(await page.$eval('#status', (s) => s.textContent)).toBe('Resumed: desk-a');
     expect(await page.evaluate(() => (window as unknown as { __hits?: number }).__hits ?? 0)).toBe(0);
     expect(problems).toEqual([]);
+  }, 30_000);
+
+  it('on a phone: no sideways scroll, each account a card with every value under its column name, the platform by name', async () => {
+    await page.setViewport({ width: 390, height: 844, isMobile: true, hasTouch: true });
+    try {
+      await page.goto(`${url}/#/source/xhs-brand`);
+      await page.reload();
+      await page.waitForFunction(() => document.body.dataset.ready === 'source', { timeout: 15_000 });
+      await page.waitForSelector('#accounts table.stack');
+      const view = await page.evaluate(() => {
+        const heads = [...document.querySelectorAll('#accounts thead th')].map((th) => th.textContent);
+        const row = document.querySelector('#accounts tbody tr')!;
+        return {
+          scroll: document.documentElement.scrollWidth,
+          labels: [...row.querySelectorAll('td')].map((td) => td.getAttribute('data-label')),
+          heads,
+          theadHeight: document.querySelector('#accounts thead')!.getBoundingClientRect().height,
+          cellsInOneColumn: new Set([...row.querySelectorAll('td')].slice(1, -1).map((td) => Math.round(td.getBoundingClientRect().left))).size,
+          facts: [...document.querySelectorAll('.facts dt, .facts dd')].slice(0, 2).map((e) => e.textContent),
+        };
+      });
+      expect(view.scroll).toBeLessThanOrEqual(390);
+      expect(view.labels).toEqual(view.heads);
+      expect(view.theadHeight).toBeLessThanOrEqual(1); // the column names are read from each cell's label
+      expect(view.cellsInOneColumn).toBe(1); // stacked, not side by side
+      expect(view.facts).toEqual(['Platform', 'Xiaohongshu']);
+    } finally {
+      await page.setViewport({ width: 1440, height: 900 });
+    }
   }, 30_000);
 });

@@ -1,6 +1,7 @@
 // Bits shared by several pages: level badges, incident rows, sentiment labels, post rows.
 import { h, extLink, truncate, type Child } from '../dom.js';
-import { t } from '../i18n.js';
+import { lang, t } from '../i18n.js';
+import { sourceName } from '../../../src/i18n/reason-text.js';
 import { fmtNum, fmtTime, levelClass } from '../format.js';
 
 export interface IncidentRow { id: string; topic: string; title: string; level: string | null; state: string; status: string; risk: number; peakRisk: number; owner: string | null; openedAt: string; updatedAt: string; postCount: number; reasons: string[]; forecast: { reposts: number; low: number; high: number } | null; sources: string[]; acknowledgedAt: string | null; acknowledgedBy: string | null }
@@ -30,7 +31,7 @@ export const incidentHeaders = () => [t('level'), t('title'), t('topic'), t('ris
 
 export function postCells(p: PostRow, extra?: Child): Child[] {
   return [
-    p.source,
+    h('span', { title: p.source }, sourceName(p.source, lang())),
     h('span', null, truncate(p.author.name ?? '—', 40), p.author.verified ? h('span', { className: 'verified', title: 'verified' }, ' ✓') : null),
     fmtNum(p.author.followers),
     h('div', { className: 'post-text' }, p.title ? h('strong', null, truncate(p.title, 120), ' ') : null, truncate(p.text ?? '', 280)),

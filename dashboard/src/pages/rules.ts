@@ -11,13 +11,28 @@ import { clearQueryError, queryErrorOf, showQueryError } from './query-error.js'
 
 interface RuleFile { name: string; topics: { id: string; name: string; query: string }[]; error: { message: string; line: number | null; hint: string | null } | null }
 
+/**
+ * A rule file's error as "第 6 行：unknown field 'qeury' …": the line in the interface language, the
+ * file and line the server's message starts with left out (shown once, here). The message itself
+ * is the config loader's English (it carries no code to translate from).
+ */
+function configError(message: string, line: number | null | undefined, file: string | null | undefined): string {
+  const lead = file ? `${file}${line ? ` line ${line}` : ''}: ` : '';
+  const text = lead && message.startsWith(lead) ? message.slice(lead.length) : message;
+  return line ? `${t('lineN').replace('{n}', String(line))}${t('colon')}${text}` : text;
+}
+
 function problem(e: unknown): HTMLElement {
   if (e instanceof ApiError) {
-    const b = e.body as { error?: string; line?: number | null; hint?: string | null };
-    return h('div', { className: 'error', role: 'alert', id: 'rule-error' }, h('strong', null, b.line ? `line ${b.line}: ` : ''), b.error ?? e.message, b.hint ? h('div', null, `hint: ${b.hint}`) : null);
+    const b = e.body as { error?: string; file?: string | null; line?: number | null; hint?: string | null };
+    return h('div', { className: 'error', role: 'alert', id: 'rule-error' }, configError(b.error ?? e.message, b.line, b.file),
+      b.hint ? h('div', null, `${t('hint')}${t('colon')}${b.hint}`) : null);
   }
   return h('div', { className: 'error', role: 'alert', id: 'rule-error' }, (e as Error).message);
 }
+
+/** matches the test query shows at most */
+const TEST_LIMIT = 50;
 
 export async function rulesPage(ctx: PageCtx): Promise<void> {
   const { files } = await api.get<{ files: RuleFile[] }>('/rules');
@@ -42,7 +57,7 @@ export async function rulesPage(ctx: PageCtx): Promise<void> {
         mount(out, h('p', { className: 'ok' }, t('saved')));
       } catch (e) { mount(out, problem(e)); }
     }));
-    mount(editor, h('h2', null, `${t('edit')}: `, name), h('label', { for: 'rule-name' }, 'file'), fname, h('label', { for: 'rule-text', className: 'sr-only' }, 'YAML'), area, h('div', { className: 'row' }, validate, save), out);
+    mount(editor, h('h2', null, `${t('edit')}${t('colon')}`, name), h('label', { for: 'rule-name' }, t('file')), fname, h('label', { for: 'rule-text', className: 'sr-only' }, 'YAML'), area, h('div', { className: 'row' }, validate, save), out);
     area.focus();
   };
 
@@ -57,9 +72,11 @@ export async function rulesPage(ctx: PageCtx): Promise<void> {
     if (!query) { showQueryError(testProblems, q, { code: 'empty-query' }, { help: 'test-q-help' }); mount(results); return; }
     busy(ctx, testBtn, async () => {
       try {
-        const r = await api.post<{ posts: PostRow[]; scanned: number }>('/rules/test', { query, hours: Number(hours.value) || 72, limit: 50 });
+        const r = await api.post<{ posts: PostRow[]; scanned: number; truncated?: boolean }>('/rules/test', { query, hours: Number(hours.value) || 72, limit: TEST_LIMIT });
         clearQueryError(testProblems, q, 'test-q-help');
-        mount(results, h('p', { className: 'muted' }, `${r.posts.length} ${t('results')}`), table(postHeaders(), r.posts.map((p) => postCells(p))));
+        // the first TEST_LIMIT matches are shown: "50+" says there may be more
+        const more = r.posts.length >= TEST_LIMIT || r.truncated ? '+' : '';
+        mount(results, h('p', { className: 'muted', id: 'test-count' }, `${r.posts.length}${more} ${t('results')}`), table(postHeaders(), r.posts.map((p) => postCells(p))));
       } catch (e) {
         const qe = queryErrorOf(e);
         if (qe) { showQueryError(testProblems, q, qe, { help: 'test-q-help' }); mount(results); return; }
@@ -69,17 +86,17 @@ export async function rulesPage(ctx: PageCtx): Promise<void> {
     });
   } } }, h('label', { for: 'test-q' }, t('query')), q, h('label', { for: 'test-hours' }, t('hours')), hours, testBtn);
 
-  const newBtn = h('button', { type: 'button', disabled: !ctx.can('admin') }, '+ topics/new-topic.yaml');
+  const newBtn = h('button', { type: 'button', disabled: !ctx.can('admin'), title: 'topics/new-topic.yaml' }, `+ ${t('newTopic')}`);
   newBtn.addEventListener('click', () => void open('topics/new-topic.yaml', 'id: new-topic\nname: 新主题\nquery: 品牌 OR "Brand Name"\n'));
 
   mount(ctx.root, h('h1', null, t('rules')),
-    section(t('ruleFiles'), table([t('rules'), t('topic'), t('query'), ''], files.map((f) => {
+    section(t('ruleFiles'), table([t('file'), t('topic'), t('query'), ''], files.map((f) => {
       const btn = h('button', { type: 'button', className: 'link' }, t('edit'));
       btn.addEventListener('click', () => void open(f.name).catch((e: Error) => ctx.say(e.message, 'error')));
-      return [f.name, f.error ? h('span', { className: 'error' }, `${f.error.line ? `line ${f.error.line}: ` : ''}${f.error.message}`) : f.topics.map((x) => `${x.id} (${x.name})`).join(', '),
+      return [f.name, f.error ? h('span', { className: 'error' }, configError(f.error.message, f.error.line, f.name)) : f.topics.map((x) => (x.name && x.name !== x.id ? `${x.name} (${x.id})` : x.id)).join(', '),
         f.topics.map((x) => x.query).join(' | '), btn];
     })), newBtn),
     editor,
     section(t('testQuery'), testForm, testProblems, h('p', { className: 'muted', id: 'test-q-help' }, t('queryHelp')), results));
-  mount(editor, h('p', { className: 'muted' }, `${t('edit')}…`));
+  mount(editor, h('p', { className: 'muted' }, t('editPick')));
 }

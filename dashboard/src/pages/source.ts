@@ -5,7 +5,8 @@
 // and follows the attempt until the login cookie appears or the code expires. No HTML strings:
 // every value is a text node (dom.ts).
 import { h, mount, truncate } from '../dom.js';
-import { t } from '../i18n.js';
+import { lang, t } from '../i18n.js';
+import { sourceName } from '../../../src/i18n/reason-text.js';
 import { api, ApiError } from '../api.js';
 import { fmtTime } from '../format.js';
 import { busy, errorBox, section, table, type PageCtx } from '../ctx.js';
@@ -16,7 +17,7 @@ interface Account {
   errorScore: number; uses: number; lastUsedAt: string | null; lastOkAt: string | null;
   session: { saved: boolean; savedAt: string | null; cookies: number } | null; cookiesEnv: { name: string; set: boolean } | null; proxy: string | null;
 }
-interface Accounts { pooled: boolean; login: { available: boolean; guessed?: string[] }; accounts: Account[] }
+interface Accounts { adapter?: string; pooled: boolean; login: { available: boolean; guessed?: string[] }; accounts: Account[] }
 interface Login { state: 'starting' | 'waiting' | 'expired' | 'done' | 'failed' | 'cancelled'; account: string; qrVersion: number; expiresAt: string | null; message: string | null }
 
 const fill = (text: string, vars: Record<string, string>): string => text.replace(/\{(\w+)\}/g, (m, k: string) => vars[k] ?? m);
@@ -32,7 +33,9 @@ export async function sourcePage(ctx: PageCtx): Promise<void> {
   if (!src && !acc) throw accErr ?? new Error(id);
 
   const accountsBox = h('div', { id: 'accounts' });
-  const loginBox = h('div', { id: 'login-panel', className: 'login-panel' });
+  // the platform's app the code is scanned with (小红书, Douyin, ...), read by follow()
+  const adapterId = src?.adapter ?? acc?.adapter ?? '';
+  const loginBox = h('div', { id: 'login-panel', className: 'login-panel', 'data-app': adapterId ? sourceName(adapterId, lang()) : '' });
   const paused = !!acc?.accounts.some((a) => a.state === 'paused');
   const state = src?.state ?? (src?.blocked ? 'blocked' : 'ok');
 
@@ -45,9 +48,9 @@ export async function sourcePage(ctx: PageCtx): Promise<void> {
 
   mount(ctx.root,
     h('p', null, h('a', { href: '#/sources' }, `← ${t('sources')}`)),
-    h('h1', null, `${t('sourceDetails')}: ${id}`),
+    h('h1', null, `${t('sourceDetails')}${t('colon')}${id}`),
     section(t('health'), h('dl', { className: 'facts' },
-      h('dt', null, 'adapter'), h('dd', null, src?.adapter ?? '—'),
+      h('dt', null, t('platform')), h('dd', { title: adapterId }, adapterId ? sourceName(adapterId, lang()) : '—'),
       h('dt', null, t('health')), h('dd', null, h('span', { className: state === 'ok' ? 'ok' : state === 'pending' ? 'muted' : 'bad', 'data-state': state }, t(`src_${state.replace('-', '_')}`))),
       h('dt', null, t('lastSuccess')), h('dd', null, fmtTime(src?.last_success_at ?? null, 'short')),
       h('dt', null, t('blocked')), h('dd', null, src?.blocked ? truncate(src.blocked_reason ?? '', 200) : '—'),
@@ -66,7 +69,11 @@ export async function sourcePage(ctx: PageCtx): Promise<void> {
 }
 
 function renderAccounts(ctx: PageCtx, id: string, acc: Accounts, box: HTMLElement, loginAgain: (name: string) => void): void {
-  if (!acc.accounts.length) return mount(box, h('p', { className: 'muted' }, t('noAccounts')));
+  if (!acc.accounts.length) {
+    // what to do depends on how the source logs in: a QR code here, sources.yaml, or not at all
+    const say = acc.login.available ? 'noAccounts' : acc.pooled ? 'noAccountsConfig' : 'noAccountsNeeded';
+    return mount(box, h('p', { className: 'muted', id: 'no-accounts' }, t(say)));
+  }
   const admin = ctx.can('admin');
   mount(box, table([t('accountName'), t('accountOrigin'), t('state'), t('lastUsed'), t('lastOk'), t('errorScore'), t('sessionCol'), t('proxy'), ''], acc.accounts.map((a) => {
     const actions: HTMLElement[] = [];
@@ -94,7 +101,7 @@ function renderAccounts(ctx: PageCtx, id: string, acc: Accounts, box: HTMLElemen
     return [a.name, t(`origin_${a.origin}`),
       [h('span', { className: a.state === 'active' ? 'ok' : 'bad', 'data-account-state': a.state, title: a.reason ?? '' }, t(`acct_${a.state}`)), a.reason ? h('small', { className: 'muted' }, ` ${truncate(a.reason, 90)}`) : null],
       fmtTime(a.lastUsedAt, 'short'), fmtTime(a.lastOkAt, 'short'), String(a.errorScore), session, a.proxy ?? '—', h('span', { className: 'row' }, actions)];
-  }), t('accounts')));
+  }), t('accounts'), { stack: true }));
 }
 
 function loginForm(ctx: PageCtx, id: string, acc: Accounts, box: HTMLElement): void {
@@ -129,7 +136,7 @@ function follow(ctx: PageCtx, id: string, box: HTMLElement, first: Login): void 
   let shown = -1;
   const draw = (l: Login) => {
     status.setAttribute('data-login-state', l.state);
-    status.textContent = `${l.account}: ${t(`login_${l.state}`)}${l.message && l.state !== 'done' && l.state !== 'expired' ? ` (${l.message})` : ''}`;
+    status.textContent = `${l.account}${t('colon')}${fill(t(`login_${l.state}`), { app: box.dataset.app ?? '' }).replace(/\s{2,}/g, ' ')}${l.message && l.state !== 'done' && l.state !== 'expired' ? ` (${l.message})` : ''}`;
     status.className = l.state === 'failed' ? 'error' : l.state === 'done' ? 'ok' : '';
     const waiting = l.state === 'waiting';
     img.hidden = !waiting;
@@ -146,7 +153,7 @@ function follow(ctx: PageCtx, id: string, box: HTMLElement, first: Login): void 
     api.get<{ login: Login | null }>(`/sources/${enc(id)}/login`).then((r) => {
       if (!status.isConnected || !r.login) return;
       draw(r.login);
-      if (r.login.state === 'done') { ctx.say(`${r.login.account}: ${t('login_done')}`, 'ok'); void refreshAccounts(ctx, id); return; }
+      if (r.login.state === 'done') { ctx.say(`${r.login.account}${t('colon')}${t('login_done')}`, 'ok'); void refreshAccounts(ctx, id); return; }
       if (r.login.state === 'starting' || r.login.state === 'waiting') setTimeout(tick, 1500);
     }, () => { if (status.isConnected) setTimeout(tick, 5000); });
   };
