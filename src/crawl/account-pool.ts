@@ -22,10 +22,10 @@ import { createHash } from 'node:crypto';
 import type { AnyAdapter } from './adapter.js';
 import type { SourceConfig } from './sources-config.js';
 import type { AccountFields, AccountRow, AccountState, AccountsStore } from '../db/store/accounts-store.js';
-import { SessionChallengeError, type SessionStore } from './browser-session.js';
+import type { SessionStore } from './browser-session.js';
 import { CookieJar } from './cookie-jar.js';
 import { initialJar } from './session-setup.js';
-import { BlockedError, type CrawlError } from './errors.js';
+import { BlockedError, ChallengeError, type CrawlError } from './errors.js';
 import type { HostLimiterLike } from './host-limiter.js';
 import type { SourceHealthEvent } from './source-health.js';
 import type { Env } from '../config/env.js';
@@ -48,10 +48,10 @@ export const MAX_ERROR_SCORE = 3;
 /** What stopped a run with an account, as plain data (a worker reports it; BlockedError instances stay in the process that met them). */
 export interface AccountBlock { kind: 'captcha' | 'login' | 'blocked'; message: string }
 
-/** The block a run's error means for its account: a session's captcha or login page, or any other block. */
+/** The block a run's error means for its account: a captcha or login page (a browser session's, or an adapter's ChallengeError), or any other block. */
 export function blockOf(blocked: BlockedError | AccountBlock | null): AccountBlock | null {
   if (!blocked) return null;
-  if (blocked instanceof SessionChallengeError) return { kind: blocked.kind, message: blocked.message };
+  if (blocked instanceof ChallengeError) return { kind: blocked.kind, message: blocked.message };
   if (blocked instanceof BlockedError) return { kind: 'blocked', message: blocked.message };
   return blocked;
 }

@@ -8,17 +8,17 @@
 //   run and restored before the next (data/sessions/<site>/<account>.json, mode 0600), plus a
 //   "needs a person" flag;
 // - challenge handling: a captcha or login page flags the account and throws SessionChallengeError
-//   (a BlockedError: the runner retires the session, the source shows as blocked with the reason,
-//   and the blocked health event tells the desk). While the flag is set the account is not opened
-//   again, so the cool-down retries of the scheduler do not hammer the site; a person clears it
-//   after solving the captcha or logging in (the source page's resume button or `flarewatch source
-//   resume`, account-pool.ts, which call `clearChallenge`);
+//   (a ChallengeError, errors.ts, so a BlockedError: the runner retires the session, the source
+//   shows as blocked with the reason, and the blocked health event tells the desk). While the
+//   flag is set the account is not opened again, so the cool-down retries of the scheduler do not
+//   hammer the site; a person clears it after solving the captcha or logging in (the source page's
+//   resume button or `flarewatch source resume`, account-pool.ts, which call `clearChallenge`);
 // - the page the adapter parses: a JSON envelope of the captured answers (capturedResponses()).
 import { mkdirSync, readFileSync, writeFileSync, renameSync, existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { HTTPResponse, Page as PuppeteerPage } from 'puppeteer';
 import type { Page } from './adapter.js';
-import { BlockedError, ParseError } from './errors.js';
+import { ChallengeError, ParseError } from './errors.js';
 
 export interface ChallengeSigns {
   /** substrings of the document URL that mean this page */
@@ -58,10 +58,10 @@ export interface CapturedResponse { url: string; status: number; body: unknown }
 const ENVELOPE = 'flarewatch-browser-session';
 
 /** A captcha or login wall met in a browser session: the account waits for a person. */
-export class SessionChallengeError extends BlockedError {
+export class SessionChallengeError extends ChallengeError {
   override name = 'SessionChallengeError';
-  constructor(readonly kind: 'captcha' | 'login', readonly site: string, readonly account: string, url?: string) {
-    super(`${site}: ${kind === 'captcha' ? 'a captcha' : 'a login page'} appeared for account '${account}'${url ? ` at ${url}` : ''}; the source is paused until a person ${kind === 'captcha' ? 'solves it' : 'logs in again'} (then resume it: the source page's button, or flarewatch source resume)`, url);
+  constructor(kind: 'captcha' | 'login', readonly site: string, readonly account: string, url?: string) {
+    super(kind, `${site}: ${kind === 'captcha' ? 'a captcha' : 'a login page'} appeared for account '${account}'${url ? ` at ${url}` : ''}; the source is paused until a person ${kind === 'captcha' ? 'solves it' : 'logs in again'} (then resume it: the source page's button, or flarewatch source resume)`, url);
   }
 }
 

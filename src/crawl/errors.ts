@@ -36,6 +36,18 @@ export class BlockedError extends CrawlError {
   }
 }
 
+/**
+ * A captcha or login wall: a person has to act before this session is worth using again. An
+ * account pool pauses the account on a captcha (until someone resumes it) and retires it on a
+ * login page (account-pool.ts blockOf); without a pool it is a blocked run like any other.
+ */
+export class ChallengeError extends BlockedError {
+  override name = 'ChallengeError';
+  constructor(readonly kind: 'captcha' | 'login', message: string, url?: string) {
+    super(message, url);
+  }
+}
+
 /** Body larger than the limit (compressed or after decompression: a decompression bomb). */
 export class ResponseTooLargeError extends CrawlError {
   override name = 'ResponseTooLargeError';
