@@ -9,7 +9,7 @@ const byId = <T extends { id: string }>(xs: T[], id: string) => xs.find((x) => x
 describe('adapter registry', () => {
   it('finds every adapter of the contract, each with a typed definition', async () => {
     const all = await loadAdapters();
-    expect([...all.keys()].sort()).toEqual(['appstore', 'baidu-hot', 'bilibili', 'bilibili-hot', 'browser', 'dianping', 'discuz', 'douyin', 'douyin-hot', 'heimao', 'hn', 'kuaishou', 'reddit', 'rss', 'tieba', 'toutiao-hot', 'web', 'weibo', 'weibo-hot', 'xhs', 'zhihu', 'zhihu-hot']);
+    expect([...all.keys()].sort()).toEqual(['appstore', 'baidu-hot', 'bilibili', 'bilibili-hot', 'browser', 'dianping', 'discuz', 'douyin', 'douyin-hot', 'heimao', 'hn', 'kuaishou', 'reddit', 'rss', 'tieba', 'toutiao-hot', 'web', 'wechat', 'weibo', 'weibo-hot', 'xhs', 'zhihu', 'zhihu-hot']);
     for (const a of all.values()) {
       expect(a.description.length).toBeGreaterThan(10);
       expect(() => new URL(a.example.split(' ')[0])).not.toThrow();

@@ -24,6 +24,7 @@ const URLS: Record<string, string[]> = {
   hn: ['/api/v1/search?query=a', '/api/v1/items/1'],
   rss: ['/feed'],
   web: ['/x'], browser: ['/x'],
+  wechat: ['/weixin?type=2&query=a&page=1', '/link?url=x', '/s?__biz=a&mid=1&idx=1', '/s/abc', '/antispider/?from=x'],
 };
 const PARAMS: Record<string, Record<string, string>> = { web: { item: 'div, li, article', title: 'h2', next: 'a' }, browser: { item: 'div', text: 'p' } };
 
