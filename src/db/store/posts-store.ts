@@ -89,13 +89,25 @@ const SQL = {
 /** Rows per page of a posts scan on PostgreSQL. */
 const SCAN_PAGE = 200;
 
+/** The update without its answer (PostgreSQL, when the stored metrics are known: it is queued, not waited for). */
+const UPDATE_POST_QUIET = SQL.updatePost.replace(/ RETURNING reposts, comments, likes$/, '');
+
 export class PostsStore {
   private readonly q: Statements;
   private readonly pkCache = new Map<string, number>();
+  /**
+   * PostgreSQL only: the stored reposts, comments and likes of posts this store wrote, so an
+   * update need not wait for RETURNING (a round trip per re-observed post, most of replay's time
+   * there). Valid because one process writes posts: the pipeline of the leading monitor
+   * (src/runtime/pipeline-lease.ts); cleared with the keys after a rollback.
+   */
+  private readonly metricsCache = new Map<number, { reposts: number; comments: number; likes: number }>();
+  private readonly deferUpdates: boolean;
   private index?: SearchIndex;
 
   constructor(private readonly db: Db) {
     this.q = new Statements(db);
+    this.deferUpdates = dialectOf(db) === 'postgres';
   }
 
   /**
@@ -120,6 +132,7 @@ export class PostsStore {
   /** Forget the cached source+id -> pk lookups (after a rollback they may name rows that are gone). */
   forgetCachedKeys(): void {
     this.pkCache.clear();
+    this.metricsCache.clear();
   }
 
   // ---- for incidents, alerting and the desk (src/pipeline/incident-records.ts, src/alerting, src/desk) ----
@@ -180,11 +193,21 @@ export class PostsStore {
         rank: params.rank, rating: params.rating,
       };
     } else {
-      const r = this.q.get(SQL.updatePost).get({ ...params, pk }) as { reposts: number; comments: number; likes: number } | undefined;
+      const known = this.deferUpdates ? this.metricsCache.get(pk) : undefined;
+      let r: { reposts: number; comments: number; likes: number } | undefined;
+      if (known) {
+        // the same maxima the statement computes (a missing or lower count keeps the stored one)
+        const up = (given: number | null, stored: number) => (given !== null && given > stored ? given : stored);
+        r = { reposts: up(params.reposts, known.reposts), comments: up(params.comments, known.comments), likes: up(params.likes, known.likes) };
+        this.q.get(UPDATE_POST_QUIET).run({ ...params, pk });
+      } else {
+        r = this.q.get(SQL.updatePost).get({ ...params, pk }) as { reposts: number; comments: number; likes: number } | undefined;
+      }
       post = { pk, source: o.source, extId: o.id, kind: o.kind, reposts: r?.reposts ?? 0, comments: r?.comments ?? 0, likes: r?.likes ?? 0 } as StoredPost;
     }
-    if (this.pkCache.size >= PK_CACHE_MAX) this.pkCache.clear();
+    if (this.pkCache.size >= PK_CACHE_MAX) { this.pkCache.clear(); this.metricsCache.clear(); }
     this.pkCache.set(key, pk);
+    if (this.deferUpdates) this.metricsCache.set(pk, { reposts: post.reposts ?? 0, comments: post.comments ?? 0, likes: post.likes ?? 0 });
     if (o.metrics) this.q.get(SQL.snapshot).run(pk, params.at, params.reposts, params.comments, params.likes, params.views, params.heat, params.rank);
     this.search.indexIfPending(pk);
     return { post, isNew };
