@@ -6,7 +6,7 @@
 // Part of the store layer, owned by PostsStore on a PostgreSQL connection.
 import type { Db } from '../connection.js';
 import { docTokens } from '../../query/search-grams.js';
-import { matchDocOfRow, type SearchableRow, type SearchIndex } from './post-search-index.js';
+import { matchDocOfRow, QUEUE_SQL, type SearchableRow, type SearchIndex } from './post-search-index.js';
 import { normalizeForMatch } from '../../text/normalize.js';
 
 /** Candidate rows fetched per round trip while a search walks newest first. */
@@ -44,11 +44,10 @@ export class PgSearchIndex implements Pick<SearchIndex, 'candidates' | 'queuedRo
   private backfillTimer: NodeJS.Timeout | null = null;
 
   constructor(private readonly db: Db) {
-    this.takePending = db.prepare('DELETE FROM post_grams_pending WHERE pk = ? RETURNING is_new').pluck();
-    this.rowByPk = db.prepare('SELECT pk, title, text, source, author_id, author_name FROM posts WHERE pk = ?');
-    this.newestPending = db.prepare(`SELECT q.pk, q.is_new, p.pk AS exists_pk, p.title, p.text, p.source, p.author_id, p.author_name
-      FROM post_grams_pending q LEFT JOIN posts p ON p.pk = q.pk ORDER BY q.pk DESC LIMIT ?`);
-    this.anyPending = db.prepare('SELECT EXISTS (SELECT 1 FROM post_grams_pending)').pluck();
+    this.takePending = db.prepare(QUEUE_SQL.takePending).pluck();
+    this.rowByPk = db.prepare(QUEUE_SQL.rowByPk);
+    this.newestPending = db.prepare(QUEUE_SQL.newestPending);
+    this.anyPending = db.prepare(QUEUE_SQL.anyPending).pluck();
     this.insert = db.prepare('INSERT INTO post_grams (pk, grams) VALUES (?, ?) ON CONFLICT (pk) DO UPDATE SET grams = excluded.grams');
     this.remove = db.prepare('DELETE FROM post_grams WHERE pk = ?');
     this.walPosition = db.prepare('SELECT pg_current_wal_insert_lsn()::text').pluck();

@@ -57,6 +57,15 @@ const MERGE_PAGES = 64;
 /** Queued posts indexed per step of a drain (about 20 ms of work; one FTS5 segment flush each). */
 const DRAIN_BATCH = 512;
 
+/** The indexing queue's statements, the same on SQLite and PostgreSQL (post-search-index-pg.ts). */
+export const QUEUE_SQL = {
+  takePending: 'DELETE FROM post_grams_pending WHERE pk = ? RETURNING is_new',
+  rowByPk: 'SELECT pk, title, text, source, author_id, author_name FROM posts WHERE pk = ?',
+  newestPending: `SELECT q.pk, q.is_new, p.pk AS exists_pk, p.title, p.text, p.source, p.author_id, p.author_name
+      FROM post_grams_pending q LEFT JOIN posts p ON p.pk = q.pk ORDER BY q.pk DESC LIMIT ?`,
+  anyPending: 'SELECT EXISTS (SELECT 1 FROM post_grams_pending)',
+};
+
 const isBusy = (e: unknown) => (e as { code?: string })?.code === 'SQLITE_BUSY' || (e as { code?: string })?.code === 'SQLITE_LOCKED';
 
 export class SearchIndex {
@@ -74,11 +83,10 @@ export class SearchIndex {
   /** One index object per connection (it holds prepared statements and the backfill timer): PostsStore makes it. */
   constructor(private readonly db: Db) {
     this.q = new Statements(db);
-    this.takePending = db.prepare('DELETE FROM post_grams_pending WHERE pk = ? RETURNING is_new').pluck();
-    this.rowByPk = db.prepare('SELECT pk, title, text, source, author_id, author_name FROM posts WHERE pk = ?');
-    this.newestPending = db.prepare(`SELECT q.pk, q.is_new, p.pk AS exists_pk, p.title, p.text, p.source, p.author_id, p.author_name
-      FROM post_grams_pending q LEFT JOIN posts p ON p.pk = q.pk ORDER BY q.pk DESC LIMIT ?`);
-    this.anyPending = db.prepare('SELECT EXISTS (SELECT 1 FROM post_grams_pending)').pluck();
+    this.takePending = db.prepare(QUEUE_SQL.takePending).pluck();
+    this.rowByPk = db.prepare(QUEUE_SQL.rowByPk);
+    this.newestPending = db.prepare(QUEUE_SQL.newestPending);
+    this.anyPending = db.prepare(QUEUE_SQL.anyPending).pluck();
     this.insert = db.prepare('INSERT INTO post_grams (rowid, grams) VALUES (?, ?)');
     this.remove = db.prepare('DELETE FROM post_grams WHERE rowid = ?');
     // a negative page count merges every segment (an incremental 'optimize'); FTS5 wants an integer literal
