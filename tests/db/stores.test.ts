@@ -34,6 +34,17 @@ describe('migrations', () => {
   });
 });
 
+describe('an unreachable PostgreSQL', () => {
+  it('is a user error naming the database (password hidden) and how to fix it, not a crash', () => {
+    let err: unknown;
+    try { openDb('postgres://flarewatch:hunter2@127.0.0.1:1/flarewatch'); } catch (e) { err = e; }
+    expect((err as Error).name).toBe('UserError');
+    expect((err as Error).message).toMatch(/cannot use PostgreSQL at postgres:\/\/flarewatch:\*\*\*@127\.0\.0\.1:1\/flarewatch: connect ECONNREFUSED/);
+    expect((err as Error).message).toMatch(/hint: start PostgreSQL, or fix FLAREWATCH_DB/);
+    expect((err as Error).message).not.toContain('hunter2');
+  });
+});
+
 let pg: PgServer | null = null;
 beforeAll(async () => { if (HAS_POSTGRES) pg = await startPostgres(); }, 120_000);
 afterAll(async () => { await pg?.stop(); });

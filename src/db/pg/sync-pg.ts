@@ -11,8 +11,17 @@ import { Worker, MessageChannel, receiveMessageOnPort, type MessagePort } from '
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { toPostgres, type PgStatementText } from './pg-dialect.js';
+import { UserError } from '../../core/errors.js';
 
 const require = createRequire(import.meta.url);
+
+/** PostgreSQL cannot be reached or refuses the login: the user's to fix, not a crash. */
+export class DatabaseUnavailableError extends UserError {
+  override name = 'UserError';
+  constructor(what: string) {
+    super(what, 'start PostgreSQL, or fix FLAREWATCH_DB / --db (postgres://USER:PASSWORD@HOST:PORT/DATABASE[?schema=NAME])');
+  }
+}
 
 /** A PostgreSQL error, with the statement that failed. */
 export class PgError extends Error {
@@ -162,8 +171,9 @@ export class SyncPg {
     }
     const r = got.message as Reply;
     if (!r.ok) {
-      const conn = /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|password authentication|does not exist|no pg_hba/.test(r.message ?? '') && !sql;
-      throw new PgError(conn ? `cannot use PostgreSQL at ${this.name}: ${r.message}` : `${r.message}${r.detail ? ` (${r.detail})` : ''}`, r.code, sql);
+      const conn = /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|password authentication|no pg_hba|database ".*" does not exist|role ".*" does not exist/.test(r.message ?? '');
+      if (conn) throw new DatabaseUnavailableError(`cannot use PostgreSQL at ${this.name}: ${r.message}`);
+      throw new PgError(`${r.message}${r.detail ? ` (${r.detail})` : ''}`, r.code, sql);
     }
     return r;
   }
