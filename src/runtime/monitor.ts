@@ -99,6 +99,14 @@ async function bootMonitor(o: MonitorOptions, db: Db, stoppers: Stopper[]): Prom
   const secret = getSecret(db, env);
   const events = new EventEmitter();
   events.setMaxListeners(1000);
+  if (dialectOf(db) === 'postgres') {
+    // a lost database connection is not patched over (a standby may have taken the pipeline by
+    // then): the monitor says so and stops with an error, and its service manager restarts it
+    (db as unknown as { onLost: ((reason: string) => void) | null }).onLost = (reason) => {
+      log('error', `lost the PostgreSQL connection (${reason}): stopping so that the service manager starts this monitor again`);
+      events.emit('fatal', reason);
+    };
+  }
 
   // the files of the parts that start timers are checked before anything starts (each part loads its own again below)
   const { loadSourcesConfig: checkSources } = await import('../crawl/sources-config.js');

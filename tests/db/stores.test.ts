@@ -146,6 +146,26 @@ describe.each(kinds)('the store on $name', ({ name, open }) => {
   });
 });
 
+describe.skipIf(!HAS_POSTGRES)('a PostgreSQL connection that is lost', () => {
+  it('refuses further use and reports the loss once, so the monitor can stop and be restarted', async () => {
+    const url = pg!.freshUrl('lost');
+    const db = openDb(url);
+    const lost: string[] = [];
+    (db as unknown as { onLost: (r: string) => void }).onLost = (r) => lost.push(r);
+    expect(db.prepare('SELECT 1 AS one').get()).toEqual({ one: 1 });
+    const pid = db.prepare('SELECT pg_backend_pid()').pluck().get() as number;
+    const admin = openDb(pg!.freshUrl('admin'));
+    expect(admin.prepare('SELECT pg_terminate_backend(?::int)').pluck().get(pid)).toBe(1);
+    admin.close();
+    await new Promise((r) => setTimeout(r, 300));
+    expect(() => db.prepare('SELECT 1').get()).toThrow();
+    expect(() => db.prepare('SELECT 2').get()).toThrow(/not open/);
+    await new Promise((r) => setTimeout(r, 10));
+    expect(lost).toHaveLength(1);
+    expect((db as unknown as { open: boolean }).open).toBe(false);
+  });
+});
+
 // ---- replay: the same alerts, byte for byte ----
 
 const cli = join(root, 'bin', 'flarewatch.js');

@@ -36,12 +36,12 @@ const command: Command = {
     });
     log('info', `dashboard: ${m.url}`);
     if (!new UserAccounts(m.db).list().length) log('warn', `no users yet: create the first admin with  npx flarewatch user add --name admin --role admin${typeof opts.db === 'string' ? ` --db ${opts.db}` : ''}`);
-    await new Promise<void>((done) => {
-      const stop = () => { log('info', 'stopping…'); m.stop().then(done, done); };
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
+    return await new Promise<number>((done) => {
+      const stop = (code: number) => { log('info', 'stopping…'); m.stop().then(() => done(code), () => done(code)); };
+      process.once('SIGINT', () => stop(0));
+      process.once('SIGTERM', () => stop(0));
+      m.events.once('fatal', () => stop(1)); // e.g. the PostgreSQL connection was lost
     });
-    return 0;
   },
 };
 export default command;

@@ -12,8 +12,13 @@ pg.types.setTypeParser(16, (v) => (v === 't' ? 1 : 0)); // bool (EXISTS, compari
 
 const { port, signal, url } = workerData;
 const client = new pg.Client({ connectionString: url, application_name: workerData.name || 'flarewatch' });
+// Once the connection is gone (server restart, network, pg_terminate_backend) every later request
+// is answered `lost`: the caller's process decides (the monitor stops so its supervisor restarts it).
 let broken = null;
-client.on('error', (e) => { broken = e; });
+client.on('error', (e) => { broken = broken || e; });
+client.on('end', () => { broken = broken || new Error('the connection to PostgreSQL ended'); });
+const LOST_CODES = new Set(['57P01', '57P02', '57P03', '08000', '08003', '08006', '08001', '08004']);
+const isLost = (e) => !!broken || LOST_CODES.has(e && e.code) || /Connection terminated|ECONNRESET|EPIPE|not queryable/.test((e && e.message) || '');
 const ready = client.connect().then(async () => {
   await client.query("SET TIME ZONE 'UTC'");
   if (workerData.schema) {
@@ -34,11 +39,11 @@ function named(sql, values) {
 }
 
 function errorReply(e) {
-  return { ok: false, message: e && e.message ? e.message : String(e), code: e && e.code, detail: e && e.detail, position: e && e.position };
+  return { ok: false, lost: isLost(e), message: e && e.message ? e.message : String(e), code: e && e.code, detail: e && e.detail, position: e && e.position };
 }
 
 port.on('message', async (msg) => {
-  let reply;
+  let reply = null;
   try {
     await ready;
     if (broken) throw broken;
@@ -56,10 +61,11 @@ port.on('message', async (msg) => {
           results.push({ count: r.rowCount || 0, first: r.rows && r.rows.length ? r.rows[r.rows.length - 1][0] : null });
         } catch (e) {
           failed = { index: results.length, ...errorReply(e) };
+          if (failed.lost) { reply = errorReply(e); break; }
           break;
         }
       }
-      reply = { ok: true, results, failed };
+      if (!reply) reply = { ok: true, results, failed };
     } else if (msg.op === 'exec') {
       await client.query(msg.sql);
       reply = { ok: true };

@@ -31,7 +31,7 @@ export class PgError extends Error {
   }
 }
 
-interface Reply { ok: boolean; fields?: string[]; rows?: unknown[][]; count?: number; message?: string; code?: string; detail?: string }
+interface Reply { ok: boolean; lost?: boolean; fields?: string[]; rows?: unknown[][]; count?: number; message?: string; code?: string; detail?: string }
 
 export interface RunResult { changes: number; lastInsertRowid: number }
 
@@ -121,6 +121,10 @@ export class SyncPg {
   private readonly callTimeoutMs: number;
   private depth = 0;
   private seq = 0;
+  private everConnected = false;
+  private lostReported = false;
+  /** Called once when an established connection is lost for good (the monitor stops, to be restarted). */
+  onLost: ((reason: string) => void) | null = null;
   private closed = false;
   private identity: IdentityMap | null = null;
   private readonly cache = new Map<string, PgStatementText>();
@@ -170,6 +174,8 @@ export class SyncPg {
       throw new PgError(`PostgreSQL did not answer within ${this.callTimeoutMs} ms (${this.name}); the connection is closed`, 'ETIMEDOUT', sql);
     }
     const r = got.message as Reply;
+    if (!r.ok && r.lost && this.everConnected) this.lose(r.message ?? 'connection lost');
+    if (r.ok) this.everConnected = true;
     if (!r.ok) {
       const conn = /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|password authentication|no pg_hba|database ".*" does not exist|role ".*" does not exist/.test(r.message ?? '');
       if (conn) throw new DatabaseUnavailableError(`cannot use PostgreSQL at ${this.name}: ${r.message}`);
@@ -227,6 +233,18 @@ export class SyncPg {
       if (e instanceof PgError && source) e.message += `\n  in: ${source.replace(/\s+/g, ' ').trim().slice(0, 300)}`;
       throw e;
     }
+  }
+
+  /** The connection is gone: refuse further use and tell whoever listens, once. */
+  private lose(reason: string): void {
+    this.closed = true;
+    this.open = false;
+    this.pending = [];
+    void this.worker.terminate();
+    if (this.lostReported) return;
+    this.lostReported = true;
+    const cb = this.onLost;
+    if (cb) queueMicrotask(() => cb(reason));
   }
 
   /** Run SQL text as is (several statements allowed; PostgreSQL syntax, no parameters). */
