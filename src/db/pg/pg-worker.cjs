@@ -38,6 +38,44 @@ function named(sql, values) {
   return { name, text: sql, values, rowMode: 'array' };
 }
 
+// A parameter as a quoted literal ('…', E'…' when it holds a backslash): untyped, so PostgreSQL
+// types it from where it stands, as it types a parameter. Arrays, dates, buffers and objects take
+// the text form pg would send for them.
+function literal(v) {
+  if (v === null || v === undefined) return 'NULL';
+  const text = pg.utils.prepareValue(v);
+  if (text === null) return 'NULL';
+  return client.escapeLiteral(String(text));
+}
+
+/** A statement with its $n placeholders replaced by literals (strings and comments left alone). */
+function inline(sql, params) {
+  let out = '';
+  for (let i = 0; i < sql.length; i++) {
+    const c = sql[i];
+    if (c === "'") {
+      const j = sql.indexOf("'", i + 1);
+      let end = j < 0 ? sql.length : j;
+      while (sql[end + 1] === "'") { const k = sql.indexOf("'", end + 2); end = k < 0 ? sql.length : k; }
+      out += sql.slice(i, end + 1);
+      i = end;
+    } else if (c === '"') {
+      const j = sql.indexOf('"', i + 1);
+      const end = j < 0 ? sql.length : j;
+      out += sql.slice(i, end + 1);
+      i = end;
+    } else if (c === '$' && /[0-9]/.test(sql[i + 1] || '')) {
+      let j = i + 1;
+      while (j < sql.length && /[0-9]/.test(sql[j])) j++;
+      out += literal(params[Number(sql.slice(i + 1, j)) - 1]);
+      i = j - 1;
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
 function errorReply(e) {
   return { ok: false, lost: isLost(e), message: e && e.message ? e.message : String(e), code: e && e.code, detail: e && e.detail, position: e && e.position };
 }
@@ -52,21 +90,41 @@ port.on('message', async (msg) => {
       const last = Array.isArray(r) ? r[r.length - 1] : r;
       reply = { ok: true, fields: (last.fields || []).map((f) => f.name), rows: last.rows || [], count: last.rowCount || 0 };
     } else if (msg.op === 'batch') {
-      // deferred writes of a transaction, in order; stops at the first error
+      // deferred writes of a transaction, in order. Several go to the server as one simple query
+      // (their parameters written as quoted literals, which take their type from the context as
+      // parameters do): one round trip instead of one per statement. Should it fail, PostgreSQL
+      // has aborted the transaction, which the caller then rolls back.
       const results = [];
       let failed = null;
-      for (const item of msg.items) {
+      let together = null;
+      if (msg.items.length > 1) {
         try {
-          const r = await client.query(named(item.sql, item.params));
-          results.push({ count: r.rowCount || 0, first: r.rows && r.rows.length ? r.rows[r.rows.length - 1][0] : null });
+          const r = await client.query(msg.items.map((it) => inline(it.sql, it.params)).join(';\n'));
+          together = Array.isArray(r) ? r : [r];
         } catch (e) {
-          failed = { index: results.length, ...errorReply(e) };
-          if (failed.lost) { reply = errorReply(e); break; }
-          break;
+          if (isLost(e)) reply = errorReply(e);
+          else failed = { index: 0, ...errorReply(e), whole: true };
+        }
+      }
+      if (together && together.length === msg.items.length) {
+        for (const r of together) {
+          const last = r.rows && r.rows.length ? r.rows[r.rows.length - 1] : null;
+          results.push({ count: r.rowCount || 0, first: last ? Object.values(last)[0] : null });
+        }
+      } else if (!reply && !failed) {
+        for (const item of msg.items) {
+          try {
+            const r = await client.query(named(item.sql, item.params));
+            results.push({ count: r.rowCount || 0, first: r.rows && r.rows.length ? r.rows[r.rows.length - 1][0] : null });
+          } catch (e) {
+            failed = { index: results.length, ...errorReply(e) };
+            if (failed.lost) reply = errorReply(e);
+            break;
+          }
         }
       }
       if (!reply) reply = { ok: true, results, failed };
-    } else if (msg.op === 'exec') {
+        } else if (msg.op === 'exec') {
       await client.query(msg.sql);
       reply = { ok: true };
     } else if (msg.op === 'close') {

@@ -207,7 +207,7 @@ export class SyncPg {
     if (!this.pending.length) return;
     const items = this.pending;
     this.pending = [];
-    const r = this.call({ op: 'batch', items: items.map((i) => ({ sql: i.sql, params: i.params })) }) as Reply & { results: { count: number; first: unknown }[]; failed: (Reply & { index: number }) | null };
+    const r = this.call({ op: 'batch', items: items.map((i) => ({ sql: i.sql, params: i.params })) }) as Reply & { results: { count: number; first: unknown }[]; failed: (Reply & { index: number; whole?: boolean }) | null };
     r.results.forEach((res, k) => {
       const it = items[k];
       it.done = true;
@@ -217,7 +217,8 @@ export class SyncPg {
     if (r.failed) {
       for (const it of items) it.done = true;
       const bad = items[r.failed.index];
-      throw new PgError(`${r.failed.message}${r.failed.detail ? ` (${r.failed.detail})` : ''}\n  in: ${bad.source.replace(/\s+/g, ' ').trim().slice(0, 300)}`, r.failed.code, bad.source);
+      const where = r.failed.whole ? `one of ${items.length} queued writes, the first` : 'in';
+      throw new PgError(`${r.failed.message}${r.failed.detail ? ` (${r.failed.detail})` : ''}\n  ${where}: ${bad.source.replace(/\s+/g, ' ').trim().slice(0, 300)}`, r.failed.code, bad.source);
     }
   }
 
