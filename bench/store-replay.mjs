@@ -4,7 +4,10 @@
 // RSS, and whether the two alert files are byte-identical. PostgreSQL: --pg URL, or
 // FLAREWATCH_TEST_PG, or a private server started here with initdb/pg_ctl (as the postgres user
 // when run as root) on a free port and removed afterwards.
+// With --scenarios DIR..., each scenario folder (observations.jsonl + rules/, or a folder of them)
+// is replayed on both instead, and the alert files compared one by one.
 // Usage: node bench/store-replay.mjs [--obs N] [--pg postgres://...] [--json]
+//        node bench/store-replay.mjs --scenarios ../shared/data/scenarios ../shared/data/scenarios-real
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, chmodSync, readdirSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -64,6 +67,31 @@ function run(argv) {
       else resolve({ seconds, rssMb: Math.round((maxRssKb(err) ?? 0) / 1024) || null });
     });
   });
+}
+
+const si = args.indexOf('--scenarios');
+if (si >= 0) {
+  const dirs = args.slice(si + 1).filter((a) => !a.startsWith('--')).flatMap((d) => existsSync(join(d, 'observations.jsonl')) ? [d]
+    : readdirSync(d).map((x) => join(d, x)).filter((x) => existsSync(join(x, 'observations.jsonl')))).sort();
+  const pgs = await startPg();
+  let same = 0;
+  try {
+    for (const [k, d] of dirs.entries()) {
+      const a = join(work, `s${k}.jsonl`), b = join(work, `p${k}.jsonl`);
+      const base = [BIN, 'replay', '--rules', join(d, 'rules'), '--in', join(d, 'observations.jsonl')];
+      await run([...base, '--out', a]);
+      await run([...base, '--out', b, '--db', `${pgs.url}${pgs.url.includes('?') ? '&' : '?'}schema=cmp_${Date.now()}_${k}`]);
+      const ok = readFileSync(a, 'utf8') === readFileSync(b, 'utf8');
+      if (ok) same++;
+      console.log(`${ok ? 'identical' : 'DIFFER   '}  ${d} (${readFileSync(a, 'utf8').split('\n').filter(Boolean).length} alerts)`);
+    }
+    console.log(`${same}/${dirs.length} scenarios give byte-identical alert files on SQLite and PostgreSQL`);
+    if (same !== dirs.length) process.exitCode = 1;
+  } finally {
+    pgs.stop();
+    rmSync(work, { recursive: true, force: true });
+  }
+  process.exit();
 }
 
 const obs = join(work, 'obs.jsonl');
