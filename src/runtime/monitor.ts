@@ -157,7 +157,8 @@ async function bootMonitor(o: MonitorOptions, db: Db, stoppers: Stopper[]): Prom
   // leader, src/runtime/pipeline-lease.ts); a standby serves, sends, and takes over when it ends
   const lease = pipelineLease(db);
   let led: { pipeline: Pipeline; ingest: (obs: Observation[], t: Date) => void } | null = null;
-  const deps: AppDeps = { db, env, secret, now, events, notifier: alertNotifier, apiRouters, rulesDir: env.rulesDir, queue: null, accounts: null };
+  const deps: AppDeps = { db, env, secret, now, events, notifier: alertNotifier, apiRouters, rulesDir: env.rulesDir, queue: null, accounts: null,
+    role: () => (led ? 'leader' : 'standby') };
   const lead = async (): Promise<void> => {
     const pipeline = await createPipelineFromRules(db, env.rulesDir, {
       rescoreChangedAfterMs: 0,

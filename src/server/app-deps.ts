@@ -30,4 +30,6 @@ export interface AppDeps {
   queue?: QueueStatusSource | null;
   /** sources' account pools and QR logins (src/server/routes/account-routes.ts); absent when the crawler does not run here */
   accounts?: SourceAccountsDeps | null;
+  /** whether this monitor runs the pipeline (leader) or stands by for another on the shared database */
+  role?: () => 'leader' | 'standby';
 }

@@ -84,10 +84,14 @@ describe.skipIf(!HAS_POSTGRES)('monitors sharing one PostgreSQL database', () =>
     metrics: { reposts, comments: Math.round(reposts / 3), likes: reposts * 2 },
   });
 
-  it('one leads, the other stands by', () => {
+  it('one leads, the other stands by, and each says which in /healthz and /metrics', async () => {
     expect(m1!.pipeline).not.toBeNull();
     expect(m2!.pipeline).toBeNull();
     expect(logs[1].join('\n')).toMatch(/standby: another monitor runs the pipeline/);
+    expect(((await (await fetch(`${m1!.url}healthz`)).json()) as { role: string }).role).toBe('leader');
+    expect(((await (await fetch(`${m2!.url}healthz`)).json()) as { role: string }).role).toBe('standby');
+    const metrics = await (await fetch(`${m2!.url}metrics`, { headers: { authorization: `Bearer ${token}` } })).text();
+    expect(metrics).toMatch(/^flarewatch_pipeline_leader 0$/m);
   });
 
   it("the standby's ingest reaches the leader's pipeline; the crisis is alerted and delivered once", async () => {
@@ -112,6 +116,7 @@ describe.skipIf(!HAS_POSTGRES)('monitors sharing one PostgreSQL database', () =>
     await m1!.stop();
     m1 = null;
     await until(() => m2!.pipeline !== null, 20_000);
+    expect(((await (await fetch(`${m2!.url}healthz`)).json()) as { role: string }).role).toBe('leader');
     expect(logs[1].join('\n')).toMatch(/now runs the pipeline/);
     const before = hooks.length;
     const t = Date.now();

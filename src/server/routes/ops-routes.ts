@@ -22,7 +22,7 @@ export function opsRoutes(deps: AppDeps): Router {
       const unhealthy = Object.entries(states).filter(([st]) => UNHEALTHY_STATES.has(st as SourceState)).reduce((a, [, n]) => a + n, 0);
       // the crawl queue (FLAREWATCH_QUEUE) from its last poll, never waiting for Redis; a problem there makes the status 'degraded'
       const queue = deps.queue ? queueHealth(deps.queue.status()) : undefined;
-      res.json({ status: queue?.problem ? 'degraded' : 'ok', db: 'ok', ...(queue ? { queue } : {}), uptimeSeconds: Math.round((Date.now() - started) / 1000), unhealthySources: unhealthy, sources: states,
+      res.json({ status: queue?.problem ? 'degraded' : 'ok', db: 'ok', ...(deps.role ? { role: deps.role() } : {}), ...(queue ? { queue } : {}), uptimeSeconds: Math.round((Date.now() - started) / 1000), unhealthySources: unhealthy, sources: states,
         // what is missing for alerts to reach people, with the fix, until it is fixed (setup-checklist.ts)
         setup: setupChecklist(deps.env, deps.notifier?.config ?? null) });
     } catch (e) {
@@ -47,6 +47,7 @@ export function opsRoutes(deps: AppDeps): Router {
     metric('flarewatch_source_healthy', 'Source health (1 ok or not run yet, 0 failing, blocked, empty or never working)', 'gauge', sources.map((r) => [{ source: String(r.id) }, UNHEALTHY_STATES.has(sourceStateOfRow(r)) ? 0 : 1]));
     metric('flarewatch_source_error_streak', 'Consecutive failed runs per source', 'gauge', sources.map((r) => [{ source: String(r.id) }, Number(r.error_streak)]));
     if (deps.queue) for (const q of queueMetrics(deps.queue.status())) metric(q.name, q.help, q.type, q.rows);
+    if (deps.role) metric('flarewatch_pipeline_leader', 'Whether this monitor runs the pipeline (1) or stands by for another sharing the database (0)', 'gauge', [[{}, deps.role() === 'leader' ? 1 : 0]]);
     metric('process_resident_memory_bytes', 'Resident memory', 'gauge', [[{}, process.memoryUsage().rss]]);
     res.type('text/plain; version=0.0.4').send(lines.join('\n') + '\n');
   });
