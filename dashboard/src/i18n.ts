@@ -88,7 +88,7 @@ const ZH: Record<string, string> = {
   confirmDelete: '确定删除', searchSaved: '检索已保存', searchRenamed: '已重命名', searchDeleted: '已删除', nameRequired: '请先填写名称', queryRequired: '请先输入查询',
   nameTaken: '已有同名的检索，请换一个名称', matches: '匹配',
   // the incident brief (GET /api/v1/incidents/:id/brief)
-  brief: '事件简报', briefWhat: '发生了什么', briefWho: '涉及人群', briefSaid: '主要说法', briefHarms: '提到的危害', briefNone: '帖子太少，暂无简报',
+  brief: '事件简报', briefWhat: '发生了什么', briefWho: '涉及人群', briefSaid: '主要说法', briefHarms: '提到的问题', briefNone: '帖子太少，暂无简报',
   briefByExtract: '抽取式摘要：从帖子原文中挑选最有代表性的句子', briefByLlm: '由大模型 {model}（{host}）根据帖子撰写，请核对原帖', briefFallback: '大模型未能生成（{reason}），以下为抽取式摘要',
   briefPosts: '条帖子', briefLoading: '正在生成简报…',
 };
@@ -168,7 +168,7 @@ const EN: Record<string, string> = {
   savedSearches: 'Saved searches', saveSearch: 'Save this search', searchName: 'Search name', noSavedSearches: 'No saved searches yet', runSearch: 'Run', rename: 'Rename', delete: 'Delete',
   confirmDelete: 'Confirm delete', searchSaved: 'Search saved', searchRenamed: 'Renamed', searchDeleted: 'Deleted', nameRequired: 'Type a name first', queryRequired: 'Type a query first',
   nameTaken: 'You already have a search of that name; pick another', matches: 'matches',
-  brief: 'Incident brief', briefWhat: 'What happened', briefWho: 'Who is affected', briefSaid: 'What is being said', briefHarms: 'Harms mentioned', briefNone: 'Too few posts for a brief yet',
+  brief: 'Incident brief', briefWhat: 'What happened', briefWho: 'Who is affected', briefSaid: 'What is being said', briefHarms: 'Problems mentioned', briefNone: 'Too few posts for a brief yet',
   briefByExtract: 'Extractive: the most representative sentences of the posts, as written', briefByLlm: 'Written by the language model {model} ({host}) from the posts; check the posts', briefFallback: 'The language model did not answer ({reason}); extractive brief below',
   briefPosts: 'posts', briefLoading: 'Writing the brief…',
 };

@@ -380,7 +380,7 @@ function paragraph(lang: BriefLang, sentences: BriefSentence[], groups: Affected
   if (what.length) parts.push(zh ? what.join('') : what.join(' '));
   const who: string[] = [];
   if (groups.length) who.push(zh ? `涉及${groups.map((g) => `${g.label}（${g.posts} 条帖子）`).join('、')}` : `Affected: ${groups.map((g) => `${g.label} (${g.posts} post${g.posts === 1 ? '' : 's'})`).join(', ')}`);
-  if (harms.length) who.push(zh ? `提到的危害：${harms.map((h) => h.term).join('、')}` : `harms mentioned: ${harms.map((h) => h.term).join(', ')}`);
+  if (harms.length) who.push(zh ? `提到的问题：${harms.map((h) => h.term).join('、')}` : `problems mentioned: ${harms.map((h) => h.term).join(', ')}`);
   if (who.length) parts.push(zh ? `${who.join('；')}。` : `${who.join('; ')}.`);
   if (themes.length) {
     parts.push(zh ? `主要说法：${themes.map((t) => `${t.label}（${Math.round(t.share * 100)}%）`).join('、')}。`
