@@ -130,6 +130,20 @@ describe.each(kinds)('the store on $name', ({ name, open }) => {
     expect(db.prepare('SELECT count(*) FROM notification_log').pluck().get()).toBe(3);
   });
 
+  it.skipIf(skip)('iterates a large result in order, and leaves no cursor open after a break', () => {
+    db.transaction(() => { const ins = db.prepare('INSERT INTO settings (key, value) VALUES (?, ?)'); for (let i = 0; i < 2500; i++) ins.run(`it${String(i).padStart(5, '0')}`, String(i)); })();
+    let n = 0, prev = '';
+    for (const r of db.prepare("SELECT key FROM settings WHERE key LIKE 'it%' ORDER BY key").pluck().iterate() as Iterable<string>) {
+      expect(r > prev).toBe(true);
+      prev = r;
+      n++;
+    }
+    expect(n).toBe(2500);
+    let m = 0;
+    for (const _ of db.prepare("SELECT key FROM settings WHERE key LIKE 'it%'").iterate()) if (++m === 1500) break;
+    if (name === 'PostgreSQL') expect(db.prepare("SELECT count(*) FROM pg_cursors WHERE name LIKE 'fw_cursor_%'").pluck().get()).toBe(0);
+  });
+
   it.skipIf(skip)('rolls a failed transaction back whole, writes queued before the failure included', () => {
     const posts = storeOf(db).posts;
     const before = db.prepare('SELECT count(*) FROM posts').pluck().get();

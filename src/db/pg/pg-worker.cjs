@@ -32,10 +32,13 @@ const ready = client.connect().then(async () => {
 
 // Each distinct statement is prepared once on the server (named), then only bound and executed.
 const names = new Map();
+// (Cursor statements, whose text carries a fresh cursor name each time, are not kept; nor is
+// anything past MAX_NAMED distinct texts.)
+const MAX_NAMED = 5000;
 function named(sql, values) {
   let name = names.get(sql);
-  if (!name) { name = 'fw' + names.size; names.set(sql, name); }
-  return { name, text: sql, values, rowMode: 'array' };
+  if (!name && names.size < MAX_NAMED && !/^\s*(DECLARE|FETCH|CLOSE)\b/i.test(sql)) { name = 'fw' + names.size; names.set(sql, name); }
+  return name ? { name, text: sql, values, rowMode: 'array' } : { text: sql, values, rowMode: 'array' };
 }
 
 // A parameter as a quoted literal ('…', E'…' when it holds a backslash): untyped, so PostgreSQL

@@ -45,6 +45,9 @@ export interface SyncPgOptions {
   readonly?: boolean;
 }
 
+/** Rows fetched per round trip when a statement is iterated. */
+const ITERATE_PAGE = 1000;
+
 export class SyncPgStatement {
   private mode: 'object' | 'pluck' | 'raw' = 'object';
   readonly reader: boolean;
@@ -95,8 +98,27 @@ export class SyncPgStatement {
   all(...args: unknown[]): any[] {
     return this.shape(this.conn.query(this.pg.text, this.values(args), this.source));
   }
-  iterate(...args: unknown[]): IterableIterator<any> {
-    return this.all(...args)[Symbol.iterator]();
+  /**
+   * Rows a page at a time, as SQLite steps through them: a reading statement runs as a server-side
+   * cursor WITH HOLD (held by the server, so it needs no open transaction and the caller may write
+   * between pages), fetched ITERATE_PAGE rows at a time and closed when the loop ends or breaks.
+   */
+  *iterate(...args: unknown[]): IterableIterator<any> {
+    if (this.pg.write || this.pg.returning || !/^\s*(SELECT|WITH|VALUES)\b/i.test(this.pg.text)) {
+      yield* this.all(...args);
+      return;
+    }
+    const name = this.conn.cursorName();
+    this.conn.query(`DECLARE ${name} NO SCROLL CURSOR WITH HOLD FOR ${this.pg.text}`, this.values(args), this.source);
+    try {
+      for (;;) {
+        const r = this.conn.query(`FETCH ${ITERATE_PAGE} FROM ${name}`, [], this.source);
+        yield* this.shape(r);
+        if ((r.rows?.length ?? 0) < ITERATE_PAGE) return;
+      }
+    } finally {
+      if (this.conn.open) try { this.conn.query(`CLOSE ${name}`, []); } catch { /* the connection is gone */ }
+    }
   }
 }
 
@@ -284,6 +306,12 @@ export class SyncPg {
       this.identity = new Map((r.rows ?? []).map((row) => [String(row[0]), String(row[1])]));
     }
     return this.identity.get(table.toLowerCase());
+  }
+
+  private cursors = 0;
+  /** A name for a new server-side cursor of this connection. */
+  cursorName(): string {
+    return `fw_cursor_${++this.cursors}`;
   }
 
   /** Forget cached schema facts (after migrations). */
