@@ -5,8 +5,10 @@
 // How: a worker thread owns a pg.Client (pg-worker.cjs). A call posts its request on a
 // MessagePort and blocks in Atomics.wait on a shared word until the worker has answered; the
 // answer is then read synchronously with receiveMessageOnPort. A round trip on loopback costs
-// about 0.1 ms, so the store batches its writes in transactions as it does on SQLite. SQL is
-// rewritten once per prepared statement (pg-dialect.ts).
+// 0.1-0.5 ms, so inside a transaction writes are queued and sent together (one multi-statement
+// query) before the next read or the commit, and iterate() pages through a server-side cursor.
+// SQL is rewritten once per prepared statement (pg-dialect.ts). A lost connection is reported
+// once (onLost) and the connection refuses further use.
 import { Worker, MessageChannel, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
