@@ -43,8 +43,9 @@ export function dropPgSchema(db: Db): void {
 
 /** Whether the database holds Flarewatch's tables (a file exists, or a PostgreSQL schema was migrated). */
 export function storeExists(location: string): boolean {
-  if (!isPostgresUrl(location)) return existsSync(location);
-  const db = openDb(location, { readonly: true, migrate: false });
+  const url = isPostgresUrl(location) ? location : mirrored(location);
+  if (!url) return existsSync(location);
+  const db = openDb(url, { readonly: true, migrate: false });
   try {
     return !!db.prepare("SELECT to_regclass('schema_migrations') IS NOT NULL").pluck().get();
   } finally {

@@ -5,6 +5,10 @@ import { alertLabels } from '../../src/alerting/matchers.js';
 import { createSilence, expireSilence } from '../../src/desk/silences.js';
 import { acknowledgeIncident } from '../../src/desk/incident-desk.js';
 import type { Db } from '../../src/db/connection.js';
+import { dialectOf } from '../../src/db/connection.js';
+
+/** alert_decisions in the order written: SQLite's rowid, PostgreSQL's identity id (FLAREWATCH_TEST_PG_MIRROR runs). */
+const insertionOrder = (db: Parameters<typeof dialectOf>[0]) => (dialectOf(db) === 'postgres' ? 'id' : 'rowid');
 import { config, freshDb, insertAlert, insertIncident, startReceiver, testEnv, type Receiver } from './helpers.js';
 
 let rx: Receiver;
@@ -91,7 +95,7 @@ describe('inhibition', () => {
     n.onAlert(insertAlert(db, { incident: 'x', level: 'P2' }), at(10)); // downgrade while the crisis is on
     await n.tick(at(20));
     expect(rx.requests).toHaveLength(1);
-    expect((db.prepare('SELECT outcome FROM alert_decisions ORDER BY rowid DESC').get() as { outcome: string }).outcome).toBe('inhibited');
+    expect((db.prepare(`SELECT outcome FROM alert_decisions ORDER BY ${insertionOrder(db)} DESC`).get() as { outcome: string }).outcome).toBe('inhibited');
     n.onAlert(insertAlert(db, { incident: 'x', level: 'P2', state: 'resolved' }), at(30));
     await n.tick(at(40));
     expect(bodies().map((b) => b.kind)).toEqual(['alert', 'resolved']);
@@ -109,7 +113,7 @@ describe('inhibition', () => {
     n.onAlert(insertAlert(db, { incident: 'small', level: 'P4', posts: ['weibo:6'] }), at(3));
     n.onAlert(insertAlert(db, { incident: 'elsewhere', level: 'P4', posts: ['weibo:7'], topic: 'other' }), at(3));
     await n.tick(at(5));
-    const outcomes = db.prepare('SELECT outcome FROM alert_decisions ORDER BY rowid').pluck().all();
+    const outcomes = db.prepare(`SELECT outcome FROM alert_decisions ORDER BY ${insertionOrder(db)}`).pluck().all();
     expect(outcomes).toEqual(['routed', 'inhibited', 'routed', 'routed', 'inhibited', 'routed']);
     expect(rx.requests).toHaveLength(4);
   });
