@@ -141,9 +141,28 @@ export function toObservation(value: unknown, line?: number, opts: ObservationCh
     throw new ObservationError(`${where}: ${issue.message}`, line, item);
   }
   const o = r.data as Observation;
+  dropNulCharacters(o);
   const why = crossCheck(o, opts);
   if (why) throw new ObservationError(why, line, item);
   return o;
+}
+
+/**
+ * Remove U+0000 from every string of an observation, in place. Crawled pages carry them now and
+ * then; they mean nothing in text, PostgreSQL cannot store them in a text column, and a search or
+ * a message would show them as garbage. Keeping them out here makes both stores hold the same.
+ */
+export function dropNulCharacters(o: object): void {
+  const stack: unknown[] = [o];
+  while (stack.length) {
+    const v = stack.pop() as Record<string, unknown> | unknown[];
+    const keys = Array.isArray(v) ? v.keys() : Object.keys(v);
+    for (const k of keys as Iterable<string | number>) {
+      const x = (v as Record<string | number, unknown>)[k];
+      if (typeof x === 'string') { if (x.includes('\u0000')) (v as Record<string | number, unknown>)[k] = x.replaceAll('\u0000', ''); }
+      else if (x !== null && typeof x === 'object') stack.push(x);
+    }
+  }
 }
 
 /** Parse one JSON Lines line. Returns null for blank lines. */

@@ -3,7 +3,7 @@
 // maxPages, stop paging at known ids, merge detail-page data into list items, stamp every
 // observation with the crawl time and the adapter id, and skip (reporting why) any observation
 // outside the bounds every ingested observation must keep.
-import { toObservation, type Observation } from '../core/observation.js';
+import { toObservation, dropNulCharacters, type Observation } from '../core/observation.js';
 import type { AnyAdapter, CrawlRequest, Page } from './adapter.js';
 import { AdapterConfigError, CrawlError, BlockedError, ParseError } from './errors.js';
 
@@ -124,6 +124,7 @@ export async function crawlOnce(o: CrawlOnceOptions): Promise<CrawlOnceResult> {
   for (const ob of byKey.values()) {
     try {
       toObservation(ob, undefined, { now: o.now });
+      dropNulCharacters(ob);
       observations.push(ob);
     } catch (e) {
       const url = ob.url ?? o.url;

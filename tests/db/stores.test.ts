@@ -16,7 +16,7 @@ import { searchPosts } from '../../src/server/post-search.js';
 import { UserAccounts } from '../../src/server/user-accounts.js';
 import { claimDue, queueNotification, markSent } from '../../src/alerting/outbox.js';
 import type { Notification } from '../../src/alerting/message.js';
-import type { Observation } from '../../src/core/observation.js';
+import { parseObservationLine, type Observation } from '../../src/core/observation.js';
 import { startPostgres, HAS_POSTGRES, PG_SKIP_MESSAGE, type PgServer } from './postgres-server.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -128,6 +128,14 @@ describe.each(kinds)('the store on $name', ({ name, open }) => {
     for (const d of [...a, ...b]) markSent(db, d, t0, t0, { ok: true, statusCode: 200, detail: 'ok', ms: 3 } as never);
     expect(claimDue(db, new Date(t0.getTime() + 86_400_000), 5, undefined, 'C')).toHaveLength(0);
     expect(db.prepare('SELECT count(*) FROM notification_log').pluck().get()).toBe(3);
+  });
+
+  it.skipIf(skip)('stores text that arrived with NUL characters, without them, on both stores', () => {
+    const line = JSON.stringify({ at: iso(300), source: 'weibo', kind: 'post', id: 'nul1', text: '云雀\u0000牛奶\u0000有异物', author: { id: 'a\u0000b', name: '小\u0000林' } });
+    const o = parseObservationLine(line)!;
+    expect(o.text).toBe('云雀牛奶有异物');
+    db.transaction(() => storeOf(db).posts.upsert(o))();
+    expect(db.prepare("SELECT text, author_name FROM posts WHERE ext_id = 'nul1'").get()).toEqual({ text: '云雀牛奶有异物', author_name: '小林' });
   });
 
   it.skipIf(skip)('iterates a large result in order, and leaves no cursor open after a break', () => {
