@@ -127,9 +127,11 @@ port.on('message', async (msg) => {
         }
       }
       if (!reply) reply = { ok: true, results, failed };
-        } else if (msg.op === 'exec') {
-      await client.query(msg.sql);
-      reply = { ok: true };
+    } else if (msg.op === 'exec') {
+      const r = await client.query(msg.sql);
+      const last = Array.isArray(r) ? r[r.length - 1] : r;
+      // COMMIT of a transaction PostgreSQL had aborted answers ROLLBACK, without an error
+      reply = { ok: true, command: last && last.command };
     } else if (msg.op === 'close') {
       await client.end();
       reply = { ok: true };

@@ -33,7 +33,7 @@ export class PgError extends Error {
   }
 }
 
-interface Reply { ok: boolean; lost?: boolean; fields?: string[]; rows?: unknown[][]; count?: number; message?: string; code?: string; detail?: string }
+interface Reply { ok: boolean; command?: string; lost?: boolean; fields?: string[]; rows?: unknown[][]; count?: number; message?: string; code?: string; detail?: string }
 
 export interface RunResult { changes: number; lastInsertRowid: number }
 
@@ -124,6 +124,11 @@ export class SyncPgStatement {
   }
 }
 
+/** COMMIT answers ROLLBACK, without an error, when PostgreSQL had aborted the transaction (a failed statement the caller caught). */
+function committed(r: Reply): void {
+  if (r.command === 'ROLLBACK') throw new PgError('the transaction was rolled back, not committed: a statement in it failed (PostgreSQL aborts the whole transaction then)', '25P02');
+}
+
 function param(v: unknown): unknown {
   if (v === undefined) return null;
   if (typeof v === 'bigint') return v.toString();
@@ -191,11 +196,14 @@ export class SyncPg {
       Atomics.wait(this.signal, 0, seen, left); // at once when the word has moved already
     }
     if (!got) {
-      // the connection's state is unknown now (a statement may still run): refuse further use
+      // the connection's state is unknown now (a statement may still run, or the network is cut):
+      // refuse further use, and report it as lost, as a dropped connection is
+      const what = `PostgreSQL did not answer within ${this.callTimeoutMs} ms (${this.name}); the connection is closed`;
+      if (this.everConnected) this.lose(what);
       this.closed = true;
       this.open = false;
       void this.worker.terminate();
-      throw new PgError(`PostgreSQL did not answer within ${this.callTimeoutMs} ms (${this.name}); the connection is closed`, 'ETIMEDOUT', sql);
+      throw new PgError(what, 'ETIMEDOUT', sql);
     }
     const r = got.message as Reply;
     if (!r.ok && r.lost && this.everConnected) this.lose(r.message ?? 'connection lost');
@@ -280,8 +288,9 @@ export class SyncPg {
       const w = ctl[1].toUpperCase();
       if (w === 'ROLLBACK') this.pending = [];
       else this.flush();
-      this.call({ op: 'exec', sql: w === 'END' ? 'COMMIT' : w });
+      const r = this.call({ op: 'exec', sql: w === 'END' ? 'COMMIT' : w });
       this.depth = w === 'BEGIN' ? this.depth + 1 : 0;
+      if (w === 'COMMIT' || w === 'END') committed(r);
       return this;
     }
     this.flush();
@@ -327,14 +336,17 @@ export class SyncPg {
       this.flush();
       this.call({ op: 'exec', sql: nested ? `SAVEPOINT ${sp}` : 'BEGIN' });
       this.depth++;
+      let inside = true;
       try {
         const out = fn(...args);
         this.flush();
         this.depth--;
-        this.call({ op: 'exec', sql: nested ? `RELEASE SAVEPOINT ${sp}` : 'COMMIT' });
+        inside = false;
+        const r = this.call({ op: 'exec', sql: nested ? `RELEASE SAVEPOINT ${sp}` : 'COMMIT' });
+        if (!nested) committed(r);
         return out;
       } catch (e) {
-        this.depth--;
+        if (inside) this.depth--;
         this.pending = [];
         try { this.call({ op: 'exec', sql: nested ? `ROLLBACK TO SAVEPOINT ${sp}; RELEASE SAVEPOINT ${sp}` : 'ROLLBACK' }); } catch { /* the connection is gone; the server rolls back */ }
         throw e;
