@@ -281,7 +281,12 @@ async function bootMonitor(o: MonitorOptions, db: Db, stoppers: Stopper[]): Prom
       taking = true;
       clearInterval(poll);
       log('info', 'the other monitor stopped: this one now runs the pipeline and crawlers');
-      lead().catch((e: Error) => log('error', `taking over failed: ${e.message}`));
+      // the lease is held now: leading nothing while holding it would leave the database without
+      // a pipeline, so stop with an error (the lease is released) and let the service manager restart
+      lead().catch((e: Error) => {
+        log('error', `taking over failed: ${e.message}; stopping so that the service manager starts this monitor again`);
+        events.emit('fatal', `taking over failed: ${e.message}`);
+      });
     }, o.leasePollMs ?? 5000);
     poll.unref();
     stoppers.push(() => clearInterval(poll));
