@@ -127,11 +127,13 @@ export function loadMigrations(dir = MIGRATIONS_DIR): Migration[] {
 export function migrate(db: Db, migrations?: Migration[]): number[] {
   const pg = dialectOf(db) === 'postgres';
   migrations ??= loadMigrations(pg ? PG_MIGRATIONS_DIR : MIGRATIONS_DIR);
-  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
-    version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`);
+  const createTable = `CREATE TABLE IF NOT EXISTS schema_migrations (
+    version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`;
+  // PostgreSQL: monitors sharing the database may start together; one creates the table and
+  // migrates at a time (CREATE TABLE IF NOT EXISTS itself races there)
+  if (pg) db.exec(`BEGIN; SELECT pg_advisory_xact_lock(7219411); ${createTable}; COMMIT`);
+  else db.exec(createTable);
   const applied: number[] = [];
-  // PostgreSQL: monitors sharing the database may start together; one migrates at a time.
-  if (pg) db.exec('BEGIN; SELECT pg_advisory_xact_lock(7219411); COMMIT');
   const done = new Set(db.prepare('SELECT version FROM schema_migrations').pluck().all() as number[]);
   for (const m of migrations) {
     if (done.has(m.version)) continue;

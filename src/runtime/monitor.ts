@@ -277,7 +277,13 @@ async function bootMonitor(o: MonitorOptions, db: Db, stoppers: Stopper[]): Prom
     log('info', `standby: another monitor runs the pipeline and crawlers on this database${lease.holder() ? ` (${lease.holder()})` : ''}; this one serves the dashboard and API and sends alerts, and takes over when that one stops`);
     let taking = false;
     const poll = setInterval(() => {
-      if (taking || !lease.tryAcquire()) return;
+      if (taking) return;
+      try {
+        if (!lease.tryAcquire()) return;
+      } catch (e) {
+        log('warn', `standby: cannot ask for the pipeline lease: ${(e as Error).message}`); // a lost connection stops the monitor (onLost)
+        return;
+      }
       taking = true;
       clearInterval(poll);
       log('info', 'the other monitor stopped: this one now runs the pipeline and crawlers');

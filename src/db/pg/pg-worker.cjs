@@ -109,7 +109,10 @@ port.on('message', async (msg) => {
           else failed = { index: 0, ...errorReply(e), whole: true };
         }
       }
-      if (together && together.length === msg.items.length) {
+      if (together && together.length !== msg.items.length) {
+        // never run them again one by one: they have been applied already
+        failed = { index: 0, ok: false, whole: true, message: `${msg.items.length} queued writes gave ${together.length} results` };
+      } else if (together) {
         for (const r of together) {
           const last = r.rows && r.rows.length ? r.rows[r.rows.length - 1] : null;
           results.push({ count: r.rowCount || 0, first: last ? Object.values(last)[0] : null });

@@ -100,6 +100,8 @@ export class PgSearchIndex implements Pick<SearchIndex, 'candidates' | 'queuedRo
   }
 
   private indexWaiting(): void {
+    // taking posts off the queue and writing their grams commit together
+    if (!this.db.inTransaction) return this.db.transaction(() => this.indexWaiting())();
     const pks = this.waiting;
     this.waiting = [];
     const taken = this.takeMany.all([pks]) as { pk: number; is_new: number }[];
