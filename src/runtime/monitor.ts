@@ -272,6 +272,7 @@ async function bootMonitor(o: MonitorOptions, db: Db, stoppers: Stopper[]): Prom
     inbox.put({ jobId: `api-${randomUUID()}`, sourceId: 'api', kind: 'crawl', worker: `standby ${hostname()}:${process.pid}`, summary: {} as never, observations: obs }, t);
   };
   if (lease.tryAcquire()) {
+    if (dialectOf(db) === 'postgres') log('info', 'leading: this monitor runs the pipeline and crawlers on this database; others started on it stand by');
     await lead();
   } else {
     log('info', `standby: another monitor runs the pipeline and crawlers on this database${lease.holder() ? ` (${lease.holder()})` : ''}; this one serves the dashboard and API and sends alerts, and takes over when that one stops`);
