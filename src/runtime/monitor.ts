@@ -275,7 +275,8 @@ async function bootMonitor(o: MonitorOptions, db: Db, stoppers: Stopper[]): Prom
     if (dialectOf(db) === 'postgres') log('info', 'leading: this monitor runs the pipeline and crawlers on this database; others started on it stand by');
     await lead();
   } else {
-    log('info', `standby: another monitor runs the pipeline and crawlers on this database${lease.holder() ? ` (${lease.holder()})` : ''}; this one serves the dashboard and API and sends alerts, and takes over when that one stops`);
+    const holder = lease.holder();
+    log('info', `standby: another monitor runs the pipeline and crawlers on this database${holder ? ` (${holder})` : ''}; this one serves the dashboard and API and sends alerts, and takes over when that one stops`);
     let taking = false;
     const poll = setInterval(() => {
       if (taking) return;

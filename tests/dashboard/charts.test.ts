@@ -7,11 +7,12 @@
 // names the topic and says when it is too early to forecast instead of drawing a band.
 // FW_TEST_SHOTS=DIR also saves screenshots of what it checks.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { existsSync, statSync, readdirSync, mkdirSync, copyFileSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+
+import { join } from 'node:path';
 import type { Browser, Page } from 'puppeteer';
 import { startTestApp, type TestApp } from '../server/fixtures.js';
+import { ensureBundle } from './bundle.js';
 
 const CHROME = process.env.PUPPETEER_EXECUTABLE_PATH || '/usr/bin/chromium';
 const hasChrome = existsSync(CHROME);
@@ -85,22 +86,6 @@ describe('chart helpers', () => {
     }
   });
 });
-
-/** Build dashboard/dist/app.js when missing or older than its sources (as scripts/build.mjs does). */
-async function ensureBundle(): Promise<void> {
-  const out = join(ROOT, 'dashboard', 'dist', 'app.js');
-  const src = join(ROOT, 'dashboard', 'src');
-  const newest = (dir: string): number => Math.max(...readdirSync(dir, { withFileTypes: true }).map((d) => (d.isDirectory() ? newest(join(dir, d.name)) : statSync(join(dir, d.name)).mtimeMs)));
-  const vendor = join(ROOT, 'dashboard', 'dist', 'vendor', 'chart.umd.min.js');
-  if (!existsSync(out) || statSync(out).mtimeMs < newest(src)) {
-    const { build } = await import('esbuild');
-    await build({ entryPoints: [join(src, 'main.ts')], bundle: true, outfile: out, format: 'iife', platform: 'browser', target: 'es2020', sourcemap: true, logLevel: 'warning' });
-  }
-  if (!existsSync(vendor)) {
-    mkdirSync(dirname(vendor), { recursive: true });
-    copyFileSync(join(dirname(createRequire(import.meta.url).resolve('chart.js')), 'chart.umd.min.js'), vendor);
-  }
-}
 
 const EVIL = '<img src=x onerror=window.__xss=1>竞品';
 

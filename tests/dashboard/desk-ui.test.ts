@@ -4,33 +4,13 @@
 // labels the alert state apart from the desk status; the silence form previews what a silence by
 // topic name would catch; on a phone the navigation folds behind a menu button.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { existsSync, statSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import type { Browser, Page } from 'puppeteer';
 import { startTestApp, type TestApp } from '../server/fixtures.js';
+import { ensureBundle } from './bundle.js';
 
 const CHROME = process.env.PUPPETEER_EXECUTABLE_PATH || '/usr/bin/chromium';
 const hasChrome = existsSync(CHROME);
-const ROOT = new URL('../../', import.meta.url).pathname;
-
-/** Build dashboard/dist/app.js when missing or older than its sources (as tests/dashboard/e2e.test.ts does). */
-async function ensureBundle(): Promise<void> {
-  const out = join(ROOT, 'dashboard', 'dist', 'app.js');
-  const src = join(ROOT, 'dashboard', 'src');
-  const newest = (dir: string): number => Math.max(...readdirSync(dir, { withFileTypes: true }).map((d) => (d.isDirectory() ? newest(join(dir, d.name)) : statSync(join(dir, d.name)).mtimeMs)));
-  const vendor = join(ROOT, 'dashboard', 'dist', 'vendor', 'chart.umd.min.js');
-  if (existsSync(out) && existsSync(vendor) && statSync(out).mtimeMs >= newest(src)) return;
-  const { build } = await import('esbuild');
-  await build({ entryPoints: [join(src, 'main.ts')], bundle: true, outfile: out, format: 'iife', platform: 'browser', target: 'es2020', sourcemap: true, logLevel: 'warning' });
-  if (!existsSync(vendor)) {
-    const { createRequire } = await import('node:module');
-    const { mkdirSync, copyFileSync } = await import('node:fs');
-    const { dirname } = await import('node:path');
-    mkdirSync(dirname(vendor), { recursive: true });
-    copyFileSync(join(dirname(createRequire(import.meta.url).resolve('chart.js')), 'chart.umd.min.js'), vendor);
-  }
-}
-
 describe.skipIf(!hasChrome)('desk fixes in Chromium', () => {
   let app: TestApp;
   let browser: Browser;

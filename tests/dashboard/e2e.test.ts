@@ -3,34 +3,14 @@
 // a post whose author, title, text and URL carry <img onerror>, <script>, <svg onload> and a
 // javascript: URL, asserting that a window.__xss trap never fires.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { existsSync, statSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import type { Browser, Page } from 'puppeteer';
 import { startTestApp, type TestApp, XSS } from '../server/fixtures.js';
+import { ensureBundle } from './bundle.js';
 
 const CHROME = process.env.PUPPETEER_EXECUTABLE_PATH || '/usr/bin/chromium';
 const hasChrome = existsSync(CHROME);
 if (!hasChrome) console.warn(`skipping browser tests: no Chromium at ${CHROME} (apt-get install -y chromium fonts-wqy-microhei)`);
-
-const ROOT = new URL('../../', import.meta.url).pathname;
-
-/** Build dashboard/dist/app.js when missing or older than its sources (same options as scripts/build.mjs). */
-async function ensureBundle(): Promise<void> {
-  const out = join(ROOT, 'dashboard', 'dist', 'app.js');
-  const src = join(ROOT, 'dashboard', 'src');
-  const newest = (dir: string): number => Math.max(...readdirSync(dir, { withFileTypes: true }).map((d) => (d.isDirectory() ? newest(join(dir, d.name)) : statSync(join(dir, d.name)).mtimeMs)));
-  const vendor = join(ROOT, 'dashboard', 'dist', 'vendor', 'chart.umd.min.js');
-  if (existsSync(out) && existsSync(vendor) && statSync(out).mtimeMs >= newest(src)) return;
-  const { build } = await import('esbuild');
-  await build({ entryPoints: [join(src, 'main.ts')], bundle: true, outfile: out, format: 'iife', platform: 'browser', target: 'es2020', sourcemap: true, logLevel: 'warning' });
-  if (!existsSync(vendor)) {
-    const { createRequire } = await import('node:module');
-    const { mkdirSync, copyFileSync } = await import('node:fs');
-    const { dirname } = await import('node:path');
-    mkdirSync(dirname(vendor), { recursive: true });
-    copyFileSync(join(dirname(createRequire(import.meta.url).resolve('chart.js')), 'chart.umd.min.js'), vendor);
-  }
-}
 
 describe.skipIf(!hasChrome)('dashboard in Chromium', () => {
   let app: TestApp;

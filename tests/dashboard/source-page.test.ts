@@ -7,7 +7,7 @@
 // pool is real.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import type { Server } from 'node:http';
-import { existsSync, statSync, readdirSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import type { Browser, Page } from 'puppeteer';
@@ -21,30 +21,12 @@ import { SessionStore } from '../../src/crawl/browser-session.js';
 import { sourceConfig } from '../../src/crawl/sources-config.js';
 import { getAdapter } from '../../src/crawl/registry.js';
 import type { LoginService, LoginView } from '../../src/crawl/qr-login.js';
+import { ensureBundle } from './bundle.js';
 
 const CHROME = process.env.PUPPETEER_EXECUTABLE_PATH || '/usr/bin/chromium';
 const hasChrome = existsSync(CHROME);
 if (!hasChrome) console.warn(`skipping the source page test: no Chromium at ${CHROME}`);
-const ROOT = new URL('../../', import.meta.url).pathname;
 const XSS_REASON = 'captcha: <img src=x onerror="window.__xss=1"> at https://www.xiaohongshu.com/website-login/captcha';
-
-/** Build dashboard/dist/app.js when missing or older than its sources (as tests/dashboard/e2e.test.ts does). */
-async function ensureBundle(): Promise<void> {
-  const out = join(ROOT, 'dashboard', 'dist', 'app.js');
-  const src = join(ROOT, 'dashboard', 'src');
-  const newest = (dir: string): number => Math.max(...readdirSync(dir, { withFileTypes: true }).map((d) => (d.isDirectory() ? newest(join(dir, d.name)) : statSync(join(dir, d.name)).mtimeMs)));
-  const vendor = join(ROOT, 'dashboard', 'dist', 'vendor', 'chart.umd.min.js');
-  if (existsSync(out) && existsSync(vendor) && statSync(out).mtimeMs >= newest(src)) return;
-  const { build } = await import('esbuild');
-  await build({ entryPoints: [join(src, 'main.ts')], bundle: true, outfile: out, format: 'iife', platform: 'browser', target: 'es2020', sourcemap: true, logLevel: 'warning' });
-  if (!existsSync(vendor)) {
-    const { createRequire } = await import('node:module');
-    const { mkdirSync, copyFileSync } = await import('node:fs');
-    const { dirname } = await import('node:path');
-    mkdirSync(dirname(vendor), { recursive: true });
-    copyFileSync(join(dirname(createRequire(import.meta.url).resolve('chart.js')), 'chart.umd.min.js'), vendor);
-  }
-}
 
 describe.skipIf(!hasChrome)('source page in Chromium', () => {
   const db = openDb(':memory:');

@@ -45,6 +45,16 @@ describe('an unreachable PostgreSQL', () => {
   });
 });
 
+describe('a malformed PostgreSQL URL', () => {
+  // (before, the worker died on it and the call waited 70 s for an answer: the test's 5 s limit catches that)
+  it('is the same clear user error at once, not a wait for an answer that never comes', () => {
+    let err: unknown;
+    try { openDb('postgres://flarewatch:hunter2@host:notaport/flarewatch'); } catch (e) { err = e; }
+    expect((err as Error).name).toBe('UserError');
+    expect((err as Error).message).toMatch(/cannot use PostgreSQL at postgres:\/\/flarewatch:\*\*\*@host:notaport\/flarewatch: Invalid URL/);
+  });
+});
+
 let pg: PgServer | null = null;
 beforeAll(async () => { if (HAS_POSTGRES) pg = await startPostgres(); }, 120_000);
 afterAll(async () => { await pg?.stop(); });

@@ -3,10 +3,10 @@
 // transition table and is reported (done, unchanged, refused with the reason); the incidents and
 // the audit trail show it. In Chromium (when installed): the incidents list's checkboxes and bulk bar.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import type { Browser, Page } from 'puppeteer';
-import { ROOT, USERS, startLikeStart, type Session, type StartedApp } from '../security/start-app.js';
+import { USERS, startLikeStart, type Session, type StartedApp } from '../security/start-app.js';
+import { ensureBundle } from '../dashboard/bundle.js';
 
 let app: StartedApp;
 let analyst: Session;
@@ -163,16 +163,6 @@ describe('set the status of several', () => {
 });
 
 const CHROME = process.env.PUPPETEER_EXECUTABLE_PATH || '/usr/bin/chromium';
-
-/** Build dashboard/dist/app.js when it is older than its sources (npm test builds it first anyway). */
-async function ensureBundle(): Promise<void> {
-  const src = join(ROOT, 'dashboard', 'src');
-  const out = join(ROOT, 'dashboard', 'dist', 'app.js');
-  const newest = (dir: string): number => Math.max(...readdirSync(dir, { withFileTypes: true }).map((d) => (d.isDirectory() ? newest(join(dir, d.name)) : statSync(join(dir, d.name)).mtimeMs)));
-  if (existsSync(out) && existsSync(join(ROOT, 'dashboard', 'dist', 'vendor', 'chart.umd.min.js')) && statSync(out).mtimeMs >= newest(src)) return;
-  const { execFileSync } = await import('node:child_process');
-  execFileSync(process.execPath, [join(ROOT, 'scripts', 'build.mjs')], { cwd: ROOT, stdio: 'ignore' });
-}
 
 describe.skipIf(!existsSync(CHROME))('the incidents list acts in bulk (Chromium)', () => {
   let ui: StartedApp;

@@ -8,13 +8,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'puppeteer';
-import { ROOT, USERS, startLikeStart, type Session, type StartedApp } from '../security/start-app.js';
+import { USERS, startLikeStart, type Session, type StartedApp } from '../security/start-app.js';
 import { extractiveBrief, splitSentences, type BriefPost } from '../../src/desk/incident-brief.js';
 import { MAX_POSTS, MAX_PROMPT_CHARS, LlmBriefError, cleanBrief, writeLlmBrief } from '../../src/desk/llm-brief.js';
 import { readEnv, type LlmEnv } from '../../src/config/env.js';
+import { ensureBundle } from '../dashboard/bundle.js';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -424,11 +425,3 @@ describe('GET /api/v1/incidents/:id/brief', () => {
   });
 });
 
-async function ensureBundle(): Promise<void> {
-  const src = join(ROOT, 'dashboard', 'src');
-  const out = join(ROOT, 'dashboard', 'dist', 'app.js');
-  const newest = (dir: string): number => Math.max(...readdirSync(dir, { withFileTypes: true }).map((d) => (d.isDirectory() ? newest(join(dir, d.name)) : statSync(join(dir, d.name)).mtimeMs)));
-  if (existsSync(out) && existsSync(join(ROOT, 'dashboard', 'dist', 'vendor', 'chart.umd.min.js')) && statSync(out).mtimeMs >= newest(src)) return;
-  const { execFileSync } = await import('node:child_process');
-  execFileSync(process.execPath, [join(ROOT, 'scripts', 'build.mjs')], { cwd: ROOT, stdio: 'ignore' });
-}

@@ -4,11 +4,11 @@
 // pipeline following a merge made from the API (a copy of a merged incident's post joins the target).
 // In Chromium (when installed): the incident page's "merge into…" and "split selected posts".
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import type { Browser, Page } from 'puppeteer';
-import { ROOT, USERS, startLikeStart, type Session, type StartedApp } from '../security/start-app.js';
+import { USERS, startLikeStart, type Session, type StartedApp } from '../security/start-app.js';
 import { headlineOf } from '../../src/pipeline/incident-clusterer.js';
+import { ensureBundle } from '../dashboard/bundle.js';
 
 let app: StartedApp;
 let analyst: Session;
@@ -185,16 +185,6 @@ describe('the running monitor follows a merge made from the API', () => {
 });
 
 const CHROME = process.env.PUPPETEER_EXECUTABLE_PATH || '/usr/bin/chromium';
-
-/** Build dashboard/dist/app.js when it is older than its sources (npm test builds it first anyway). */
-async function ensureBundle(): Promise<void> {
-  const src = join(ROOT, 'dashboard', 'src');
-  const out = join(ROOT, 'dashboard', 'dist', 'app.js');
-  const newest = (dir: string): number => Math.max(...readdirSync(dir, { withFileTypes: true }).map((d) => (d.isDirectory() ? newest(join(dir, d.name)) : statSync(join(dir, d.name)).mtimeMs)));
-  if (existsSync(out) && existsSync(join(ROOT, 'dashboard', 'dist', 'vendor', 'chart.umd.min.js')) && statSync(out).mtimeMs >= newest(src)) return;
-  const { execFileSync } = await import('node:child_process');
-  execFileSync(process.execPath, [join(ROOT, 'scripts', 'build.mjs')], { cwd: ROOT, stdio: 'ignore' });
-}
 
 describe.skipIf(!existsSync(CHROME))('the incident page merges and splits (Chromium)', () => {
   let ui: StartedApp;

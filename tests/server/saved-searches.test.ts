@@ -6,10 +6,10 @@
 // Chromium (when installed): the posts page saves, runs, renames and deletes a search, and shows
 // matches as <mark> elements without ever turning post text into markup.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import type { Browser, Page } from 'puppeteer';
-import { ROOT, USERS, startLikeStart, type Session, type StartedApp } from '../security/start-app.js';
+import { USERS, startLikeStart, type Session, type StartedApp } from '../security/start-app.js';
+import { ensureBundle } from '../dashboard/bundle.js';
 
 let app: StartedApp;
 let viewer: Session;
@@ -184,15 +184,6 @@ describe('highlighted matches', () => {
 });
 
 const CHROME = process.env.PUPPETEER_EXECUTABLE_PATH || '/usr/bin/chromium';
-
-async function ensureBundle(): Promise<void> {
-  const src = join(ROOT, 'dashboard', 'src');
-  const out = join(ROOT, 'dashboard', 'dist', 'app.js');
-  const newest = (dir: string): number => Math.max(...readdirSync(dir, { withFileTypes: true }).map((d) => (d.isDirectory() ? newest(join(dir, d.name)) : statSync(join(dir, d.name)).mtimeMs)));
-  if (existsSync(out) && existsSync(join(ROOT, 'dashboard', 'dist', 'vendor', 'chart.umd.min.js')) && statSync(out).mtimeMs >= newest(src)) return;
-  const { execFileSync } = await import('node:child_process');
-  execFileSync(process.execPath, [join(ROOT, 'scripts', 'build.mjs')], { cwd: ROOT, stdio: 'ignore' });
-}
 
 describe.skipIf(!existsSync(CHROME))('the posts page: saved searches and marked matches (Chromium)', () => {
   let browser: Browser;

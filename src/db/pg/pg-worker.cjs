@@ -11,15 +11,25 @@ pg.types.setTypeParser(1700, (v) => Number(v)); // numeric (sum, avg of integers
 pg.types.setTypeParser(16, (v) => (v === 't' ? 1 : 0)); // bool (EXISTS, comparisons)
 
 const { port, signal, url } = workerData;
-const client = new pg.Client({ connectionString: url, application_name: workerData.name || 'flarewatch' });
+// A malformed URL throws here, before any request: it must become every request's answer, not a
+// dead worker the caller waits on.
+let client = null;
+let setupError = null;
+try {
+  client = new pg.Client({ connectionString: url, application_name: workerData.name || 'flarewatch' });
+} catch (e) {
+  setupError = e;
+}
 // Once the connection is gone (server restart, network, pg_terminate_backend) every later request
 // is answered `lost`: the caller's process decides (the monitor stops so its supervisor restarts it).
 let broken = null;
-client.on('error', (e) => { broken = broken || e; });
-client.on('end', () => { broken = broken || new Error('the connection to PostgreSQL ended'); });
+if (client) {
+  client.on('error', (e) => { broken = broken || e; });
+  client.on('end', () => { broken = broken || new Error('the connection to PostgreSQL ended'); });
+}
 const LOST_CODES = new Set(['57P01', '57P02', '57P03', '08000', '08003', '08006', '08001', '08004']);
 const isLost = (e) => !!broken || LOST_CODES.has(e && e.code) || /Connection terminated|ECONNRESET|EPIPE|not queryable/.test((e && e.message) || '');
-const ready = client.connect().then(async () => {
+const ready = setupError ? Promise.reject(setupError) : client.connect().then(async () => {
   await client.query("SET TIME ZONE 'UTC'");
   if (workerData.schema) {
     const q = '"' + String(workerData.schema).replace(/"/g, '""') + '"';
@@ -29,6 +39,7 @@ const ready = client.connect().then(async () => {
   if (workerData.readonly) await client.query('SET default_transaction_read_only = on');
   if (workerData.statementTimeoutMs) await client.query(`SET statement_timeout = ${Number(workerData.statementTimeoutMs)}`);
 });
+ready.catch(() => undefined); // a failure is the answer to each request (below)
 
 // Each distinct statement is prepared once on the server (named), then only bound and executed.
 const names = new Map();
@@ -86,7 +97,12 @@ function errorReply(e) {
 port.on('message', async (msg) => {
   let reply = null;
   try {
-    await ready;
+    try {
+      await ready;
+    } catch (e) {
+      reply = { ...errorReply(e), connect: true }; // could not connect or set the session up
+      throw e;
+    }
     if (broken) throw broken;
     if (msg.op === 'query') {
       const r = await client.query(named(msg.sql, msg.params));
@@ -142,7 +158,7 @@ port.on('message', async (msg) => {
       reply = { ok: false, message: `unknown request ${msg.op}` };
     }
   } catch (e) {
-    reply = errorReply(e);
+    if (!reply) reply = errorReply(e);
   }
   reply.id = msg.id;
   port.postMessage(reply);

@@ -33,7 +33,7 @@ export class PgError extends Error {
   }
 }
 
-interface Reply { ok: boolean; command?: string; lost?: boolean; fields?: string[]; rows?: unknown[][]; count?: number; message?: string; code?: string; detail?: string }
+interface Reply { ok: boolean; command?: string; lost?: boolean; connect?: boolean; fields?: string[]; rows?: unknown[][]; count?: number; message?: string; code?: string; detail?: string }
 
 export interface RunResult { changes: number; lastInsertRowid: number }
 
@@ -210,7 +210,7 @@ export class SyncPg {
     if (r.ok) this.everConnected = true;
     if (!r.ok) {
       const conn = /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|password authentication|no pg_hba|database ".*" does not exist|role ".*" does not exist/.test(r.message ?? '');
-      if (conn) throw new DatabaseUnavailableError(`cannot use PostgreSQL at ${this.name}: ${r.message}`);
+      if (conn || r.connect) throw new DatabaseUnavailableError(`cannot use PostgreSQL at ${this.name}: ${r.message}`);
       throw new PgError(`${r.message}${r.detail ? ` (${r.detail})` : ''}`, r.code, sql);
     }
     return r;

@@ -31,8 +31,6 @@ export function gramExprToSql(expr: string): { sql: string; params: string[] } {
 }
 
 export class PgSearchIndex implements Pick<SearchIndex, 'candidates' | 'queuedRows' | 'dataVersion' | 'indexIfPending' | 'hasPending' | 'drain' | 'mergeStep' | 'scheduleBackfill'> {
-  private readonly takePending;
-  private readonly rowByPk;
   private readonly newestPending;
   private readonly anyPending;
   private readonly insert;
@@ -44,8 +42,6 @@ export class PgSearchIndex implements Pick<SearchIndex, 'candidates' | 'queuedRo
   private backfillTimer: NodeJS.Timeout | null = null;
 
   constructor(private readonly db: Db) {
-    this.takePending = db.prepare(QUEUE_SQL.takePending).pluck();
-    this.rowByPk = db.prepare(QUEUE_SQL.rowByPk);
     this.newestPending = db.prepare(QUEUE_SQL.newestPending);
     this.anyPending = db.prepare(QUEUE_SQL.anyPending).pluck();
     this.insert = db.prepare('INSERT INTO post_grams (pk, grams) VALUES (?, ?) ON CONFLICT (pk) DO UPDATE SET grams = excluded.grams');
@@ -100,6 +96,7 @@ export class PgSearchIndex implements Pick<SearchIndex, 'candidates' | 'queuedRo
   }
 
   private indexWaiting(): void {
+    if (!this.waiting.length) return;
     // taking posts off the queue and writing their grams commit together
     if (!this.db.inTransaction) return this.db.transaction(() => this.indexWaiting())();
     const pks = this.waiting;
@@ -118,23 +115,18 @@ export class PgSearchIndex implements Pick<SearchIndex, 'candidates' | 'queuedRo
     return this.anyPending.get() === 1;
   }
 
+  /** Index queued posts, newest first, a batch at a time (two reads and one write each), until the queue is empty or `maxMs` has passed. */
   drain(maxMs: number): number {
     if (!(this.db as { open?: boolean }).open) return 0;
     const deadline = performance.now() + maxMs;
-    const work = (): number => {
-      let done = 0;
-      for (;;) {
-        const rows = this.newestPending.all(DRAIN_BATCH) as (SearchableRow & { pk: number; is_new: number; exists_pk: number | null })[];
-        for (const r of rows) {
-          this.takePending.get(r.pk);
-          if (!r.is_new) this.remove.run(r.pk);
-          if (r.exists_pk !== null) this.insert.run(r.pk, tokensOfRow(r));
-        }
-        done += rows.length;
-        if (rows.length < DRAIN_BATCH || performance.now() >= deadline) return done;
-      }
-    };
-    return this.db.inTransaction ? work() : this.db.transaction(work)();
+    let done = 0;
+    for (;;) {
+      const pks = (this.newestPending.all(DRAIN_BATCH) as { pk: number }[]).map((r) => Number(r.pk));
+      this.waiting.push(...pks);
+      this.indexWaiting();
+      done += pks.length;
+      if (pks.length < DRAIN_BATCH || performance.now() >= deadline) return done;
+    }
   }
 
   /** GIN needs no merging by hand (autovacuum cleans its pending list). */
